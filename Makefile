@@ -1,0 +1,54 @@
+# Playdeck: `make run` and `make test` do all the set-up on a fresh Debian 12 machine.
+
+BUILD_DIR ?= build
+BUILD_TYPE ?= RelWithDebInfo
+SANITIZE ?= OFF
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+# Debian 12 packages: build, run, test.
+BUILD_PACKAGES := build-essential cmake ninja-build pkg-config ccache clang-format \
+	qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-tools-dev qt6-l10n-tools \
+	qtkeychain-qt6-dev libarchive-dev libpq-dev libyaml-cpp-dev
+RUN_PACKAGES := libqt6sql6-psql postgresql ansible-core python3-ansible-runner \
+	libsecret-1-0 gnome-keyring fonts-dejavu-core
+TEST_PACKAGES := xvfb xauth dbus-daemon
+PACKAGES := $(BUILD_PACKAGES) $(RUN_PACKAGES) $(TEST_PACKAGES)
+
+.PHONY: all deps build run test clean format bench
+
+all: build
+
+deps:
+	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing missing Debian packages:" $$missing; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) -DPLAYDECK_SANITIZE=$(SANITIZE)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build $(BUILD_DIR)
+
+# With a display: the window. Without one: the demo template runs in the terminal.
+run: build
+	@if [ -n "$$DISPLAY$$WAYLAND_DISPLAY" ]; then \
+		exec $(BUILD_DIR)/app/playdeck; \
+	else \
+		echo "No display: running the demo template in the terminal."; \
+		exec $(BUILD_DIR)/app/playdeck launch "Demo Job Template" --follow; \
+	fi
+
+test: build
+	tools/run-tests $(BUILD_DIR)
+
+bench: build
+	$(BUILD_DIR)/bench/bench_launch
+
+format:
+	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+clean:
+	rm -rf $(BUILD_DIR)

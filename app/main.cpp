@@ -1,0 +1,141 @@
+// Playdeck's composition root: parses the command line, builds the engine, hands its Controller to
+// the window (or runs a command without one), and tears everything down in reverse order.
+
+#include "Commands.h"
+#include "Engine.h"
+#include "LogFile.h"
+#include "MainWindow.h"
+
+#include <QApplication>
+#include <QLocale>
+#include <QMessageBox>
+#include <QStandardPaths>
+#include <QTranslator>
+
+#include <cstdio>
+#include <memory>
+
+using namespace playdeck;
+
+namespace {
+
+const char *const kUsage =
+    "usage: playdeck [--data-dir DIR] [--database URL] [COMMAND ...]\n"
+    "\n"
+    "Without a command, opens the Playdeck window.\n"
+    "\n"
+    "commands:\n"
+    "  launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--verbosity N] [--check] [--follow]\n"
+    "                  launch a job template; prints the job id, waits for the job, exits 0 if it succeeded\n"
+    "  serve           run the engine without a window until SIGTERM\n"
+    "  jobs [--count N] list recent jobs, newest first\n"
+    "  stdout JOB      print a job's output\n"
+    "  events JOB --json  print a job's events, one JSON object per line\n"
+    "  cancel JOB      cancel a job\n"
+    "\n"
+    "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program)\n";
+
+bool hasDisplay()
+{
+    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+}
+
+int runWindow(int argc, char **argv, const GlobalOptions &options)
+{
+    QApplication app(argc, argv);
+    QApplication::setApplicationName(QStringLiteral("playdeck"));
+    QApplication::setApplicationDisplayName(QStringLiteral("Playdeck"));
+    QApplication::setDesktopFileName(QStringLiteral("io.playdeck.Playdeck"));
+    QTranslator translator;
+    if (translator.load(QLocale(), QStringLiteral("playdeck"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QApplication::installTranslator(&translator);
+
+    EngineOptions engineOptions;
+    engineOptions.dataDir = options.dataDir;
+    engineOptions.databaseUrl = options.databaseUrl;
+    engineOptions.runnerProgram = qEnvironmentVariable("PLAYDECK_RUNNER", QStringLiteral("ansible-runner"));
+    Engine engine(engineOptions);
+    if (Status s = engine.start(); !s) {
+        QMessageBox::critical(nullptr, QApplication::translate("main", "Playdeck cannot start"), s.error());
+        return 2;
+    }
+    int code = 0;
+    {
+        MainWindow window(engine.controller());
+        window.resize(1200, 760);
+        window.show();
+        code = QApplication::exec();
+    }
+    engine.stop();
+    return code;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+
+    GlobalOptions options;
+    options.dataDir = qEnvironmentVariable("PLAYDECK_DATA_DIR");
+    options.databaseUrl = qEnvironmentVariable("PLAYDECK_DATABASE_URL");
+    // Global options come before the command.
+    qsizetype i = 1;
+    while (i < args.size() && args.at(i).startsWith(QLatin1String("--"))) {
+        const QString arg = args.at(i);
+        if ((arg == QLatin1String("--data-dir") || arg == QLatin1String("--database")) && i + 1 < args.size()) {
+            (arg == QLatin1String("--data-dir") ? options.dataDir : options.databaseUrl) = args.at(i + 1);
+            i += 2;
+        } else if (arg.startsWith(QLatin1String("--data-dir="))) {
+            options.dataDir = arg.mid(11);
+            ++i;
+        } else if (arg.startsWith(QLatin1String("--database="))) {
+            options.databaseUrl = arg.mid(11);
+            ++i;
+        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
+            std::fputs(kUsage, stdout);
+            return 0;
+        } else if (arg == QLatin1String("--version")) {
+            std::puts("playdeck " PLAYDECK_VERSION);
+            return 0;
+        } else {
+            break;
+        }
+    }
+    if (options.dataDir.isEmpty()) {
+        QCoreApplication::setApplicationName(QStringLiteral("playdeck"));
+        options.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/playdeck");
+    }
+    installLogFile(options.dataDir);
+
+    const QString command = i < args.size() ? args.at(i) : QString();
+    if (command.isEmpty()) {
+        if (!hasDisplay()) {
+            std::fputs("playdeck: no display to open a window on. Try: playdeck launch \"Demo Job Template\" --follow\n",
+                       stderr);
+            return 2;
+        }
+        return runWindow(argc, argv, options);
+    }
+
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(QStringLiteral("playdeck"));
+    const QStringList commandArgs = QStringList{QStringLiteral("playdeck")} + args.mid(i + 1);
+    if (command == QLatin1String("launch"))
+        return runLaunch(options, commandArgs);
+    if (command == QLatin1String("serve"))
+        return runServe(options, commandArgs);
+    if (command == QLatin1String("jobs"))
+        return runJobs(options, commandArgs);
+    if (command == QLatin1String("stdout"))
+        return runStdout(options, commandArgs);
+    if (command == QLatin1String("events"))
+        return runEvents(options, commandArgs);
+    if (command == QLatin1String("cancel"))
+        return runCancel(options, commandArgs);
+    std::fprintf(stderr, "playdeck: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
+    return 2;
+}

@@ -1,0 +1,24 @@
+#pragma once
+
+#include "DatabaseConfig.h"
+#include "core/Result.h"
+
+#include <QSqlDatabase>
+#include <QSqlQuery>
+
+struct pg_conn; // libpq
+
+namespace playdeck {
+
+// One QSqlDatabase per thread: open it in the thread that will use it, under a name unique to that
+// thread's purpose, and close it there too.
+[[nodiscard]] Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString &name);
+void closeConnection(const QString &name);
+
+// Runs `sql` with positional bindings; on failure returns the driver's message with the statement.
+[[nodiscard]] Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+
+// The libpq handle behind a QPSQL connection, for COPY.
+[[nodiscard]] ::pg_conn *nativeHandle(const QSqlDatabase &db);
+
+} // namespace playdeck

@@ -1,0 +1,53 @@
+#pragma once
+
+#include "dispatch/InstanceRegistry.h"
+#include "runner/JobRunner.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QSet>
+#include <QTimer>
+
+namespace playdeck {
+
+class CallbackReceiver;
+
+// AWX's dispatcher for this instance: takes the task manager's messages from this instance's
+// queue channel and gives each job to a JobRunner in a thread of its own. It also beats the
+// instance's heartbeat, reaps jobs of lost instances, forwards cancel requests, and re-scans the
+// table for waiting jobs it may have missed while the bus was reconnecting.
+class Dispatcher : public QObject {
+    Q_OBJECT
+public:
+    Dispatcher(RunnerSettings settings, InstanceInfo instance, CallbackReceiver *receiver);
+    ~Dispatcher() override;
+
+    Q_INVOKABLE void start();
+    // Ends running jobs (as AWX does on dispatcher shutdown) and waits for their threads.
+    Q_INVOKABLE void stop();
+
+public Q_SLOTS:
+    void onNotification(const QString &channel, const QString &payload);
+    void rescan();
+
+Q_SIGNALS:
+    void jobStarted(qint64 jobId);
+    void jobFinished(qint64 jobId, const QString &status);
+
+private:
+    void runJob(qint64 jobId);
+    void periodic();
+    QSqlDatabase database();
+
+    RunnerSettings m_settings;
+    InstanceInfo m_instance;
+    QPointer<CallbackReceiver> m_receiver;
+    QString m_connectionName;
+    QHash<qint64, QPointer<JobRunner>> m_runners;
+    QHash<qint64, QThread *> m_threads;
+    QTimer *m_timer = nullptr;
+    bool m_stopping = false;
+};
+
+} // namespace playdeck

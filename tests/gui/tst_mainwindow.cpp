@@ -1,0 +1,175 @@
+#include "JobListModel.h"
+#include "JobPresentation.h"
+#include "JobView.h"
+#include "LaunchDialog.h"
+#include "MainWindow.h"
+#include "TemplateListModel.h"
+
+#include "Controller.h"
+#include "TestEngine.h"
+
+#include <QAbstractItemModelTester>
+#include <QLabel>
+#include <QListView>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTabWidget>
+#include <QTableView>
+#include <QTest>
+
+#include <memory>
+
+using namespace playdeck;
+
+namespace {
+
+const QString DemoTemplate = QStringLiteral("Demo Job Template");
+
+int rowOfTemplate(const TemplateListModel &model, const QString &name) {
+    for (int row = 0; row < model.rowCount(); ++row) {
+        if (model.index(row, 0).data().toString() == name)
+            return row;
+    }
+    return -1;
+}
+
+} // namespace
+
+class TestMainWindow : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void launchDemoTemplate();
+    void modelsPassTester();
+    void cleanupTestCase();
+
+private:
+    std::unique_ptr<test::TestEngine> m_engine;
+};
+
+void TestMainWindow::initTestCase() {
+    m_engine = std::make_unique<test::TestEngine>();
+    QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
+}
+
+void TestMainWindow::cleanupTestCase() {
+    m_engine.reset();
+}
+
+void TestMainWindow::launchDemoTemplate() {
+    MainWindow window(m_engine->controller());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    QCOMPARE(window.windowTitle(), QStringLiteral("Playdeck"));
+
+    auto *templateList = window.findChild<QListView *>(QStringLiteral("templateList"));
+    auto *launchButton = window.findChild<QPushButton *>(QStringLiteral("launchButton"));
+    auto *jobTable = window.findChild<QTableView *>(QStringLiteral("jobTable"));
+    auto *jobTabs = window.findChild<QTabWidget *>(QStringLiteral("jobTabs"));
+    QVERIFY(templateList);
+    QVERIFY(launchButton);
+    QVERIFY(jobTable);
+    QVERIFY(jobTabs);
+    QCOMPARE(jobTabs->count(), 0);
+
+    auto *templates = qobject_cast<TemplateListModel *>(templateList->model());
+    QVERIFY(templates);
+    QTRY_VERIFY_WITH_TIMEOUT(rowOfTemplate(*templates, DemoTemplate) >= 0, 15000);
+
+    templateList->setCurrentIndex(templates->index(rowOfTemplate(*templates, DemoTemplate), 0));
+    QVERIFY(launchButton->isEnabled());
+    QTest::mouseClick(launchButton, Qt::LeftButton);
+
+    LaunchDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<LaunchDialog *>(QStringLiteral("launchDialog"))) != nullptr);
+    QTRY_VERIFY(dialog->isVisible());
+    QCOMPARE(dialog->jobTemplate().name, DemoTemplate);
+    QVERIFY(dialog->extraVarsValid());
+
+    // Invalid extra variables disable the launch until they are fixed.
+    auto *extraVars = dialog->findChild<QPlainTextEdit *>(QStringLiteral("extraVarsEdit"));
+    auto *extraVarsError = dialog->findChild<QLabel *>(QStringLiteral("extraVarsError"));
+    QVERIFY(extraVars);
+    QVERIFY(extraVarsError);
+    extraVars->setPlainText(QStringLiteral("[1, 2"));
+    QVERIFY(!dialog->extraVarsValid());
+    QVERIFY(extraVarsError->isVisible());
+    QVERIFY(!extraVarsError->text().isEmpty());
+    extraVars->setPlainText(QStringLiteral("greeting: hello"));
+    QVERIFY(dialog->extraVarsValid());
+    QVERIFY(!extraVarsError->isVisible());
+
+    QSignalSpy accepted(dialog, &QDialog::accepted);
+    dialog->accept();
+    QCOMPARE(accepted.count(), 1);
+
+    // The new job opens in a tab of its own.
+    QTRY_COMPARE_WITH_TIMEOUT(jobTabs->count(), 1, 15000);
+    auto *view = qobject_cast<JobView *>(jobTabs->currentWidget());
+    QVERIFY(view);
+    QVERIFY(view->jobId() > 0);
+
+    auto *output = view->findChild<QPlainTextEdit *>(QStringLiteral("outputView"));
+    auto *statusLabel = view->findChild<QLabel *>(QStringLiteral("statusLabel"));
+    QVERIFY(output);
+    QVERIFY(statusLabel);
+    QVERIFY(output->isReadOnly());
+
+    QTRY_VERIFY_WITH_TIMEOUT(output->toPlainText().contains(QStringLiteral("Hello World!")), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(statusLabel->text(), statusText(JobStatus::Successful), 30000);
+    QVERIFY(!output->toPlainText().contains(QChar(0x1b)));
+
+    auto *cancelButton = view->findChild<QPushButton *>(QStringLiteral("cancelButton"));
+    auto *relaunchButton = view->findChild<QPushButton *>(QStringLiteral("relaunchButton"));
+    QVERIFY(cancelButton);
+    QVERIFY(relaunchButton);
+    QVERIFY(!cancelButton->isEnabled());
+    QVERIFY(relaunchButton->isEnabled());
+
+    // The job table shows it too, finished.
+    auto *jobs = qobject_cast<JobListModel *>(jobTable->model());
+    QVERIFY(jobs);
+    QTRY_VERIFY_WITH_TIMEOUT(jobs->rowOfId(view->jobId()) >= 0, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(jobs->jobAt(jobs->rowOfId(view->jobId())).status, JobStatus::Successful, 15000);
+
+    // Opening the job from the table brings its tab back instead of opening another.
+    jobTabs->setCurrentIndex(0);
+    QCOMPARE(window.openJob(view->jobId()), view);
+    QCOMPARE(jobTabs->count(), 1);
+}
+
+void TestMainWindow::modelsPassTester() {
+    Controller &controller = m_engine->controller();
+    TemplateListModel templates(controller);
+    JobListModel jobs(controller);
+    QAbstractItemModelTester templatesTester(&templates,
+                                             QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QAbstractItemModelTester jobsTester(&jobs, QAbstractItemModelTester::FailureReportingMode::QtTest);
+
+    QSignalSpy templatesRefreshed(&templates, &TemplateListModel::refreshed);
+    templates.refresh();
+    QVERIFY(templatesRefreshed.wait(15000));
+    QVERIFY(rowOfTemplate(templates, DemoTemplate) >= 0);
+
+    QSignalSpy jobsRefreshed(&jobs, &JobListModel::refreshed);
+    jobs.refresh();
+    QVERIFY(jobsRefreshed.wait(15000));
+
+    // A new job is inserted at the top and then updated in place as it runs, all under the tester.
+    QString launchError;
+    const qint64 jobId = m_engine->launch(DemoTemplate, QString(), &launchError);
+    QVERIFY2(jobId > 0, qPrintable(launchError));
+
+    QTRY_VERIFY_WITH_TIMEOUT(jobs.rowOfId(jobId) >= 0, 15000);
+    QCOMPARE(jobs.rowOfId(jobId), 0);
+    QTRY_VERIFY_WITH_TIMEOUT(JobStatus::isFinished(jobs.jobAt(jobs.rowOfId(jobId)).status), 30000);
+    QCOMPARE(jobs.jobAt(0).status, JobStatus::Successful);
+    const QModelIndex statusIndex = jobs.index(0, JobListModel::StatusColumn);
+    QCOMPARE(statusIndex.data().toString(), statusText(JobStatus::Successful));
+    QVERIFY(!statusIndex.data(Qt::DecorationRole).value<QIcon>().isNull());
+    QCOMPARE(jobs.index(0, JobListModel::IdColumn).data(JobListModel::IdRole).toLongLong(), jobId);
+}
+
+QTEST_MAIN(TestMainWindow)
+#include "tst_mainwindow.moc"

@@ -1,0 +1,260 @@
+// The critical path end to end: launch → task manager → dispatcher → ansible-runner worker →
+// events in PostgreSQL. Real PostgreSQL (Playdeck's embedded cluster), real ansible-runner.
+
+#include "TestEngine.h"
+
+#include "db/Connections.h"
+#include "model/Repository.h"
+
+#include <QDir>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSignalSpy>
+#include <QTest>
+
+#include <csignal>
+
+using namespace playdeck;
+using playdeck::test::TestEngine;
+
+namespace {
+
+const QString kFailing = QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                        "    - name: Fail on purpose\n      fail:\n        msg: boom\n");
+const QString kSyntaxError = QStringLiteral("- hosts: all\n  tasks:\n    - name: broken\n      debug: [unclosed\n");
+const QString kSleep = QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                      "    - name: Sleep\n      command: sleep {{ seconds | default(60) }}\n");
+const QString kEcho = QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                     "    - name: Echo\n      debug:\n        msg: \"value={{ greeting }}\"\n");
+
+// The worker process of this test process (ansible-runner worker), found through /proc.
+QList<qint64> runnerPids()
+{
+    QList<qint64> pids;
+    const QString self = QString::number(QCoreApplication::applicationPid());
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
+        if (!stat.open(QIODevice::ReadOnly) || !cmdline.open(QIODevice::ReadOnly))
+            continue;
+        const QByteArray statText = stat.readAll();
+        const QList<QByteArray> fields = statText.mid(statText.lastIndexOf(')') + 2).split(' ');
+        if (fields.value(1) == self.toLatin1() && cmdline.readAll().contains("worker"))
+            pids << entry.toLongLong();
+    }
+    return pids;
+}
+
+} // namespace
+
+class LaunchPathTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void helloWorldSucceeds();
+    void secretsAreRedacted();
+    void launchTimeVarsAreUnsafe();
+    void failingTaskFails();
+    void syntaxErrorFailsWithExplanation();
+    void invalidExtraVarsCreateNoJob();
+    void unknownTemplateCreatesNoJob();
+    void cancelEndsWithinTwoSeconds();
+    void timeoutFailsWithExplanation();
+    void killedRunnerEndsInErrorAndEngineSurvives();
+    void secondLaunchWaitsForTheFirst();
+
+private:
+    std::unique_ptr<TestEngine> m_engine;
+};
+
+void LaunchPathTest::initTestCase()
+{
+    qputenv("PLAYDECK_TEST_SECRET_PASSWORD", "hunter2-not-for-the-db");
+    m_engine = std::make_unique<TestEngine>([](EngineOptions &o) { o.keepJobDirs = true; });
+    QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Failing"), kFailing));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Syntax Error"), kSyntaxError));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Sleep"), kSleep));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Echo"), kEcho, QStringLiteral("extra_vars"),
+                                  {QStringLiteral("greeting: hello")}));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Short Timeout"), kSleep, QStringLiteral("timeout"), {2}));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Serial Sleep"), kSleep, QStringLiteral("extra_vars"),
+                                  {QStringLiteral("seconds: 2")}));
+}
+
+void LaunchPathTest::cleanupTestCase() { m_engine.reset(); }
+
+void LaunchPathTest::helloWorldSucceeds()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
+    QVERIFY(id > 0);
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+
+    QSqlDatabase db = m_engine->db();
+    auto events = repo::loadEvents(db, id, 0, 10000);
+    QVERIFY2(events, qPrintable(events.error()));
+    const QList<JobEvent> &list = events.value();
+    QVERIFY(list.size() >= 5);
+    QCOMPARE(list.first().event, QStringLiteral("playbook_on_start"));
+    QCOMPARE(list.last().event, QStringLiteral("playbook_on_stats"));
+    for (qsizetype i = 0; i < list.size(); ++i)
+        QCOMPARE(list.at(i).counter, int(i + 1));
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT emitted_events FROM unified_job WHERE id = ?"), {id}).toInt(),
+             int(list.size()));
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT ok FROM job_host_summary WHERE job_id = ? AND host_name = 'localhost'"),
+                              {id})
+                 .toInt(),
+             2); // Gathering Facts and Hello Message
+
+    // The stored stdout is exactly what ansible printed (the runner's own stdout artifact).
+    auto stdoutText = repo::jobStdout(db, id);
+    QVERIFY(stdoutText);
+    QVERIFY(stdoutText.value().contains(QStringLiteral("Hello World!")));
+    QFile artifact(m_engine->dataDir() + QStringLiteral("/jobs/%1/artifacts/%1/stdout").arg(id));
+    QVERIFY2(artifact.open(QIODevice::ReadOnly), qPrintable(artifact.fileName()));
+    QString printed = QString::fromUtf8(artifact.readAll());
+    printed.replace(QStringLiteral("\r\n"), QStringLiteral("\n"));
+    QCOMPARE(stdoutText.value().trimmed(), printed.trimmed());
+}
+
+void LaunchPathTest::secretsAreRedacted()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+    const QString env = m_engine->scalar(QStringLiteral("SELECT job_env::text FROM unified_job WHERE id = ?"), {id}).toString();
+    QVERIFY(env.contains(QStringLiteral("PLAYDECK_TEST_SECRET_PASSWORD")));
+    QVERIFY(!env.contains(QStringLiteral("hunter2")));
+    QVERIFY(!m_engine->scalar(QStringLiteral("SELECT job_args FROM unified_job WHERE id = ?"), {id}).toString().isEmpty());
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event_data::text LIKE"
+                                             " '%hunter2%'"),
+                              {id})
+                 .toInt(),
+             0);
+}
+
+void LaunchPathTest::launchTimeVarsAreUnsafe()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Echo"), QStringLiteral("{\"greeting\": \"{{ 6 * 7 }}\"}"));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+    QSqlDatabase db = m_engine->db();
+    const QString out = repo::jobStdout(db, id).value();
+    QVERIFY2(out.contains(QStringLiteral("value={{ 6 * 7 }}")), qPrintable(out));
+    QVERIFY(!out.contains(QStringLiteral("value=42")));
+
+    // The template's own vars are templated as usual.
+    const qint64 plain = m_engine->launch(QStringLiteral("Echo"));
+    QCOMPARE(m_engine->waitForFinished(plain), JobStatus::Successful);
+    QVERIFY(repo::jobStdout(db, plain).value().contains(QStringLiteral("value=hello")));
+}
+
+void LaunchPathTest::failingTaskFails()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Failing"));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Failed);
+    QVERIFY(m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_failed'"
+                                            " AND failed"),
+                             {id})
+                .toInt() == 1);
+}
+
+void LaunchPathTest::syntaxErrorFailsWithExplanation()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Syntax Error"));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Failed);
+    const QString explanation =
+        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+    QVERIFY2(explanation.contains(QStringLiteral("could not be run")), qPrintable(explanation));
+    QSqlDatabase db = m_engine->db();
+    QVERIFY(repo::jobStdout(db, id).value().contains(QStringLiteral("ERROR")));
+}
+
+void LaunchPathTest::invalidExtraVarsCreateNoJob()
+{
+    const int before = m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt();
+    for (const QString &bad : {QStringLiteral("{\"a\": "), QStringLiteral("- just\n- a list\n"), QStringLiteral("a: [1, 2")}) {
+        QString error;
+        QCOMPARE(m_engine->launch(QStringLiteral("Demo Job Template"), bad, &error), 0);
+        QVERIFY2(error.contains(QStringLiteral("xtra variables")), qPrintable(error));
+    }
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt(), before);
+}
+
+void LaunchPathTest::unknownTemplateCreatesNoJob()
+{
+    const int before = m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt();
+    QString error;
+    QCOMPARE(m_engine->launch(QStringLiteral("No Such Template"), {}, &error), 0);
+    QVERIFY2(error.contains(QStringLiteral("No Such Template")), qPrintable(error));
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt(), before);
+}
+
+void LaunchPathTest::cancelEndsWithinTwoSeconds()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Sleep"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event ="
+                                        " 'runner_on_start'"),
+                         {id})
+                .toInt() == 1,
+        30000);
+    QElapsedTimer timer;
+    timer.start();
+    m_engine->controller().cancel(id);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(id), JobStatus::Canceled, 2000);
+    qInfo("canceled after %lld ms", timer.elapsed());
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Canceled);
+}
+
+void LaunchPathTest::timeoutFailsWithExplanation()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Short Timeout"));
+    QCOMPARE(m_engine->waitForFinished(id, 30000), JobStatus::Failed);
+    const QString explanation =
+        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+    QVERIFY2(explanation.contains(QStringLiteral("timeout")), qPrintable(explanation));
+}
+
+void LaunchPathTest::killedRunnerEndsInErrorAndEngineSurvives()
+{
+    const qint64 id = m_engine->launch(QStringLiteral("Sleep"));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_start'"),
+                         {id})
+                .toInt() == 1,
+        30000);
+    const QList<qint64> pids = runnerPids();
+    QCOMPARE(pids.size(), 1);
+    ::kill(pid_t(pids.first()), SIGKILL);
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
+    const QString explanation =
+        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+    QVERIFY2(explanation.contains(QStringLiteral("killed")), qPrintable(explanation));
+
+    const qint64 next = m_engine->launch(QStringLiteral("Demo Job Template"));
+    QCOMPARE(m_engine->waitForFinished(next), JobStatus::Successful);
+}
+
+void LaunchPathTest::secondLaunchWaitsForTheFirst()
+{
+    const qint64 first = m_engine->launch(QStringLiteral("Serial Sleep"));
+    const qint64 second = m_engine->launch(QStringLiteral("Serial Sleep"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(first), JobStatus::Running, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {second})
+            .toString()
+            .contains(QStringLiteral("job-%1").arg(first)),
+        5000);
+    QCOMPARE(m_engine->status(second), JobStatus::Pending);
+    QCOMPARE(m_engine->waitForFinished(first), JobStatus::Successful);
+    QCOMPARE(m_engine->waitForFinished(second), JobStatus::Successful);
+    QVERIFY(m_engine->scalar(QStringLiteral("SELECT (SELECT started FROM unified_job WHERE id = ?) >="
+                                            " (SELECT finished FROM unified_job WHERE id = ?)"),
+                             {second, first})
+                .toBool());
+}
+
+QTEST_GUILESS_MAIN(LaunchPathTest)
+#include "tst_launch_path.moc"

@@ -1,0 +1,73 @@
+#include "JobPresentation.h"
+
+#include <QCoreApplication>
+#include <QPainter>
+#include <QPixmap>
+
+namespace playdeck {
+
+QString statusText(const QString &status) {
+    if (status == JobStatus::New)
+        return QCoreApplication::translate("JobStatus", "new");
+    if (status == JobStatus::Pending)
+        return QCoreApplication::translate("JobStatus", "pending");
+    if (status == JobStatus::Waiting)
+        return QCoreApplication::translate("JobStatus", "waiting");
+    if (status == JobStatus::Running)
+        return QCoreApplication::translate("JobStatus", "running");
+    if (status == JobStatus::Successful)
+        return QCoreApplication::translate("JobStatus", "successful");
+    if (status == JobStatus::Failed)
+        return QCoreApplication::translate("JobStatus", "failed");
+    if (status == JobStatus::Error)
+        return QCoreApplication::translate("JobStatus", "error");
+    if (status == JobStatus::Canceled)
+        return QCoreApplication::translate("JobStatus", "canceled");
+    return status;
+}
+
+QColor statusColor(const QString &status) {
+    if (status == JobStatus::Successful)
+        return QColor(0x2e, 0x9e, 0x44);
+    if (status == JobStatus::Failed || status == JobStatus::Error)
+        return QColor(0xd3, 0x2f, 0x2f);
+    if (status == JobStatus::Canceled)
+        return QColor(0xf0, 0x8c, 0x00);
+    if (status == JobStatus::Running)
+        return QColor(0x1e, 0x6f, 0xd9);
+    return QColor(0x9e, 0x9e, 0x9e);
+}
+
+QIcon statusIcon(const QString &status) {
+    constexpr int size = 16;
+    QPixmap pixmap(size, size);
+    pixmap.fill(Qt::transparent);
+    QPainter painter(&pixmap);
+    painter.setRenderHint(QPainter::Antialiasing);
+    painter.setPen(Qt::NoPen);
+    painter.setBrush(statusColor(status));
+    painter.drawEllipse(QRectF(3, 3, size - 6, size - 6));
+    painter.end();
+    return QIcon(pixmap);
+}
+
+double elapsedSeconds(const JobSummary &job, const QDateTime &now) {
+    if (!job.started.isValid())
+        return 0;
+    if (JobStatus::isFinished(job.status)) {
+        if (job.elapsed > 0 || !job.finished.isValid())
+            return job.elapsed;
+        return qMax<qint64>(0, job.started.msecsTo(job.finished)) / 1000.0;
+    }
+    return qMax<qint64>(0, job.started.msecsTo(now)) / 1000.0;
+}
+
+QString formatElapsed(double seconds) {
+    const qint64 total = qint64(seconds);
+    return QStringLiteral("%1:%2:%3")
+        .arg(total / 3600)
+        .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
+        .arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+
+} // namespace playdeck

@@ -1,0 +1,30 @@
+#pragma once
+
+#include "model/Types.h"
+
+#include <QColor>
+#include <QDateTime>
+#include <QIcon>
+#include <QString>
+
+namespace playdeck {
+
+// How a job's state looks in every view, so the job table and the job tabs always agree.
+
+// The status word shown to the operator (the engine's status, translated).
+QString statusText(const QString &status);
+
+// Green successful, red failed/error, orange canceled, blue running, grey pending/waiting/new.
+QColor statusColor(const QString &status);
+
+// A small filled circle in the status colour, for decorations.
+QIcon statusIcon(const QString &status);
+
+// Seconds the job has run: while it runs, counted from `started` to `now`; once finished, the
+// engine's figure (or finished - started when the engine has none).
+double elapsedSeconds(const JobSummary &job, const QDateTime &now);
+
+// "0:00:07", "1:02:03"; days are folded into the hours.
+QString formatElapsed(double seconds);
+
+} // namespace playdeck

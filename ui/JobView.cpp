@@ -1,0 +1,358 @@
+#include "JobView.h"
+
+#include "AnsiText.h"
+#include "Controller.h"
+#include "JobPresentation.h"
+
+#include <QCheckBox>
+#include <QFontDatabase>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLocale>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QScrollBar>
+#include <QTextCursor>
+#include <QVBoxLayout>
+
+namespace playdeck {
+
+JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_jobId(jobId) {
+    setObjectName(QStringLiteral("jobView"));
+
+    m_titleLabel = new QLabel(this);
+    m_titleLabel->setObjectName(QStringLiteral("titleLabel"));
+    m_titleLabel->setTextFormat(Qt::PlainText);
+    m_titleLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    QFont titleFont = m_titleLabel->font();
+    titleFont.setBold(true);
+    titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
+    m_titleLabel->setFont(titleFont);
+
+    m_cancelButton = new QPushButton(tr("&Cancel Job"), this);
+    m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
+    m_cancelButton->setToolTip(tr("Stop this job"));
+    connect(m_cancelButton, &QPushButton::clicked, this, &JobView::cancelJob);
+
+    m_relaunchButton = new QPushButton(tr("&Relaunch"), this);
+    m_relaunchButton->setObjectName(QStringLiteral("relaunchButton"));
+    m_relaunchButton->setToolTip(tr("Launch a new job with the same settings"));
+    connect(m_relaunchButton, &QPushButton::clicked, this, &JobView::relaunchJob);
+
+    m_statusIcon = new QLabel(this);
+    m_statusLabel = new QLabel(this);
+    m_statusLabel->setObjectName(QStringLiteral("statusLabel"));
+    m_statusLabel->setTextFormat(Qt::PlainText);
+    QFont statusFont = m_statusLabel->font();
+    statusFont.setBold(true);
+    m_statusLabel->setFont(statusFont);
+
+    auto *elapsedCaption = new QLabel(tr("Elapsed:"), this);
+    m_elapsedLabel = new QLabel(this);
+    m_elapsedLabel->setObjectName(QStringLiteral("elapsedLabel"));
+    m_elapsedLabel->setTextFormat(Qt::PlainText);
+    elapsedCaption->setBuddy(m_elapsedLabel);
+
+    m_detailsLabel = new QLabel(this);
+    m_detailsLabel->setObjectName(QStringLiteral("detailsLabel"));
+    m_detailsLabel->setTextFormat(Qt::PlainText);
+    m_detailsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    m_followBox = new QCheckBox(tr("Follo&w"), this);
+    m_followBox->setObjectName(QStringLiteral("followBox"));
+    m_followBox->setToolTip(tr("Keep the newest output in view"));
+    m_followBox->setChecked(true);
+    connect(m_followBox, &QCheckBox::toggled, this, [this](bool on) {
+        if (on)
+            scrollToBottom();
+    });
+
+    m_explanationLabel = new QLabel(this);
+    m_explanationLabel->setObjectName(QStringLiteral("explanationLabel"));
+    m_explanationLabel->setTextFormat(Qt::PlainText);
+    m_explanationLabel->setWordWrap(true);
+    m_explanationLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_explanationLabel->hide();
+
+    m_messageLabel = new QLabel(this);
+    m_messageLabel->setObjectName(QStringLiteral("messageLabel"));
+    m_messageLabel->setTextFormat(Qt::PlainText);
+    m_messageLabel->setWordWrap(true);
+    QPalette messagePalette = m_messageLabel->palette();
+    messagePalette.setColor(QPalette::WindowText, statusColor(JobStatus::Failed));
+    m_messageLabel->setPalette(messagePalette);
+    m_messageLabel->hide();
+
+    m_output = new QPlainTextEdit(this);
+    m_output->setObjectName(QStringLiteral("outputView"));
+    m_output->setReadOnly(true);
+    m_output->setUndoRedoEnabled(false);
+    m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
+    m_output->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
+    m_output->setPlaceholderText(tr("No output yet."));
+
+    QScrollBar *scrollBar = m_output->verticalScrollBar();
+    connect(scrollBar, &QScrollBar::rangeChanged, this, [this] {
+        if (isFollowing())
+            scrollToBottom();
+    });
+    connect(scrollBar, &QScrollBar::valueChanged, this, [this, scrollBar](int value) {
+        // Any move away from the bottom that we did not make ourselves is the operator reading.
+        if (!m_autoScrolling && isFollowing() && value < scrollBar->maximum())
+            m_followBox->setChecked(false);
+    });
+
+    auto *titleRow = new QHBoxLayout;
+    titleRow->addWidget(m_titleLabel, 1);
+    titleRow->addWidget(m_cancelButton);
+    titleRow->addWidget(m_relaunchButton);
+
+    auto *stateRow = new QHBoxLayout;
+    stateRow->addWidget(m_statusIcon);
+    stateRow->addWidget(m_statusLabel);
+    stateRow->addSpacing(16);
+    stateRow->addWidget(elapsedCaption);
+    stateRow->addWidget(m_elapsedLabel);
+    stateRow->addSpacing(16);
+    stateRow->addWidget(m_detailsLabel, 1);
+    stateRow->addWidget(m_followBox);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(titleRow);
+    layout->addLayout(stateRow);
+    layout->addWidget(m_explanationLabel);
+    layout->addWidget(m_messageLabel);
+    layout->addWidget(m_output, 1);
+
+    m_clock.setInterval(1000);
+    connect(&m_clock, &QTimer::timeout, this, &JobView::updateElapsed);
+
+    connect(&m_controller, &Controller::jobStatusChanged, this, &JobView::onStatusChanged);
+    connect(&m_controller, &Controller::jobEventsCommitted, this, &JobView::onEventsCommitted);
+
+    updateHeader();
+    refreshJob();
+    fetchEvents();
+}
+
+QString JobView::title() const {
+    if (!m_loaded || m_job.name.isEmpty())
+        return tr("Job #%1").arg(m_jobId);
+    return tr("%1 #%2").arg(m_job.name, QString::number(m_jobId));
+}
+
+bool JobView::canCancel() const {
+    return m_loaded && !m_cancelling && (JobStatus::isActive(m_job.status) || m_job.status == JobStatus::New);
+}
+
+bool JobView::canRelaunch() const {
+    return m_loaded && !m_relaunching;
+}
+
+bool JobView::isFollowing() const {
+    return m_followBox->isChecked();
+}
+
+void JobView::setFollowing(bool follow) {
+    m_followBox->setChecked(follow);
+}
+
+void JobView::cancelJob() {
+    if (!canCancel())
+        return;
+    m_cancelling = true;
+    updateActions();
+    m_controller.cancel(m_jobId, this, [this](Status status) {
+        m_cancelling = false;
+        if (!status)
+            showMessage(tr("Job %1 could not be canceled: %2").arg(QString::number(m_jobId), status.error()));
+        updateActions();
+        refreshJob();
+    });
+}
+
+void JobView::relaunchJob() {
+    if (!canRelaunch())
+        return;
+    m_relaunching = true;
+    updateActions();
+    m_controller.relaunch(m_jobId, this, [this](Result<qint64> result) {
+        m_relaunching = false;
+        updateActions();
+        if (!result) {
+            showMessage(
+                tr("Job %1 could not be relaunched: %2").arg(QString::number(m_jobId), result.error()));
+            return;
+        }
+        showMessage(QString());
+        Q_EMIT relaunched(result.value());
+    });
+}
+
+void JobView::refreshJob() {
+    if (m_jobFetching) {
+        m_jobFetchAgain = true;
+        return;
+    }
+    m_jobFetching = true;
+    m_jobFetchAgain = false;
+    m_controller.fetchJob(m_jobId, this, [this](Result<JobDetail> result) {
+        m_jobFetching = false;
+        if (result)
+            applyJob(result.take());
+        else
+            showMessage(tr("Job %1 could not be loaded: %2").arg(QString::number(m_jobId), result.error()));
+        if (m_jobFetchAgain)
+            refreshJob();
+    });
+}
+
+void JobView::fetchEvents() {
+    if (m_eventsFetching) {
+        m_eventsFetchAgain = true;
+        return;
+    }
+    m_eventsFetching = true;
+    m_eventsFetchAgain = false;
+    m_controller.fetchEvents(m_jobId, m_lastCounter, EventChunk, this,
+                             [this](Result<QList<JobEvent>> result) {
+                                 m_eventsFetching = false;
+                                 bool more = m_eventsFetchAgain;
+                                 if (result) {
+                                     appendEvents(result.value());
+                                     more = more || result.value().size() >= EventChunk;
+                                 } else {
+                                     showMessage(tr("The output of job %1 could not be loaded: %2")
+                                                     .arg(QString::number(m_jobId), result.error()));
+                                 }
+                                 if (more)
+                                     fetchEvents();
+                             });
+}
+
+void JobView::applyJob(JobDetail job) {
+    const bool wasLoaded = m_loaded;
+    const QString oldStatus = m_job.status;
+    const QString oldTitle = title();
+    m_job = std::move(job);
+    m_loaded = true;
+    updateHeader();
+    if (title() != oldTitle)
+        Q_EMIT titleChanged(title());
+    if (!wasLoaded || m_job.status != oldStatus) {
+        Q_EMIT statusChanged(m_job.status);
+        // The last events may have been committed just before the job finished.
+        if (wasLoaded && JobStatus::isFinished(m_job.status))
+            fetchEvents();
+    }
+}
+
+void JobView::appendEvents(const QList<JobEvent> &events) {
+    if (events.isEmpty())
+        return;
+    // Some moves (QPlainTextEdit's own Page Up) change the scroll bar with its signals blocked, so
+    // check again: following means sitting at the bottom.
+    const QScrollBar *scrollBar = m_output->verticalScrollBar();
+    if (isFollowing() && scrollBar->value() < scrollBar->maximum())
+        m_followBox->setChecked(false);
+
+    QTextCursor cursor(m_output->document());
+    cursor.movePosition(QTextCursor::End);
+    cursor.beginEditBlock();
+    for (const JobEvent &event : events) {
+        m_lastCounter = qMax(m_lastCounter, event.counter);
+        if (event.stdout.isEmpty())
+            continue;
+        QString text = event.stdout;
+        text.replace(QLatin1String("\r\n"), QLatin1String("\n"));
+        text.replace(QLatin1Char('\r'), QLatin1Char('\n'));
+        if (text.endsWith(QLatin1Char('\n')))
+            text.chop(1);
+        const QList<AnsiRun> runs = parseAnsi(text, m_baseFormat);
+        if (runs.isEmpty() && !text.isEmpty())
+            continue; // nothing but escape sequences
+        if (m_hasOutput)
+            cursor.insertText(QStringLiteral("\n"), m_baseFormat);
+        m_hasOutput = true;
+        for (const AnsiRun &run : runs)
+            cursor.insertText(run.text, run.format);
+    }
+    cursor.endEditBlock();
+    if (isFollowing())
+        scrollToBottom();
+}
+
+void JobView::onEventsCommitted(qint64 jobId, int counter) {
+    if (jobId == m_jobId && counter > m_lastCounter)
+        fetchEvents();
+}
+
+void JobView::onStatusChanged(qint64 jobId, const QString &) {
+    if (jobId == m_jobId)
+        refreshJob();
+}
+
+void JobView::updateHeader() {
+    m_titleLabel->setText(title());
+    if (!m_loaded) {
+        m_statusLabel->setText(tr("loading…"));
+        m_statusIcon->clear();
+    } else {
+        m_statusLabel->setText(statusText(m_job.status));
+        const int size = m_statusLabel->fontMetrics().height();
+        m_statusIcon->setPixmap(statusIcon(m_job.status).pixmap(size, size));
+    }
+
+    QStringList details;
+    if (!m_job.playbook.isEmpty())
+        details << tr("Playbook: %1").arg(m_job.playbook);
+    if (m_job.started.isValid())
+        details
+            << tr("Started: %1").arg(QLocale().toString(m_job.started.toLocalTime(), QLocale::ShortFormat));
+    if (m_job.finished.isValid())
+        details
+            << tr("Finished: %1").arg(QLocale().toString(m_job.finished.toLocalTime(), QLocale::ShortFormat));
+    if (!m_job.executionNode.isEmpty())
+        details << tr("Node: %1").arg(m_job.executionNode);
+    m_detailsLabel->setText(details.join(QStringLiteral("   ")));
+
+    m_explanationLabel->setText(m_job.explanation);
+    m_explanationLabel->setToolTip(m_job.resultTraceback);
+    m_explanationLabel->setVisible(!m_job.explanation.isEmpty());
+
+    updateElapsed();
+    if (m_loaded && JobStatus::isActive(m_job.status) && m_job.started.isValid()) {
+        if (!m_clock.isActive())
+            m_clock.start();
+    } else {
+        m_clock.stop();
+    }
+    updateActions();
+}
+
+void JobView::updateElapsed() {
+    m_elapsedLabel->setText(formatElapsed(elapsedSeconds(m_job, QDateTime::currentDateTimeUtc())));
+}
+
+void JobView::updateActions() {
+    m_cancelButton->setEnabled(canCancel());
+    m_relaunchButton->setEnabled(canRelaunch());
+    Q_EMIT actionsChanged();
+}
+
+void JobView::showMessage(const QString &message) {
+    m_messageLabel->setText(message);
+    m_messageLabel->setVisible(!message.isEmpty());
+}
+
+void JobView::scrollToBottom() {
+    QScrollBar *scrollBar = m_output->verticalScrollBar();
+    m_autoScrolling = true;
+    scrollBar->setValue(scrollBar->maximum());
+    m_autoScrolling = false;
+}
+
+} // namespace playdeck

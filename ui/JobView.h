@@ -1,0 +1,101 @@
+#pragma once
+
+#include "model/Types.h"
+
+#include <QTextCharFormat>
+#include <QTimer>
+#include <QWidget>
+
+class QCheckBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+
+namespace playdeck {
+
+class Controller;
+
+// One job: a header with its state and actions, and its output as ansible printed it, growing while
+// the job runs. Output is fetched in chunks after the last event shown, never more than one fetch at
+// a time; events committed meanwhile are fetched right after.
+class JobView : public QWidget {
+    Q_OBJECT
+public:
+    static constexpr int EventChunk = 1000;
+
+    JobView(Controller &controller, qint64 jobId, QWidget *parent = nullptr);
+
+    qint64 jobId() const { return m_jobId; }
+    // The last state fetched from the engine; empty fields until isLoaded().
+    const JobDetail &job() const { return m_job; }
+    bool isLoaded() const { return m_loaded; }
+    // The engine's status word ("running", "successful", ...); empty until loaded.
+    QString status() const { return m_job.status; }
+    // "Demo Job Template #12"; "Job #12" until loaded. For tab titles.
+    QString title() const;
+    // The highest event counter shown so far (0 before any).
+    int lastCounter() const { return m_lastCounter; }
+
+    bool canCancel() const;
+    bool canRelaunch() const;
+    bool isFollowing() const;
+
+public Q_SLOTS:
+    void cancelJob();
+    void relaunchJob();
+    // Keep the output scrolled to the bottom as it grows.
+    void setFollowing(bool follow);
+    // Fetch the job's state again for the header.
+    void refreshJob();
+    // Fetch the events after lastCounter().
+    void fetchEvents();
+
+Q_SIGNALS:
+    void titleChanged(const QString &title);
+    void statusChanged(const QString &status);
+    // canCancel() or canRelaunch() may have changed.
+    void actionsChanged();
+    void relaunched(qint64 newJobId);
+
+private:
+    void applyJob(JobDetail job);
+    void appendEvents(const QList<JobEvent> &events);
+    void onEventsCommitted(qint64 jobId, int counter);
+    void onStatusChanged(qint64 jobId, const QString &status);
+    void updateHeader();
+    void updateElapsed();
+    void updateActions();
+    void showMessage(const QString &message);
+    void scrollToBottom();
+
+    Controller &m_controller;
+    const qint64 m_jobId;
+    JobDetail m_job;
+    bool m_loaded = false;
+
+    bool m_jobFetching = false;
+    bool m_jobFetchAgain = false;
+    bool m_eventsFetching = false;
+    bool m_eventsFetchAgain = false;
+    bool m_cancelling = false;
+    bool m_relaunching = false;
+    int m_lastCounter = 0;
+    bool m_hasOutput = false;
+    bool m_autoScrolling = false;
+    QTextCharFormat m_baseFormat;
+    QTimer m_clock;
+
+    QLabel *m_titleLabel = nullptr;
+    QLabel *m_statusIcon = nullptr;
+    QLabel *m_statusLabel = nullptr;
+    QLabel *m_elapsedLabel = nullptr;
+    QLabel *m_detailsLabel = nullptr;
+    QLabel *m_explanationLabel = nullptr;
+    QLabel *m_messageLabel = nullptr;
+    QPushButton *m_cancelButton = nullptr;
+    QPushButton *m_relaunchButton = nullptr;
+    QCheckBox *m_followBox = nullptr;
+    QPlainTextEdit *m_output = nullptr;
+};
+
+} // namespace playdeck
