@@ -31,6 +31,7 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     m_titleLabel->setFont(titleFont);
+    m_titleLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_cancelButton = new QPushButton(tr("&Cancel Job"), this);
     m_cancelButton->setObjectName(QStringLiteral("cancelButton"));
@@ -60,6 +61,8 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_detailsLabel->setObjectName(QStringLiteral("detailsLabel"));
     m_detailsLabel->setTextFormat(Qt::PlainText);
     m_detailsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    // Long details are cut off rather than widening the whole window.
+    m_detailsLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_followBox = new QCheckBox(tr("Follo&w"), this);
     m_followBox->setObjectName(QStringLiteral("followBox"));

@@ -89,8 +89,12 @@ LaunchDialog::LaunchDialog(const JobTemplate &jobTemplate, QWidget *parent)
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
     form->addRow(tr("Template variables:"), templateVars);
-    form->addRow(tr("E&xtra variables:"), m_extraVarsEdit);
-    form->addRow(QString(), m_extraVarsError);
+    auto *extraVarsField = new QVBoxLayout;
+    extraVarsField->addWidget(m_extraVarsEdit, 1);
+    extraVarsField->addWidget(m_extraVarsError);
+    form->addRow(tr("E&xtra variables:"), extraVarsField);
+    if (auto *label = qobject_cast<QLabel *>(form->labelForField(extraVarsField)))
+        label->setBuddy(m_extraVarsEdit);
     form->addRow(tr("&Limit:"), m_limitEdit);
     form->addRow(tr("&Verbosity:"), m_verbosityCombo);
     form->addRow(QString(), m_checkModeBox);

@@ -47,7 +47,7 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
 
     auto *templatesPane = new QWidget;
     auto *templatesLayout = new QVBoxLayout(templatesPane);
-    templatesLayout->setContentsMargins(0, 0, 0, 0);
+    templatesLayout->setContentsMargins(4, 4, 0, 0);
     templatesLayout->addWidget(templatesLabel);
     templatesLayout->addWidget(m_templateList, 1);
     templatesLayout->addWidget(m_launchButton);
@@ -67,15 +67,15 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     m_jobTable->horizontalHeader()->setHighlightSections(false);
     m_jobTable->horizontalHeader()->setSectionResizeMode(JobListModel::NameColumn, QHeaderView::Stretch);
     const int charWidth = m_jobTable->fontMetrics().horizontalAdvance(QLatin1Char('0'));
-    m_jobTable->setColumnWidth(JobListModel::IdColumn, charWidth * 7);
+    m_jobTable->setColumnWidth(JobListModel::IdColumn, charWidth * 6);
     m_jobTable->setColumnWidth(JobListModel::StatusColumn, charWidth * 14);
-    m_jobTable->setColumnWidth(JobListModel::StartedColumn, charWidth * 16);
+    m_jobTable->setColumnWidth(JobListModel::StartedColumn, charWidth * 12);
     m_jobTable->setColumnWidth(JobListModel::ElapsedColumn, charWidth * 9);
     jobsLabel->setBuddy(m_jobTable);
 
     auto *jobsPane = new QWidget;
     auto *jobsLayout = new QVBoxLayout(jobsPane);
-    jobsLayout->setContentsMargins(0, 0, 0, 0);
+    jobsLayout->setContentsMargins(4, 0, 0, 4);
     jobsLayout->addWidget(jobsLabel);
     jobsLayout->addWidget(m_jobTable, 1);
 
@@ -99,9 +99,10 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     splitter->setChildrenCollapsible(false);
     splitter->addWidget(leftSplitter);
     splitter->addWidget(m_jobTabs);
-    splitter->setStretchFactor(0, 0);
-    splitter->setStretchFactor(1, 1);
-    splitter->setSizes({460, 740});
+    // Both panes grow with the window, two to three, starting from these proportions.
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 3);
+    splitter->setSizes({480, 720});
     setCentralWidget(splitter);
 
     createActions();

@@ -37,6 +37,12 @@ TestEngine::~TestEngine()
         QDir(clusterDir).removeRecursively();
 }
 
+void TestEngine::stopEngine()
+{
+    closeConnection(m_connectionName);
+    m_engine->stop();
+}
+
 QSqlDatabase TestEngine::db()
 {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);

@@ -22,6 +22,8 @@ public:
     Engine &engine() { return *m_engine; }
     Controller &controller() { return m_engine->controller(); }
     QString dataDir() const { return m_dir.path(); }
+    // Stops the engine but keeps its files (the embedded cluster may serve other processes).
+    void stopEngine();
 
     // A main-thread connection for the test's own assertions.
     QSqlDatabase db();
