@@ -92,12 +92,7 @@ void JobRunner::start()
     const QString program = QStandardPaths::findExecutable(m_settings.runnerProgram).isEmpty()
                                 ? m_settings.runnerProgram
                                 : QStandardPaths::findExecutable(m_settings.runnerProgram);
-    QByteArray transmit = QJsonDocument(QJsonObject{{QStringLiteral("kwargs"), runnerKwargs(spec.value())}})
-                              .toJson(QJsonDocument::Compact) +
-                          '\n';
-    transmit += QJsonDocument(QJsonObject{{QStringLiteral("zipfile"), zip.value().size()}}).toJson(QJsonDocument::Compact) + '\n';
-    transmit += zip.value().toBase64(); // no line break after the base64 block: the worker reads it as part of the next line
-    transmit += "{\"eof\": true}\n";
+    const QByteArray transmit = transmitStream(runnerKwargs(spec.value()), zip.value());
 
     m_process = new QProcess(this);
     m_process->setProgram(program);

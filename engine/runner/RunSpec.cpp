@@ -176,6 +176,17 @@ QJsonObject runnerKwargs(const RunSpec &spec)
     return kwargs;
 }
 
+QByteArray transmitStream(const QJsonObject &kwargs, const QByteArray &zip)
+{
+    QByteArray stream = QJsonDocument(QJsonObject{{QStringLiteral("kwargs"), kwargs}}).toJson(QJsonDocument::Compact);
+    stream += '\n';
+    stream += QJsonDocument(QJsonObject{{QStringLiteral("zipfile"), zip.size()}}).toJson(QJsonDocument::Compact);
+    stream += '\n';
+    stream += zip.toBase64(); // a line break here would make the worker fail to parse the next line
+    stream += "{\"eof\": true}\n";
+    return stream;
+}
+
 Status buildPrivateDataDir(const RunSpec &spec, const QString &dir)
 {
     if (Status s = copyProject(spec.projectPath, dir + QStringLiteral("/project")); !s)

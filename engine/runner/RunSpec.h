@@ -42,6 +42,10 @@ struct RunSpec {
 // The kwargs line of the transmit stream.
 QJsonObject runnerKwargs(const RunSpec &spec);
 
+// The whole transmit stream `ansible-runner worker` reads on stdin (ARCHITECTURE.md, platform.md):
+// the kwargs line, the zip's size line, the base64 zip with no line break after it, then eof.
+QByteArray transmitStream(const QJsonObject &kwargs, const QByteArray &zip);
+
 // ansible-playbook options for env/cmdline, shell-quoted as ansible-runner's shlex.split expects.
 QString playbookCmdline(const RunSpec &spec);
 

@@ -1,0 +1,122 @@
+// Launch latency of the demo template through the whole engine, next to bare ansible-playbook and
+// bare `ansible-runner worker` fed the same transmit stream. Prints one JSON object.
+//
+//   bench_launch [runs]      (default 5)
+
+#include "TestEngine.h"
+
+#include "db/Connections.h"
+#include "runner/RunSpec.h"
+#include "runner/ZipArchive.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QProcess>
+#include <QTemporaryDir>
+
+#include <algorithm>
+#include <cstdio>
+
+using namespace playdeck;
+
+namespace {
+
+QJsonObject summary(QList<double> values)
+{
+    std::sort(values.begin(), values.end());
+    const auto at = [&](double q) { return values.isEmpty() ? 0.0 : values.at(qsizetype(q * double(values.size() - 1) + 0.5)); };
+    return {{QStringLiteral("runs"), values.size()},
+            {QStringLiteral("min_ms"), values.isEmpty() ? 0.0 : values.first()},
+            {QStringLiteral("p50_ms"), at(0.5)},
+            {QStringLiteral("max_ms"), values.isEmpty() ? 0.0 : values.last()}};
+}
+
+double timeProcess(const QString &program, const QStringList &args, const QString &cwd, const QByteArray &input = {},
+                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
+{
+    QProcess p;
+    p.setWorkingDirectory(cwd);
+    p.setProcessEnvironment(env);
+    QElapsedTimer timer;
+    timer.start();
+    p.start(program, args);
+    if (!p.waitForStarted())
+        return -1;
+    p.write(input);
+    p.closeWriteChannel();
+    p.waitForFinished(120000);
+    const double ms = double(timer.nsecsElapsed()) / 1e6;
+    return p.exitCode() == 0 ? ms : -1;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    const int runs = argc > 1 ? std::max(1, atoi(argv[1])) : 5;
+    QLoggingCategory::setFilterRules(QStringLiteral("playdeck.*.info=false"));
+    test::TestEngine engine;
+    if (!engine.ok()) {
+        std::fprintf(stderr, "bench_launch: %s\n", qPrintable(engine.error()));
+        return 1;
+    }
+
+    QList<double> toRunning, toFinished, wall;
+    qint64 lastJob = 0;
+    for (int i = 0; i < runs + 1; ++i) { // the first run warms caches and is not counted
+        QElapsedTimer timer;
+        timer.start();
+        const qint64 id = engine.launch(QStringLiteral("Demo Job Template"));
+        if (!id || engine.waitForFinished(id) != JobStatus::Successful) {
+            std::fprintf(stderr, "bench_launch: job %lld did not succeed\n", id);
+            return 1;
+        }
+        const double total = double(timer.nsecsElapsed()) / 1e6;
+        if (i == 0)
+            continue;
+        lastJob = id;
+        wall << total;
+        toRunning << engine.scalar(QStringLiteral("SELECT extract(epoch FROM started - created) * 1000 FROM unified_job"
+                                                  " WHERE id = ?"),
+                                   {id})
+                         .toDouble();
+        toFinished << engine.scalar(QStringLiteral("SELECT extract(epoch FROM finished - created) * 1000 FROM unified_job"
+                                                   " WHERE id = ?"),
+                                    {id})
+                          .toDouble();
+    }
+
+    // The same job without Playdeck: its private data dir, run by ansible-playbook and by the worker.
+    QSqlDatabase db = engine.db();
+    auto spec = loadRunSpec(db, lastJob);
+    QTemporaryDir dir;
+    if (!spec || !buildPrivateDataDir(spec.value(), dir.path())) {
+        std::fprintf(stderr, "bench_launch: cannot build the private data dir\n");
+        return 1;
+    }
+    const QByteArray transmit = transmitStream(runnerKwargs(spec.value()), zipDirectory(dir.path()).value());
+    QList<double> bareWorker, barePlaybook;
+    for (int i = 0; i < runs; ++i) {
+        bareWorker << timeProcess(QStringLiteral("ansible-runner"), {QStringLiteral("worker")}, dir.path(), transmit);
+        barePlaybook << timeProcess(QStringLiteral("ansible-playbook"),
+                                    {QStringLiteral("-i"), dir.path() + QStringLiteral("/inventory/hosts.json"),
+                                     QStringLiteral("hello_world.yml")},
+                                    dir.path() + QStringLiteral("/project"));
+    }
+
+    const QJsonObject out{
+        {QStringLiteral("benchmark"), QStringLiteral("launch_demo_template")},
+        {QStringLiteral("launch_to_running"), summary(toRunning)},
+        {QStringLiteral("launch_to_finished"), summary(toFinished)},
+        {QStringLiteral("launch_to_all_events_stored_wall"), summary(wall)},
+        {QStringLiteral("bare_ansible_runner_worker"), summary(bareWorker)},
+        {QStringLiteral("bare_ansible_playbook"), summary(barePlaybook)},
+    };
+    std::puts(QJsonDocument(out).toJson(QJsonDocument::Indented).constData());
+    return 0;
+}
