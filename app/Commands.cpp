@@ -150,7 +150,8 @@ int runLaunch(const GlobalOptions &options, const QStringList &args)
         QObject::connect(follower, &JobFollower::done, &engine, [&](const QString &status, const QString &explanation) {
             std::fprintf(stderr, "job %lld %s%s%s\n", jobId, qPrintable(status), explanation.isEmpty() ? "" : ": ",
                          qPrintable(explanation));
-            QCoreApplication::exit(status == JobStatus::Successful ? 0 : 1);
+            // Jobs handed to this process for others finish before it goes.
+            engine.drain([status] { QCoreApplication::exit(status == JobStatus::Successful ? 0 : 1); });
         });
         follower->start();
     });

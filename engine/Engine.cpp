@@ -118,12 +118,36 @@ Status Engine::start()
         connect(m_bus, &NotifyBus::reconnected, tm, &TaskManager::requestRun);
         connect(m_dispatcher, &Dispatcher::jobFinished, this, &Engine::jobFinished);
         connect(m_taskManager, &TaskManager::ran, this, &Engine::taskManagerRan);
+        connect(m_dispatcher, &Dispatcher::activeJobsChanged, this, [this](int count) {
+            m_activeJobs = count;
+            if (count == 0 && m_drained)
+                std::exchange(m_drained, {})();
+        });
     }
     connect(m_bus, &NotifyBus::connectionLost, this, &Engine::databaseProblem);
     startInThread(m_bus, m_busThread, QStringLiteral("bus"));
     m_started = true;
     qCInfo(lcController) << "engine started; database" << m_database.describe() << "instance" << m_instance.hostname;
     return {};
+}
+
+void Engine::drain(std::function<void()> done)
+{
+    if (!m_dispatcher || !m_queries) {
+        done();
+        return;
+    }
+    const qint64 id = m_instance.id;
+    m_queries->query<bool>(
+        [id](QSqlDatabase &db) {
+            return exec(db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {id}).ok();
+        },
+        this, [this, done](bool) {
+            if (m_activeJobs == 0)
+                done();
+            else
+                m_drained = done;
+        });
 }
 
 void Engine::stop()

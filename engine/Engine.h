@@ -8,6 +8,7 @@
 #include <QObject>
 #include <QThread>
 
+#include <functional>
 #include <memory>
 
 namespace playdeck {
@@ -44,6 +45,9 @@ public:
     // Blocking set-up (database, schema, demo content, threads): run it before the event loop.
     Status start();
     void stop();
+    // Stops taking new work and calls `done` (on this thread) once no job runs here any more, so a
+    // short-lived process never takes away a job it was given for someone else.
+    void drain(std::function<void()> done);
 
     Controller &controller() { return *m_controller; }
     DatabaseConfig databaseConfig() const { return m_database; }
@@ -76,6 +80,8 @@ private:
     Dispatcher *m_dispatcher = nullptr;
     CallbackReceiver *m_receiver = nullptr;
     bool m_started = false;
+    int m_activeJobs = 0;
+    std::function<void()> m_drained;
 };
 
 } // namespace playdeck

@@ -113,9 +113,11 @@ void Dispatcher::runJob(qint64 jobId)
         }
         if (!status.isEmpty())
             Q_EMIT jobFinished(jobId, status);
+        Q_EMIT activeJobsChanged(int(m_runners.size()));
     });
     thread->start();
     Q_EMIT jobStarted(jobId);
+    Q_EMIT activeJobsChanged(int(m_runners.size()));
 }
 
 void Dispatcher::stop()

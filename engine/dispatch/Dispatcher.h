@@ -34,6 +34,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void jobStarted(qint64 jobId);
     void jobFinished(qint64 jobId, const QString &status);
+    // How many jobs this dispatcher is running now.
+    void activeJobsChanged(int count);
 
 private:
     void runJob(qint64 jobId);

@@ -198,7 +198,7 @@ void JobRunner::handleItems(const QList<StreamItem> &items)
             handleStatus(item.object);
             break;
         case StreamItem::Artifacts:
-            if (Status s = unzipInto(item.zip, m_privateDir + QStringLiteral("/artifacts")); !s)
+            if (Status s = unzipInto(item.zip, m_privateDir + QStringLiteral("/artifacts/%1").arg(m_jobId)); !s)
                 qCWarning(lcRunner) << "job" << m_jobId << "artifacts:" << s.error();
             break;
         case StreamItem::Eof:
