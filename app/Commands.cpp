@@ -18,10 +18,11 @@ namespace playdeck {
 
 namespace {
 
-void printError(const QString &message) { std::fprintf(stderr, "playdeck: %s\n", qPrintable(message)); }
+void printError(const QString &message) {
+    std::fprintf(stderr, "playdeck: %s\n", qPrintable(message));
+}
 
-EngineOptions engineOptions(const GlobalOptions &options, EngineOptions::RunJobs runJobs)
-{
+EngineOptions engineOptions(const GlobalOptions &options, EngineOptions::RunJobs runJobs) {
     EngineOptions o;
     o.dataDir = options.dataDir;
     o.databaseUrl = options.databaseUrl;
@@ -31,8 +32,7 @@ EngineOptions engineOptions(const GlobalOptions &options, EngineOptions::RunJobs
     return o;
 }
 
-bool parse(QCommandLineParser &parser, const QStringList &args, const QString &usage, int positionals)
-{
+bool parse(QCommandLineParser &parser, const QStringList &args, const QString &usage, int positionals) {
     parser.addHelpOption();
     parser.setApplicationDescription(usage);
     if (!parser.parse(args)) {
@@ -51,8 +51,7 @@ bool parse(QCommandLineParser &parser, const QStringList &args, const QString &u
 }
 
 // For the read-only commands: the engine's database, queried right here on the main thread.
-template <typename Fn> int withDatabase(const GlobalOptions &options, Fn fn)
-{
+template <typename Fn> int withDatabase(const GlobalOptions &options, Fn fn) {
     Engine engine(engineOptions(options, EngineOptions::RunJobs::Never));
     if (Status s = engine.start(); !s) {
         printError(s.error());
@@ -71,8 +70,7 @@ template <typename Fn> int withDatabase(const GlobalOptions &options, Fn fn)
     return code;
 }
 
-qint64 jobIdArgument(const QString &text)
-{
+qint64 jobIdArgument(const QString &text) {
     bool ok = false;
     const qint64 id = text.toLongLong(&ok);
     if (!ok || id <= 0)
@@ -82,19 +80,24 @@ qint64 jobIdArgument(const QString &text)
 
 } // namespace
 
-int runLaunch(const GlobalOptions &options, const QStringList &args)
-{
+int runLaunch(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("template"), QStringLiteral("Name of the job template."));
-    const QCommandLineOption extraVars(QStringLiteral("extra-vars"), QStringLiteral("Extra variables: JSON, YAML or @file."),
+    const QCommandLineOption extraVars(QStringLiteral("extra-vars"),
+                                       QStringLiteral("Extra variables: JSON, YAML or @file."),
                                        QStringLiteral("vars"));
-    const QCommandLineOption limit(QStringLiteral("limit"), QStringLiteral("Host pattern to limit the run to."),
+    const QCommandLineOption limit(QStringLiteral("limit"),
+                                   QStringLiteral("Host pattern to limit the run to."),
                                    QStringLiteral("pattern"));
-    const QCommandLineOption verbosity(QStringLiteral("verbosity"), QStringLiteral("0 (normal) to 5."), QStringLiteral("level"));
+    const QCommandLineOption verbosity(QStringLiteral("verbosity"), QStringLiteral("0 (normal) to 5."),
+                                       QStringLiteral("level"));
     const QCommandLineOption check(QStringLiteral("check"), QStringLiteral("Run in check mode."));
-    const QCommandLineOption follow(QStringLiteral("follow"), QStringLiteral("Stream the job's output until it ends."));
+    const QCommandLineOption follow(QStringLiteral("follow"),
+                                    QStringLiteral("Stream the job's output until it ends."));
     parser.addOptions({extraVars, limit, verbosity, check, follow});
-    if (!parse(parser, args, QStringLiteral("launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--follow]"), 1))
+    if (!parse(parser, args,
+               QStringLiteral("launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--follow]"),
+               1))
         return 2;
 
     LaunchRequest request;
@@ -147,12 +150,13 @@ int runLaunch(const GlobalOptions &options, const QStringList &args)
         std::fprintf(parser.isSet(follow) ? stderr : stdout, "%lld\n", jobId);
         std::fflush(stdout);
         follower = new JobFollower(engine.controller(), jobId, parser.isSet(follow), stdout, &engine);
-        QObject::connect(follower, &JobFollower::done, &engine, [&](const QString &status, const QString &explanation) {
-            std::fprintf(stderr, "job %lld %s%s%s\n", jobId, qPrintable(status), explanation.isEmpty() ? "" : ": ",
-                         qPrintable(explanation));
-            // Jobs handed to this process for others finish before it goes.
-            engine.drain([status] { QCoreApplication::exit(status == JobStatus::Successful ? 0 : 1); });
-        });
+        QObject::connect(
+            follower, &JobFollower::done, &engine, [&](const QString &status, const QString &explanation) {
+                std::fprintf(stderr, "job %lld %s%s%s\n", jobId, qPrintable(status),
+                             explanation.isEmpty() ? "" : ": ", qPrintable(explanation));
+                // Jobs handed to this process for others finish before it goes.
+                engine.drain([status] { QCoreApplication::exit(status == JobStatus::Successful ? 0 : 1); });
+            });
         follower->start();
     });
     exitCode = QCoreApplication::exec();
@@ -160,8 +164,7 @@ int runLaunch(const GlobalOptions &options, const QStringList &args)
     return exitCode;
 }
 
-int runServe(const GlobalOptions &options, const QStringList &args)
-{
+int runServe(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
     if (!parse(parser, args, QStringLiteral("serve"), 0))
         return 2;
@@ -179,11 +182,10 @@ int runServe(const GlobalOptions &options, const QStringList &args)
     return code;
 }
 
-int runJobs(const GlobalOptions &options, const QStringList &args)
-{
+int runJobs(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
-    const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("How many jobs (default 50)."), QStringLiteral("n"),
-                                   QStringLiteral("50"));
+    const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("How many jobs (default 50)."),
+                                   QStringLiteral("n"), QStringLiteral("50"));
     parser.addOption(count);
     if (!parse(parser, args, QStringLiteral("jobs [--count N]"), 0))
         return 2;
@@ -200,8 +202,7 @@ int runJobs(const GlobalOptions &options, const QStringList &args)
     });
 }
 
-int runStdout(const GlobalOptions &options, const QStringList &args)
-{
+int runStdout(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("job"), QStringLiteral("Job id."));
     if (!parse(parser, args, QStringLiteral("stdout JOB"), 1))
@@ -224,11 +225,11 @@ int runStdout(const GlobalOptions &options, const QStringList &args)
     });
 }
 
-int runEvents(const GlobalOptions &options, const QStringList &args)
-{
+int runEvents(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("job"), QStringLiteral("Job id."));
-    parser.addOption(QCommandLineOption(QStringLiteral("json"), QStringLiteral("One JSON object per line (the default).")));
+    parser.addOption(QCommandLineOption(QStringLiteral("json"),
+                                        QStringLiteral("One JSON object per line (the default).")));
     if (!parse(parser, args, QStringLiteral("events JOB --json"), 1))
         return 2;
     const qint64 id = jobIdArgument(parser.positionalArguments().constFirst());
@@ -243,23 +244,24 @@ int runEvents(const GlobalOptions &options, const QStringList &args)
                 return 2;
             }
             for (const JobEvent &e : events.value()) {
-                const QJsonObject o{{QStringLiteral("job"), e.jobId},
-                                    {QStringLiteral("counter"), e.counter},
-                                    {QStringLiteral("event"), e.event},
-                                    {QStringLiteral("uuid"), e.uuid},
-                                    {QStringLiteral("parent_uuid"), e.parentUuid},
-                                    {QStringLiteral("host_name"), e.hostName},
-                                    {QStringLiteral("play"), e.play},
-                                    {QStringLiteral("task"), e.task},
-                                    {QStringLiteral("role"), e.role},
-                                    {QStringLiteral("stdout"), e.stdout},
-                                    {QStringLiteral("start_line"), e.startLine},
-                                    {QStringLiteral("end_line"), e.endLine},
-                                    {QStringLiteral("verbosity"), e.verbosity},
-                                    {QStringLiteral("failed"), e.failed},
-                                    {QStringLiteral("changed"), e.changed},
-                                    {QStringLiteral("created"), e.created.toUTC().toString(Qt::ISODateWithMs)},
-                                    {QStringLiteral("event_data"), QJsonDocument::fromJson(e.eventData).object()}};
+                const QJsonObject o{
+                    {QStringLiteral("job"), e.jobId},
+                    {QStringLiteral("counter"), e.counter},
+                    {QStringLiteral("event"), e.event},
+                    {QStringLiteral("uuid"), e.uuid},
+                    {QStringLiteral("parent_uuid"), e.parentUuid},
+                    {QStringLiteral("host_name"), e.hostName},
+                    {QStringLiteral("play"), e.play},
+                    {QStringLiteral("task"), e.task},
+                    {QStringLiteral("role"), e.role},
+                    {QStringLiteral("stdout"), e.stdout},
+                    {QStringLiteral("start_line"), e.startLine},
+                    {QStringLiteral("end_line"), e.endLine},
+                    {QStringLiteral("verbosity"), e.verbosity},
+                    {QStringLiteral("failed"), e.failed},
+                    {QStringLiteral("changed"), e.changed},
+                    {QStringLiteral("created"), e.created.toUTC().toString(Qt::ISODateWithMs)},
+                    {QStringLiteral("event_data"), QJsonDocument::fromJson(e.eventData).object()}};
                 std::puts(QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
                 after = e.counter;
             }
@@ -269,8 +271,7 @@ int runEvents(const GlobalOptions &options, const QStringList &args)
     });
 }
 
-int runCancel(const GlobalOptions &options, const QStringList &args)
-{
+int runCancel(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
     parser.addPositionalArgument(QStringLiteral("job"), QStringLiteral("Job id."));
     if (!parse(parser, args, QStringLiteral("cancel JOB"), 1))

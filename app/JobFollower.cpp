@@ -7,8 +7,7 @@ JobFollower::JobFollower(Controller &controller, qint64 jobId, bool printStdout,
     , m_controller(controller)
     , m_jobId(jobId)
     , m_print(printStdout)
-    , m_out(out)
-{
+    , m_out(out) {
     connect(&m_controller, &Controller::jobEventsCommitted, this, [this](qint64 id, int) {
         if (id == m_jobId)
             fetch();
@@ -22,14 +21,12 @@ JobFollower::JobFollower(Controller &controller, qint64 jobId, bool printStdout,
     connect(&m_safety, &QTimer::timeout, this, &JobFollower::fetch);
 }
 
-void JobFollower::start()
-{
+void JobFollower::start() {
     m_safety.start();
     fetch();
 }
 
-void JobFollower::fetch()
-{
+void JobFollower::fetch() {
     if (m_finished)
         return;
     if (m_fetching) {
@@ -57,8 +54,7 @@ void JobFollower::fetch()
     });
 }
 
-void JobFollower::check()
-{
+void JobFollower::check() {
     m_controller.fetchJob(m_jobId, this, [this](Result<JobDetail> job) {
         m_fetching = false;
         if (!job) {
@@ -71,7 +67,8 @@ void JobFollower::check()
         // (a job that never started has none).
         const bool eventsDone = j.eventProcessingFinished || !j.started.isValid() ||
                                 j.finished.secsTo(QDateTime::currentDateTimeUtc()) > 10;
-        if (JobStatus::isFinished(j.status) && eventsDone && (!j.eventProcessingFinished || m_lastCounter >= j.emittedEvents)) {
+        if (JobStatus::isFinished(j.status) && eventsDone &&
+            (!j.eventProcessingFinished || m_lastCounter >= j.emittedEvents)) {
             m_finished = true;
             m_safety.stop();
             Q_EMIT done(j.status, j.explanation);

@@ -14,7 +14,8 @@ namespace playdeck {
 class JobFollower : public QObject {
     Q_OBJECT
 public:
-    JobFollower(Controller &controller, qint64 jobId, bool printStdout, FILE *out = stdout, QObject *parent = nullptr);
+    JobFollower(Controller &controller, qint64 jobId, bool printStdout, FILE *out = stdout,
+                QObject *parent = nullptr);
 
     void start();
 

@@ -7,6 +7,7 @@
 #include "MainWindow.h"
 
 #include <QApplication>
+#include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
 #include <QStandardPaths>
@@ -25,7 +26,8 @@ const char *const kUsage =
     "Without a command, opens the Playdeck window.\n"
     "\n"
     "commands:\n"
-    "  launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--verbosity N] [--check] [--follow]\n"
+    "  launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--verbosity N] [--check] "
+    "[--follow]\n"
     "                  launch a job template; prints the job id, waits for the job, exits 0 if it succeeded\n"
     "  serve           run the engine without a window until SIGTERM\n"
     "  jobs [--count N] list recent jobs, newest first\n"
@@ -35,18 +37,20 @@ const char *const kUsage =
     "\n"
     "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program)\n";
 
-bool hasDisplay()
-{
+bool hasDisplay() {
     return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
            qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
 }
 
-int runWindow(int argc, char **argv, const GlobalOptions &options)
-{
+int runWindow(int argc, char **argv, const GlobalOptions &options) {
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("playdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("Playdeck"));
     QApplication::setDesktopFileName(QStringLiteral("io.playdeck.Playdeck"));
+    QTranslator qtTranslator; // Qt's own strings (dialog buttons and the like)
+    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QApplication::installTranslator(&qtTranslator);
     QTranslator translator;
     if (translator.load(QLocale(), QStringLiteral("playdeck"), QStringLiteral("_"), QStringLiteral(":/i18n")))
         QApplication::installTranslator(&translator);
@@ -73,8 +77,7 @@ int runWindow(int argc, char **argv, const GlobalOptions &options)
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);
@@ -86,7 +89,8 @@ int main(int argc, char **argv)
     qsizetype i = 1;
     while (i < args.size() && args.at(i).startsWith(QLatin1String("--"))) {
         const QString arg = args.at(i);
-        if ((arg == QLatin1String("--data-dir") || arg == QLatin1String("--database")) && i + 1 < args.size()) {
+        if ((arg == QLatin1String("--data-dir") || arg == QLatin1String("--database")) &&
+            i + 1 < args.size()) {
             (arg == QLatin1String("--data-dir") ? options.dataDir : options.databaseUrl) = args.at(i + 1);
             i += 2;
         } else if (arg.startsWith(QLatin1String("--data-dir="))) {
@@ -107,14 +111,16 @@ int main(int argc, char **argv)
     }
     if (options.dataDir.isEmpty()) {
         QCoreApplication::setApplicationName(QStringLiteral("playdeck"));
-        options.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) + QStringLiteral("/playdeck");
+        options.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
+                          QStringLiteral("/playdeck");
     }
     installLogFile(options.dataDir);
 
     const QString command = i < args.size() ? args.at(i) : QString();
     if (command.isEmpty()) {
         if (!hasDisplay()) {
-            std::fputs("playdeck: no display to open a window on. Try: playdeck launch \"Demo Job Template\" --follow\n",
+            std::fputs("playdeck: no display to open a window on. Try: playdeck launch \"Demo Job Template\" "
+                       "--follow\n",
                        stderr);
             return 2;
         }

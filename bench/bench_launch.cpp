@@ -25,19 +25,20 @@ using namespace playdeck;
 
 namespace {
 
-QJsonObject summary(QList<double> values)
-{
+QJsonObject summary(QList<double> values) {
     std::sort(values.begin(), values.end());
-    const auto at = [&](double q) { return values.isEmpty() ? 0.0 : values.at(qsizetype(q * double(values.size() - 1) + 0.5)); };
+    const auto at = [&](double q) {
+        return values.isEmpty() ? 0.0 : values.at(qsizetype(q * double(values.size() - 1) + 0.5));
+    };
     return {{QStringLiteral("runs"), values.size()},
             {QStringLiteral("min_ms"), values.isEmpty() ? 0.0 : values.first()},
             {QStringLiteral("p50_ms"), at(0.5)},
             {QStringLiteral("max_ms"), values.isEmpty() ? 0.0 : values.last()}};
 }
 
-double timeProcess(const QString &program, const QStringList &args, const QString &cwd, const QByteArray &input = {},
-                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment())
-{
+double timeProcess(const QString &program, const QStringList &args, const QString &cwd,
+                   const QByteArray &input = {},
+                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment()) {
     QProcess p;
     p.setWorkingDirectory(cwd);
     p.setProcessEnvironment(env);
@@ -55,8 +56,7 @@ double timeProcess(const QString &program, const QStringList &args, const QStrin
 
 } // namespace
 
-int main(int argc, char **argv)
-{
+int main(int argc, char **argv) {
     QCoreApplication app(argc, argv);
     const int runs = argc > 1 ? std::max(1, atoi(argv[1])) : 5;
     QLoggingCategory::setFilterRules(QStringLiteral("playdeck.*.info=false"));
@@ -81,13 +81,17 @@ int main(int argc, char **argv)
             continue;
         lastJob = id;
         wall << total;
-        toRunning << engine.scalar(QStringLiteral("SELECT extract(epoch FROM started - created) * 1000 FROM unified_job"
-                                                  " WHERE id = ?"),
-                                   {id})
+        toRunning << engine
+                         .scalar(QStringLiteral(
+                                     "SELECT extract(epoch FROM started - created) * 1000 FROM unified_job"
+                                     " WHERE id = ?"),
+                                 {id})
                          .toDouble();
-        toFinished << engine.scalar(QStringLiteral("SELECT extract(epoch FROM finished - created) * 1000 FROM unified_job"
-                                                   " WHERE id = ?"),
-                                    {id})
+        toFinished << engine
+                          .scalar(QStringLiteral(
+                                      "SELECT extract(epoch FROM finished - created) * 1000 FROM unified_job"
+                                      " WHERE id = ?"),
+                                  {id})
                           .toDouble();
     }
 
@@ -102,9 +106,11 @@ int main(int argc, char **argv)
     const QByteArray transmit = transmitStream(runnerKwargs(spec.value()), zipDirectory(dir.path()).value());
     QList<double> bareWorker, barePlaybook;
     for (int i = 0; i < runs; ++i) {
-        bareWorker << timeProcess(QStringLiteral("ansible-runner"), {QStringLiteral("worker")}, dir.path(), transmit);
+        bareWorker << timeProcess(QStringLiteral("ansible-runner"), {QStringLiteral("worker")}, dir.path(),
+                                  transmit);
         barePlaybook << timeProcess(QStringLiteral("ansible-playbook"),
-                                    {QStringLiteral("-i"), dir.path() + QStringLiteral("/inventory/hosts.json"),
+                                    {QStringLiteral("-i"),
+                                     dir.path() + QStringLiteral("/inventory/hosts.json"),
                                      QStringLiteral("hello_world.yml")},
                                     dir.path() + QStringLiteral("/project"));
     }

@@ -17,16 +17,16 @@ namespace playdeck {
 
 Engine::Engine(EngineOptions options, QObject *parent)
     : QObject(parent)
-    , m_options(std::move(options))
-{
+    , m_options(std::move(options)) {
     qRegisterMetaType<JobEvent>();
     qRegisterMetaType<QList<JobEvent>>();
 }
 
-Engine::~Engine() { stop(); }
+Engine::~Engine() {
+    stop();
+}
 
-template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const QString &name)
-{
+template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const QString &name) {
     thread.setObjectName(name);
     worker->moveToThread(&thread);
     connect(&thread, &QThread::finished, worker, &QObject::deleteLater);
@@ -35,8 +35,7 @@ template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const
     return worker;
 }
 
-Status Engine::start()
-{
+Status Engine::start() {
     if (!QDir().mkpath(m_options.dataDir))
         return Status::failure(tr("The data directory %1 cannot be created.").arg(m_options.dataDir));
     if (m_options.databaseUrl.isEmpty()) {
@@ -93,7 +92,8 @@ Status Engine::start()
     m_queries = std::make_shared<DbWorker>(m_database, QStringLiteral("controller-db"));
     m_controller = std::make_unique<Controller>(m_queries);
 
-    QStringList channels{Channel::Schedule, Channel::JobStatus, Channel::Events, Channel::Control, Channel::Templates};
+    QStringList channels{Channel::Schedule, Channel::JobStatus, Channel::Events, Channel::Control,
+                         Channel::Templates};
     const bool runJobs = m_instance.id != 0;
     if (runJobs)
         channels << Channel::dispatchQueue(m_instance.id);
@@ -101,7 +101,8 @@ Status Engine::start()
     m_controller->attachBus(m_bus);
 
     if (runJobs) {
-        m_receiver = startInThread(new CallbackReceiver(m_database), m_receiverThread, QStringLiteral("callback-receiver"));
+        m_receiver = startInThread(new CallbackReceiver(m_database), m_receiverThread,
+                                   QStringLiteral("callback-receiver"));
         RunnerSettings runner{m_database, m_options.dataDir, m_options.runnerProgram, m_options.keepJobDirs,
                               m_options.cancelGraceMs};
         m_dispatcher = startInThread(new Dispatcher(runner, m_instance, m_receiver), m_dispatcherThread,
@@ -127,12 +128,12 @@ Status Engine::start()
     connect(m_bus, &NotifyBus::connectionLost, this, &Engine::databaseProblem);
     startInThread(m_bus, m_busThread, QStringLiteral("bus"));
     m_started = true;
-    qCInfo(lcController) << "engine started; database" << m_database.describe() << "instance" << m_instance.hostname;
+    qCInfo(lcController) << "engine started; database" << m_database.describe() << "instance"
+                         << m_instance.hostname;
     return {};
 }
 
-void Engine::drain(std::function<void()> done)
-{
+void Engine::drain(std::function<void()> done) {
     if (!m_dispatcher || !m_queries) {
         done();
         return;
@@ -142,7 +143,8 @@ void Engine::drain(std::function<void()> done)
         [id](QSqlDatabase &db) {
             return exec(db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {id}).ok();
         },
-        this, [this, done](bool) {
+        this,
+        [this, done](bool) {
             if (m_activeJobs == 0)
                 done();
             else
@@ -150,8 +152,7 @@ void Engine::drain(std::function<void()> done)
         });
 }
 
-void Engine::stop()
-{
+void Engine::stop() {
     if (!m_started)
         return;
     m_started = false;

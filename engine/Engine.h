@@ -22,7 +22,7 @@ class TaskManager;
 
 struct EngineOptions {
     QString dataDir;
-    QString databaseUrl;   // empty: the embedded cluster under dataDir
+    QString databaseUrl; // empty: the embedded cluster under dataDir
     // Whether this process runs the task manager, dispatcher and callback receiver. A short-lived
     // command-line process runs them only when no other Playdeck process does.
     enum class RunJobs { Always, Never, IfNoOtherWorker };

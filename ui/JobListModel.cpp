@@ -9,20 +9,6 @@
 
 namespace playdeck {
 
-namespace {
-
-// Today's jobs show only the time; the full date and time is in the tool tip.
-QString shortTime(const QDateTime &utc) {
-    if (!utc.isValid())
-        return {};
-    const QDateTime local = utc.toLocalTime();
-    if (local.date() == QDate::currentDate())
-        return QLocale().toString(local.time(), QLocale::ShortFormat);
-    return QLocale().toString(local, QLocale::ShortFormat);
-}
-
-} // namespace
-
 JobListModel::JobListModel(Controller &controller, QObject *parent)
     : JobRowsBase(parent)
     , m_controller(controller) {
@@ -55,7 +41,7 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const {
         case StatusColumn:
             return statusText(job.status);
         case StartedColumn:
-            return shortTime(job.started);
+            return shortTimestamp(job.started);
         case ElapsedColumn:
             return job.started.isValid() ? formatElapsed(elapsedSeconds(job, QDateTime::currentDateTimeUtc()))
                                          : QString();

@@ -1,6 +1,7 @@
 #include "JobPresentation.h"
 
 #include <QCoreApplication>
+#include <QLocale>
 #include <QPainter>
 #include <QPixmap>
 
@@ -60,6 +61,15 @@ double elapsedSeconds(const JobSummary &job, const QDateTime &now) {
         return qMax<qint64>(0, job.started.msecsTo(job.finished)) / 1000.0;
     }
     return qMax<qint64>(0, job.started.msecsTo(now)) / 1000.0;
+}
+
+QString shortTimestamp(const QDateTime &time) {
+    if (!time.isValid())
+        return {};
+    const QDateTime local = time.toLocalTime();
+    if (local.date() == QDate::currentDate())
+        return QLocale().toString(local.time(), QLocale::ShortFormat);
+    return QLocale().toString(local, QLocale::ShortFormat);
 }
 
 QString formatElapsed(double seconds) {

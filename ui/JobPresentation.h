@@ -24,6 +24,9 @@ QIcon statusIcon(const QString &status);
 // engine's figure (or finished - started when the engine has none).
 double elapsedSeconds(const JobSummary &job, const QDateTime &now);
 
+// A compact local time: just the time for today, the date and time otherwise; empty if invalid.
+QString shortTimestamp(const QDateTime &time);
+
 // "0:00:07", "1:02:03"; days are folded into the hours.
 QString formatElapsed(double seconds);
 

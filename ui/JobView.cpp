@@ -31,6 +31,7 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     titleFont.setBold(true);
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.25);
     m_titleLabel->setFont(titleFont);
+    // Long names and details are cut off rather than widening the whole window.
     m_titleLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_cancelButton = new QPushButton(tr("&Cancel Job"), this);
@@ -61,7 +62,6 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_detailsLabel->setObjectName(QStringLiteral("detailsLabel"));
     m_detailsLabel->setTextFormat(Qt::PlainText);
     m_detailsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    // Long details are cut off rather than widening the whole window.
     m_detailsLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     m_followBox = new QCheckBox(tr("Follo&w"), this);
@@ -226,6 +226,7 @@ void JobView::fetchEvents() {
                                  bool more = m_eventsFetchAgain;
                                  if (result) {
                                      appendEvents(result.value());
+                                     // A full chunk means there may be more already committed.
                                      more = more || result.value().size() >= EventChunk;
                                  } else {
                                      showMessage(tr("The output of job %1 could not be loaded: %2")
@@ -262,6 +263,7 @@ void JobView::appendEvents(const QList<JobEvent> &events) {
     if (isFollowing() && scrollBar->value() < scrollBar->maximum())
         m_followBox->setChecked(false);
 
+    // One edit block per chunk: the document lays out the new lines once, at the end.
     QTextCursor cursor(m_output->document());
     cursor.movePosition(QTextCursor::End);
     cursor.beginEditBlock();
@@ -310,17 +312,27 @@ void JobView::updateHeader() {
     }
 
     QStringList details;
-    if (!m_job.playbook.isEmpty())
+    QStringList fullDetails;
+    if (!m_job.playbook.isEmpty()) {
         details << tr("Playbook: %1").arg(m_job.playbook);
-    if (m_job.started.isValid())
-        details
-            << tr("Started: %1").arg(QLocale().toString(m_job.started.toLocalTime(), QLocale::ShortFormat));
-    if (m_job.finished.isValid())
-        details
-            << tr("Finished: %1").arg(QLocale().toString(m_job.finished.toLocalTime(), QLocale::ShortFormat));
-    if (!m_job.executionNode.isEmpty())
+        fullDetails << details.last();
+    }
+    if (m_job.started.isValid()) {
+        details << tr("Started: %1").arg(shortTimestamp(m_job.started));
+        fullDetails
+            << tr("Started: %1").arg(QLocale().toString(m_job.started.toLocalTime(), QLocale::LongFormat));
+    }
+    if (m_job.finished.isValid()) {
+        details << tr("Finished: %1").arg(shortTimestamp(m_job.finished));
+        fullDetails
+            << tr("Finished: %1").arg(QLocale().toString(m_job.finished.toLocalTime(), QLocale::LongFormat));
+    }
+    if (!m_job.executionNode.isEmpty()) {
         details << tr("Node: %1").arg(m_job.executionNode);
+        fullDetails << details.last();
+    }
     m_detailsLabel->setText(details.join(QStringLiteral("   ")));
+    m_detailsLabel->setToolTip(fullDetails.join(QLatin1Char('\n')));
 
     m_explanationLabel->setText(m_job.explanation);
     m_explanationLabel->setToolTip(m_job.resultTraceback);

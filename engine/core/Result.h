@@ -19,14 +19,17 @@ public:
     const QString &error() const { return *m_error; }
 
 private:
-    explicit Status(QString message) : m_error(std::move(message)) {}
+    explicit Status(QString message)
+        : m_error(std::move(message)) {}
     std::optional<QString> m_error;
 };
 
 template <typename T> class [[nodiscard]] Result {
 public:
-    Result(T value) : m_value(std::move(value)) {}
-    Result(Status failure) : m_error(failure.error()) {}
+    Result(T value)
+        : m_value(std::move(value)) {}
+    Result(Status failure)
+        : m_error(failure.error()) {}
     static Result failure(QString message) { return Result(Status::failure(std::move(message))); }
 
     bool ok() const { return m_value.has_value(); }

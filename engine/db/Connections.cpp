@@ -10,8 +10,7 @@
 
 namespace playdeck {
 
-Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString &name)
-{
+Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString &name) {
     if (QSqlDatabase::contains(name))
         QSqlDatabase::removeDatabase(name);
     QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
@@ -31,12 +30,19 @@ Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString 
         return Status::failure(
             QObject::tr("Cannot connect to PostgreSQL at %1: %2").arg(config.describe(), message.trimmed()));
     }
+    // libpq prints NOTICEs to stderr by default; they belong in the log.
+    if (::pg_conn *conn = nativeHandle(db))
+        PQsetNoticeProcessor(
+            conn,
+            [](void *, const char *message) {
+                qCDebug(lcDb) << "server notice:" << QByteArray(message).trimmed();
+            },
+            nullptr);
     qCDebug(lcDb) << "opened connection" << name;
     return db;
 }
 
-void closeConnection(const QString &name)
-{
+void closeConnection(const QString &name) {
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isValid())
@@ -45,8 +51,20 @@ void closeConnection(const QString &name)
     QSqlDatabase::removeDatabase(name);
 }
 
-Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds)
-{
+Result<QSqlDatabase> ensureConnection(const DatabaseConfig &config, const QString &name) {
+    {
+        QSqlDatabase db = QSqlDatabase::database(name, false);
+        if (db.isValid() && db.isOpen()) {
+            ::pg_conn *conn = nativeHandle(db);
+            if (conn && PQstatus(conn) == CONNECTION_OK)
+                return db;
+        }
+    }
+    closeConnection(name);
+    return openConnection(config, name);
+}
+
+Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds) {
     QSqlQuery query(db);
     query.setForwardOnly(true);
     // Without bindings the text goes as it is: PostgreSQL cannot PREPARE DDL.
@@ -69,11 +87,11 @@ Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList 
     return query;
 }
 
-pg_conn *nativeHandle(const QSqlDatabase &db)
-{
+pg_conn *nativeHandle(const QSqlDatabase &db) {
     const QVariant handle = db.driver()->handle();
     // Qt 6.4 reports "pg_conn*" although the documentation says "PGconn*".
-    if (handle.isValid() && (qstrcmp(handle.typeName(), "pg_conn*") == 0 || qstrcmp(handle.typeName(), "PGconn*") == 0))
+    if (handle.isValid() &&
+        (qstrcmp(handle.typeName(), "pg_conn*") == 0 || qstrcmp(handle.typeName(), "PGconn*") == 0))
         return *static_cast<pg_conn *const *>(handle.data());
     return nullptr;
 }

@@ -14,6 +14,9 @@ namespace playdeck {
 // thread's purpose, and close it there too.
 [[nodiscard]] Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString &name);
 void closeConnection(const QString &name);
+// This thread's connection `name` if it is still good, else a fresh one. A connection whose server
+// went away stays "open" in Qt; libpq's status tells the truth.
+[[nodiscard]] Result<QSqlDatabase> ensureConnection(const DatabaseConfig &config, const QString &name);
 
 // Runs `sql` with positional bindings; on failure returns the driver's message with the statement.
 [[nodiscard]] Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});

@@ -6,12 +6,13 @@
 
 namespace playdeck {
 
-Result<DatabaseConfig> DatabaseConfig::fromUrl(const QString &text)
-{
+Result<DatabaseConfig> DatabaseConfig::fromUrl(const QString &text) {
     const QUrl url(text, QUrl::StrictMode);
-    if (!url.isValid() || (url.scheme() != QLatin1String("postgresql") && url.scheme() != QLatin1String("postgres")))
+    if (!url.isValid() ||
+        (url.scheme() != QLatin1String("postgresql") && url.scheme() != QLatin1String("postgres")))
         return Status::failure(
-            QObject::tr("'%1' is not a PostgreSQL URL; expected postgresql://user:password@host:port/database")
+            QObject::tr(
+                "'%1' is not a PostgreSQL URL; expected postgresql://user:password@host:port/database")
                 .arg(text));
     DatabaseConfig config;
     config.host = url.host();
@@ -30,15 +31,13 @@ Result<DatabaseConfig> DatabaseConfig::fromUrl(const QString &text)
     return config;
 }
 
-static QString quoted(const QString &value)
-{
+static QString quoted(const QString &value) {
     QString v = value;
     v.replace(QLatin1Char('\\'), QLatin1String("\\\\")).replace(QLatin1Char('\''), QLatin1String("\\'"));
     return QLatin1Char('\'') + v + QLatin1Char('\'');
 }
 
-QString DatabaseConfig::libpqConnInfo() const
-{
+QString DatabaseConfig::libpqConnInfo() const {
     QString info = QStringLiteral("host=%1 port=%2 dbname=%3 user=%4 connect_timeout=5")
                        .arg(quoted(host))
                        .arg(port)
@@ -48,8 +47,7 @@ QString DatabaseConfig::libpqConnInfo() const
     return info;
 }
 
-QString DatabaseConfig::describe() const
-{
+QString DatabaseConfig::describe() const {
     return QStringLiteral("%1@%2:%3/%4").arg(user, host).arg(port).arg(database);
 }
 

@@ -7,19 +7,16 @@ namespace playdeck {
 
 class DbWorker::Runner : public QObject {
 public:
-    Runner(DatabaseConfig config, QString name) : m_config(std::move(config)), m_name(std::move(name)) {}
+    Runner(DatabaseConfig config, QString name)
+        : m_config(std::move(config))
+        , m_name(std::move(name)) {}
     ~Runner() override { closeConnection(m_name); }
 
-    void run(const std::function<void(QSqlDatabase &)> &work)
-    {
-        QSqlDatabase db = QSqlDatabase::database(m_name, false);
-        if (!db.isValid() || !db.isOpen()) {
-            auto opened = openConnection(m_config, m_name);
-            if (!opened)
-                qCWarning(lcDb) << opened.error();
-            else
-                db = opened.value();
-        }
+    void run(const std::function<void(QSqlDatabase &)> &work) {
+        auto opened = ensureConnection(m_config, m_name);
+        if (!opened)
+            qCWarning(lcDb) << opened.error();
+        QSqlDatabase db = opened ? opened.value() : QSqlDatabase::database(m_name, false);
         work(db); // a closed connection makes its queries fail with a message, never crash
     }
 
@@ -29,8 +26,7 @@ private:
 };
 
 DbWorker::DbWorker(DatabaseConfig config, QString threadName)
-    : m_config(std::move(config))
-{
+    : m_config(std::move(config)) {
     m_thread.setObjectName(threadName);
     m_runner = new Runner(m_config, QStringLiteral("playdeck-") + threadName);
     m_runner->moveToThread(&m_thread);
@@ -38,16 +34,14 @@ DbWorker::DbWorker(DatabaseConfig config, QString threadName)
     m_thread.start();
 }
 
-DbWorker::~DbWorker()
-{
+DbWorker::~DbWorker() {
     m_thread.quit();
     m_thread.wait();
 }
 
-void DbWorker::post(std::function<void(QSqlDatabase &)> work)
-{
-    QMetaObject::invokeMethod(m_runner, [runner = m_runner, work = std::move(work)] { runner->run(work); },
-                              Qt::QueuedConnection);
+void DbWorker::post(std::function<void(QSqlDatabase &)> work) {
+    QMetaObject::invokeMethod(
+        m_runner, [runner = m_runner, work = std::move(work)] { runner->run(work); }, Qt::QueuedConnection);
 }
 
 } // namespace playdeck

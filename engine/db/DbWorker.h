@@ -23,15 +23,15 @@ public:
     void post(std::function<void(QSqlDatabase &)> work);
 
     template <typename T>
-    void query(std::function<T(QSqlDatabase &)> work, QObject *context, std::function<void(T)> done)
-    {
+    void query(std::function<T(QSqlDatabase &)> work, QObject *context, std::function<void(T)> done) {
         QPointer<QObject> guard(context);
         post([work = std::move(work), guard, done = std::move(done)](QSqlDatabase &db) mutable {
             T value = work(db);
             if (!guard)
                 return;
             QMetaObject::invokeMethod(
-                guard.data(), [guard, done = std::move(done), value = std::move(value)]() mutable {
+                guard.data(),
+                [guard, done = std::move(done), value = std::move(value)]() mutable {
                     if (guard)
                         done(std::move(value));
                 },

@@ -24,14 +24,14 @@ namespace playdeck {
 
 namespace {
 
-QString findPostgresBinDir()
-{
+QString findPostgresBinDir() {
     const QString fromEnv = qEnvironmentVariable("PLAYDECK_PG_BINDIR");
     if (!fromEnv.isEmpty())
         return fromEnv;
     QDir root(QStringLiteral("/usr/lib/postgresql"));
     QStringList versions = root.entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-    std::sort(versions.begin(), versions.end(), [](const QString &a, const QString &b) { return a.toInt() > b.toInt(); });
+    std::sort(versions.begin(), versions.end(),
+              [](const QString &a, const QString &b) { return a.toInt() > b.toInt(); });
     for (const QString &v : versions) {
         const QString bin = root.filePath(v + QStringLiteral("/bin"));
         if (QFileInfo(bin + QStringLiteral("/postgres")).isExecutable())
@@ -40,20 +40,20 @@ QString findPostgresBinDir()
     return {};
 }
 
-QString shortHash(const QString &path)
-{
+QString shortHash(const QString &path) {
     return QString::fromLatin1(
         QCryptographicHash::hash(path.toUtf8(), QCryptographicHash::Sha1).toHex().left(10));
 }
 
-bool tryFlock(int fd, int op) { return ::flock(fd, op | LOCK_NB) == 0; }
+bool tryFlock(int fd, int op) {
+    return ::flock(fd, op | LOCK_NB) == 0;
+}
 
 } // namespace
 
 EmbeddedCluster::EmbeddedCluster(QString dataDir, QObject *parent)
     : QObject(parent)
-    , m_dataDir(QDir(dataDir).absolutePath())
-{
+    , m_dataDir(QDir(dataDir).absolutePath()) {
     m_asRoot = ::geteuid() == 0;
     const QString hash = shortHash(m_dataDir);
     if (m_asRoot) {
@@ -70,29 +70,33 @@ EmbeddedCluster::EmbeddedCluster(QString dataDir, QObject *parent)
     }
 }
 
-EmbeddedCluster::~EmbeddedCluster() { stop(); }
+EmbeddedCluster::~EmbeddedCluster() {
+    stop();
+}
 
-DatabaseConfig EmbeddedCluster::config() const
-{
+DatabaseConfig EmbeddedCluster::config() const {
     DatabaseConfig c;
     c.host = m_socketDir;
     c.port = 5432;
     return c;
 }
 
-QString EmbeddedCluster::serverLogPath() const { return m_clusterDir + QStringLiteral("/server.log"); }
+QString EmbeddedCluster::serverLogPath() const {
+    return m_clusterDir + QStringLiteral("/server.log");
+}
 
-Status EmbeddedCluster::start()
-{
+Status EmbeddedCluster::start() {
     m_binDir = findPostgresBinDir();
     if (m_binDir.isEmpty())
-        return Status::failure(tr("PostgreSQL server binaries were not found under /usr/lib/postgresql. Install "
-                                  "them with: sudo apt-get install postgresql (or set PLAYDECK_PG_BINDIR)."));
+        return Status::failure(
+            tr("PostgreSQL server binaries were not found under /usr/lib/postgresql. Install "
+               "them with: sudo apt-get install postgresql (or set PLAYDECK_PG_BINDIR)."));
     if (m_asRoot) {
         const passwd *pw = ::getpwnam("postgres");
         if (!pw)
-            return Status::failure(tr("Playdeck runs as root, so its database server must run as the 'postgres' "
-                                      "system user, which does not exist. Install the postgresql package."));
+            return Status::failure(
+                tr("Playdeck runs as root, so its database server must run as the 'postgres' "
+                   "system user, which does not exist. Install the postgresql package."));
         m_pgUid = pw->pw_uid;
         m_pgGid = pw->pw_gid;
     }
@@ -104,12 +108,16 @@ Status EmbeddedCluster::start()
     const QByteArray usersLock = QFile::encodeName(m_dataDir + QStringLiteral("/cluster.users.lock"));
     m_usersLockFd = ::open(usersLock.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (m_usersLockFd < 0 || ::flock(m_usersLockFd, LOCK_SH) != 0)
-        return Status::failure(tr("Cannot lock %1: %2").arg(QFile::decodeName(usersLock), QString::fromLocal8Bit(strerror(errno))));
+        return Status::failure(
+            tr("Cannot lock %1: %2")
+                .arg(QFile::decodeName(usersLock), QString::fromLocal8Bit(strerror(errno))));
 
     const QByteArray startLock = QFile::encodeName(m_dataDir + QStringLiteral("/cluster.start.lock"));
     const int startFd = ::open(startLock.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (startFd < 0)
-        return Status::failure(tr("Cannot create %1: %2").arg(QFile::decodeName(startLock), QString::fromLocal8Bit(strerror(errno))));
+        return Status::failure(
+            tr("Cannot create %1: %2")
+                .arg(QFile::decodeName(startLock), QString::fromLocal8Bit(strerror(errno))));
     ::flock(startFd, LOCK_EX); // one process at a time decides whether to start the server
     Status result;
     if (ping()) {
@@ -127,26 +135,27 @@ Status EmbeddedCluster::start()
     return result;
 }
 
-Status EmbeddedCluster::ensureDirectories()
-{
+Status EmbeddedCluster::ensureDirectories() {
     if (!QDir().mkpath(m_dataDir) || !QFileInfo(m_dataDir).isWritable())
-        return Status::failure(tr("The data directory %1 cannot be created or written. Choose another one with "
-                                  "--data-dir or PLAYDECK_DATA_DIR.").arg(m_dataDir));
+        return Status::failure(
+            tr("The data directory %1 cannot be created or written. Choose another one with "
+               "--data-dir or PLAYDECK_DATA_DIR.")
+                .arg(m_dataDir));
     for (const QString &dir : {m_clusterDir, m_socketDir}) {
         if (!QDir().mkpath(dir))
             return Status::failure(tr("Cannot create the directory %1 for the database.").arg(dir));
         if (m_asRoot) {
             ::chmod(QFileInfo(dir).absolutePath().toLocal8Bit().constData(), 0755);
             if (::chown(QFile::encodeName(dir).constData(), m_pgUid, m_pgGid) != 0)
-                return Status::failure(tr("Cannot hand %1 to the postgres user: %2").arg(dir, QString::fromLocal8Bit(strerror(errno))));
+                return Status::failure(tr("Cannot hand %1 to the postgres user: %2")
+                                           .arg(dir, QString::fromLocal8Bit(strerror(errno))));
         }
         ::chmod(QFile::encodeName(dir).constData(), 0700);
     }
     return {};
 }
 
-void EmbeddedCluster::prepareChild(QProcess &process) const
-{
+void EmbeddedCluster::prepareChild(QProcess &process) const {
     if (!m_asRoot)
         return;
     const uid_t uid = m_pgUid;
@@ -158,8 +167,7 @@ void EmbeddedCluster::prepareChild(QProcess &process) const
     });
 }
 
-Status EmbeddedCluster::runTool(const QString &tool, const QStringList &args, int timeoutMs)
-{
+Status EmbeddedCluster::runTool(const QString &tool, const QStringList &args, int timeoutMs) {
     QProcess process;
     prepareChild(process);
     process.setProcessChannelMode(QProcess::MergedChannels);
@@ -180,19 +188,19 @@ Status EmbeddedCluster::runTool(const QString &tool, const QStringList &args, in
     return {};
 }
 
-Status EmbeddedCluster::initDb()
-{
+Status EmbeddedCluster::initDb() {
     qCInfo(lcCluster) << "creating a private PostgreSQL cluster in" << m_clusterDir;
-    QStringList args{QStringLiteral("-D"), m_clusterDir + QStringLiteral("/data"), QStringLiteral("-U"),
-                     QStringLiteral("playdeck"), QStringLiteral("-A"), QStringLiteral("trust"),
-                     QStringLiteral("-E"), QStringLiteral("UTF8"), QStringLiteral("--locale=C")};
+    QStringList args{QStringLiteral("-D"),        m_clusterDir + QStringLiteral("/data"),
+                     QStringLiteral("-U"),        QStringLiteral("playdeck"),
+                     QStringLiteral("-A"),        QStringLiteral("trust"),
+                     QStringLiteral("-E"),        QStringLiteral("UTF8"),
+                     QStringLiteral("--locale=C")};
     if (qEnvironmentVariableIsSet("PLAYDECK_CLUSTER_FAST"))
         args << QStringLiteral("--no-sync");
     return runTool(QStringLiteral("initdb"), args, 120000);
 }
 
-Status EmbeddedCluster::startServer()
-{
+Status EmbeddedCluster::startServer() {
     QStringList args{QStringLiteral("-D"), m_clusterDir + QStringLiteral("/data"),
                      QStringLiteral("-k"), m_socketDir,
                      QStringLiteral("-c"), QStringLiteral("listen_addresses="),
@@ -222,8 +230,10 @@ Status EmbeddedCluster::startServer()
             server->kill();
             server->waitForFinished(2000);
             delete server;
-            return Status::failure(tr("The PostgreSQL server did not become ready within 30 s. The end of its "
-                                      "log (%1):\n%2").arg(serverLogPath(), logTail()));
+            return Status::failure(
+                tr("The PostgreSQL server did not become ready within 30 s. The end of its "
+                   "log (%1):\n%2")
+                    .arg(serverLogPath(), logTail()));
         }
     }
     m_server = server;
@@ -231,21 +241,20 @@ Status EmbeddedCluster::startServer()
         qCWarning(lcCluster) << "the PostgreSQL server exited with code" << code;
         m_server->deleteLater();
         m_server = nullptr;
-        Q_EMIT serverDied(tr("The PostgreSQL server stopped unexpectedly. The end of its log:\n%1").arg(logTail()));
+        Q_EMIT serverDied(
+            tr("The PostgreSQL server stopped unexpectedly. The end of its log:\n%1").arg(logTail()));
     });
     qCInfo(lcCluster) << "started PostgreSQL, pid" << server->processId() << "socket" << m_socketDir;
     return {};
 }
 
-bool EmbeddedCluster::ping() const
-{
+bool EmbeddedCluster::ping() const {
     DatabaseConfig c = config();
     c.database = QStringLiteral("postgres");
     return PQping(c.libpqConnInfo().toUtf8().constData()) == PQPING_OK;
 }
 
-Status EmbeddedCluster::createDatabase()
-{
+Status EmbeddedCluster::createDatabase() {
     DatabaseConfig c = config();
     c.database = QStringLiteral("postgres");
     PGconn *conn = PQconnectdb(c.libpqConnInfo().toUtf8().constData());
@@ -260,8 +269,9 @@ Status EmbeddedCluster::createDatabase()
         if (!found) {
             PGresult *created = PQexec(conn, "CREATE DATABASE playdeck");
             if (PQresultStatus(created) != PGRES_COMMAND_OK)
-                result = Status::failure(tr("Cannot create the playdeck database: %1")
-                                             .arg(QString::fromUtf8(PQresultErrorMessage(created)).trimmed()));
+                result =
+                    Status::failure(tr("Cannot create the playdeck database: %1")
+                                        .arg(QString::fromUtf8(PQresultErrorMessage(created)).trimmed()));
             PQclear(created);
         }
     }
@@ -269,8 +279,7 @@ Status EmbeddedCluster::createDatabase()
     return result;
 }
 
-QString EmbeddedCluster::logTail() const
-{
+QString EmbeddedCluster::logTail() const {
     QFile log(serverLogPath());
     if (!log.open(QIODevice::ReadOnly))
         return tr("(no server log)");
@@ -279,8 +288,7 @@ QString EmbeddedCluster::logTail() const
     return QString::fromLocal8Bit(log.readAll()).trimmed();
 }
 
-void EmbeddedCluster::stop()
-{
+void EmbeddedCluster::stop() {
     if (m_usersLockFd < 0)
         return;
     // Converting our shared lock to an exclusive one succeeds only if no other Playdeck process uses

@@ -14,35 +14,37 @@ namespace {
 
 constexpr qint64 kMigrationLockKey = 0x706c61796465636b; // "playdeck"
 
-QStringList migrationFiles()
-{
-    QStringList files = QDir(QStringLiteral(":/migrations")).entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
+QStringList migrationFiles() {
+    QStringList files =
+        QDir(QStringLiteral(":/migrations")).entryList({QStringLiteral("*.sql")}, QDir::Files, QDir::Name);
     return files;
 }
 
-int versionOf(const QString &file) { return file.section(QLatin1Char('_'), 0, 0).toInt(); }
+int versionOf(const QString &file) {
+    return file.section(QLatin1Char('_'), 0, 0).toInt();
+}
 
 } // namespace
 
-int Migrations::latestVersion()
-{
+int Migrations::latestVersion() {
     const QStringList files = migrationFiles();
     return files.isEmpty() ? 0 : versionOf(files.last());
 }
 
-Status Migrations::apply(QSqlDatabase &db)
-{
+Status Migrations::apply(QSqlDatabase &db) {
     if (auto r = exec(db, QStringLiteral("SELECT pg_advisory_lock(?)"), {kMigrationLockKey}); !r)
         return r.status();
-    auto unlock = qScopeGuard([&db] { (void)exec(db, QStringLiteral("SELECT pg_advisory_unlock(?)"), {kMigrationLockKey}); });
+    auto unlock = qScopeGuard(
+        [&db] { (void)exec(db, QStringLiteral("SELECT pg_advisory_unlock(?)"), {kMigrationLockKey}); });
 
     auto exists = exec(db, QStringLiteral("SELECT to_regclass('schema_migration') IS NOT NULL"));
     if (!exists)
         return exists.status();
     exists.value().next();
     if (!exists.value().value(0).toBool()) {
-        if (auto r = exec(db, QStringLiteral("CREATE TABLE schema_migration (version integer PRIMARY KEY,"
-                                             " name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())"));
+        if (auto r =
+                exec(db, QStringLiteral("CREATE TABLE schema_migration (version integer PRIMARY KEY,"
+                                        " name text NOT NULL, applied timestamptz NOT NULL DEFAULT now())"));
             !r)
             return r.status();
     }
@@ -53,10 +55,11 @@ Status Migrations::apply(QSqlDatabase &db)
     const int have = current.value().value(0).toInt();
     const int latest = latestVersion();
     if (have > latest)
-        return Status::failure(QObject::tr("The database schema is at version %1, but this Playdeck knows only up "
-                                           "to version %2. Use a newer Playdeck with this database.")
-                                   .arg(have)
-                                   .arg(latest));
+        return Status::failure(
+            QObject::tr("The database schema is at version %1, but this Playdeck knows only up "
+                        "to version %2. Use a newer Playdeck with this database.")
+                .arg(have)
+                .arg(latest));
 
     for (const QString &file : migrationFiles()) {
         const int version = versionOf(file);

@@ -5,19 +5,20 @@
 
 #include <QSqlDriver>
 
+#include <libpq-fe.h>
+
 namespace playdeck {
 
 NotifyBus::NotifyBus(DatabaseConfig config, QStringList channels)
     : m_config(std::move(config))
     , m_channels(std::move(channels))
-    , m_name(QStringLiteral("playdeck-bus-%1").arg(quintptr(this), 0, 16))
-{
+    , m_name(QStringLiteral("playdeck-bus-%1").arg(quintptr(this), 0, 16)) {}
+
+NotifyBus::~NotifyBus() {
+    closeConnection(m_name);
 }
 
-NotifyBus::~NotifyBus() { closeConnection(m_name); }
-
-void NotifyBus::start()
-{
+void NotifyBus::start() {
     m_checkTimer = new QTimer(this);
     m_checkTimer->setInterval(2000);
     connect(m_checkTimer, &QTimer::timeout, this, &NotifyBus::check);
@@ -25,16 +26,14 @@ void NotifyBus::start()
     m_connected = connectAndListen();
 }
 
-void NotifyBus::stop()
-{
+void NotifyBus::stop() {
     if (m_checkTimer)
         m_checkTimer->stop();
     closeConnection(m_name);
     m_connected = false;
 }
 
-bool NotifyBus::connectAndListen()
-{
+bool NotifyBus::connectAndListen() {
     auto db = openConnection(m_config, m_name);
     if (!db) {
         qCWarning(lcBus) << db.error();
@@ -53,13 +52,12 @@ bool NotifyBus::connectAndListen()
     return true;
 }
 
-void NotifyBus::check()
-{
-    QSqlDatabase db = QSqlDatabase::database(m_name, false);
-    bool alive = db.isValid() && db.isOpen();
-    if (alive) {
-        auto r = exec(db, QStringLiteral("SELECT 1"));
-        alive = r.ok();
+void NotifyBus::check() {
+    bool alive = false;
+    {
+        QSqlDatabase db = QSqlDatabase::database(m_name, false);
+        ::pg_conn *conn = db.isValid() && db.isOpen() ? nativeHandle(db) : nullptr;
+        alive = conn && PQstatus(conn) == CONNECTION_OK && exec(db, QStringLiteral("SELECT 1")).ok();
     }
     if (alive)
         return;

@@ -10,12 +10,14 @@ namespace playdeck {
 
 // The channels the engine talks on (PostgreSQL LISTEN/NOTIFY; lowercase, no dots: Qt quotes them).
 namespace Channel {
-inline const QString Schedule = QStringLiteral("playdeck_schedule");   // a task-manager run is wanted
+inline const QString Schedule = QStringLiteral("playdeck_schedule");    // a task-manager run is wanted
 inline const QString JobStatus = QStringLiteral("playdeck_job_status"); // {"id":N,"status":"..."}
-inline const QString Events = QStringLiteral("playdeck_events");       // {"job":N,"counter":C}
-inline const QString Control = QStringLiteral("playdeck_control");     // {"cancel":N}
-inline const QString Templates = QStringLiteral("playdeck_templates"); // templates changed
-inline QString dispatchQueue(qint64 instanceId) { return QStringLiteral("playdeck_dispatch_%1").arg(instanceId); }
+inline const QString Events = QStringLiteral("playdeck_events");        // {"job":N,"counter":C}
+inline const QString Control = QStringLiteral("playdeck_control");      // {"cancel":N}
+inline const QString Templates = QStringLiteral("playdeck_templates");  // templates changed
+inline QString dispatchQueue(qint64 instanceId) {
+    return QStringLiteral("playdeck_dispatch_%1").arg(instanceId);
+}
 } // namespace Channel
 
 // Owns the LISTEN connection, in its own thread. After the server restarts a listening connection

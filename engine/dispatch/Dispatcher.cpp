@@ -6,10 +6,10 @@
 #include "events/CallbackReceiver.h"
 #include "model/Repository.h"
 
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QCoreApplication>
 #include <QDeadlineTimer>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QThread>
 
 namespace playdeck {
@@ -18,25 +18,20 @@ Dispatcher::Dispatcher(RunnerSettings settings, InstanceInfo instance, CallbackR
     : m_settings(std::move(settings))
     , m_instance(std::move(instance))
     , m_receiver(receiver)
-    , m_connectionName(QStringLiteral("playdeck-dispatcher-%1").arg(quintptr(this), 0, 16))
-{
+    , m_connectionName(QStringLiteral("playdeck-dispatcher-%1").arg(quintptr(this), 0, 16)) {}
+
+Dispatcher::~Dispatcher() {
+    closeConnection(m_connectionName);
 }
 
-Dispatcher::~Dispatcher() { closeConnection(m_connectionName); }
-
-QSqlDatabase Dispatcher::database()
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (db.isValid() && db.isOpen())
-        return db;
-    auto opened = openConnection(m_settings.database, m_connectionName);
+QSqlDatabase Dispatcher::database() {
+    auto opened = ensureConnection(m_settings.database, m_connectionName);
     if (!opened)
         qCWarning(lcDispatch) << opened.error();
     return opened ? opened.value() : QSqlDatabase();
 }
 
-void Dispatcher::start()
-{
+void Dispatcher::start() {
     m_timer = new QTimer(this);
     m_timer->setInterval(instances::kHeartbeatSeconds * 1000);
     connect(m_timer, &QTimer::timeout, this, &Dispatcher::periodic);
@@ -44,8 +39,7 @@ void Dispatcher::start()
     periodic();
 }
 
-void Dispatcher::periodic()
-{
+void Dispatcher::periodic() {
     QSqlDatabase db = database();
     if (Status s = instances::heartbeat(db, m_instance.id); !s) {
         qCWarning(lcDispatch) << "heartbeat failed:" << s.error();
@@ -57,14 +51,15 @@ void Dispatcher::periodic()
     rescan();
 }
 
-void Dispatcher::rescan()
-{
+void Dispatcher::rescan() {
     if (m_stopping)
         return;
     QSqlDatabase db = database();
-    auto waiting = exec(db, QStringLiteral("SELECT id FROM unified_job WHERE status = 'waiting' AND execution_node = ?"
-                                           " ORDER BY created"),
-                        {m_instance.hostname});
+    auto waiting =
+        exec(db,
+             QStringLiteral("SELECT id FROM unified_job WHERE status = 'waiting' AND execution_node = ?"
+                            " ORDER BY created"),
+             {m_instance.hostname});
     if (!waiting) {
         qCWarning(lcDispatch) << waiting.error();
         return;
@@ -73,8 +68,7 @@ void Dispatcher::rescan()
         runJob(waiting.value().value(0).toLongLong());
 }
 
-void Dispatcher::onNotification(const QString &channel, const QString &payload)
-{
+void Dispatcher::onNotification(const QString &channel, const QString &payload) {
     if (m_stopping)
         return;
     const QJsonObject message = QJsonDocument::fromJson(payload.toUtf8()).object();
@@ -87,8 +81,7 @@ void Dispatcher::onNotification(const QString &channel, const QString &payload)
     }
 }
 
-void Dispatcher::runJob(qint64 jobId)
-{
+void Dispatcher::runJob(qint64 jobId) {
     if (jobId <= 0 || m_runners.contains(jobId) || m_stopping)
         return;
     auto *thread = new QThread;
@@ -120,8 +113,7 @@ void Dispatcher::runJob(qint64 jobId)
     Q_EMIT activeJobsChanged(int(m_runners.size()));
 }
 
-void Dispatcher::stop()
-{
+void Dispatcher::stop() {
     m_stopping = true;
     if (m_timer)
         m_timer->stop();

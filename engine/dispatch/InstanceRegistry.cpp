@@ -18,8 +18,7 @@ namespace playdeck::instances {
 
 namespace {
 
-qint64 totalMemoryBytes()
-{
+qint64 totalMemoryBytes() {
     QFile meminfo(QStringLiteral("/proc/meminfo"));
     if (!meminfo.open(QIODevice::ReadOnly))
         return 0;
@@ -27,12 +26,13 @@ qint64 totalMemoryBytes()
     return first.simplified().split(' ').value(1).toLongLong() * 1024;
 }
 
-QString machineName() { return QSysInfo::machineHostName(); }
+QString machineName() {
+    return QSysInfo::machineHostName();
+}
 
 } // namespace
 
-int computeCapacity(int cpus, qint64 memoryBytes)
-{
+int computeCapacity(int cpus, qint64 memoryBytes) {
     // AWX: 4 forks per CPU; 100 MB per fork after keeping 2 GiB for the system; the instance gets
     // the larger of the two (capacity_adjustment 1.0).
     const int cpuCapacity = std::max(1, cpus * 4);
@@ -40,20 +40,20 @@ int computeCapacity(int cpus, qint64 memoryBytes)
     return int(std::max<qint64>(cpuCapacity, memCapacity));
 }
 
-Result<InstanceInfo> registerSelf(QSqlDatabase &db, const QString &nodeType)
-{
+Result<InstanceInfo> registerSelf(QSqlDatabase &db, const QString &nodeType) {
     InstanceInfo info;
     info.hostname = QStringLiteral("%1:%2").arg(machineName()).arg(::getpid());
     const int cpus = QThread::idealThreadCount();
     const qint64 memory = totalMemoryBytes();
     info.capacity = computeCapacity(cpus, memory);
-    auto q = exec(db,
-                  QStringLiteral("INSERT INTO instance (hostname, uuid, node_type, version, pid, cpu, memory, capacity)"
-                                 " VALUES (?, ?::uuid, ?, ?, ?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE SET"
-                                 " uuid = excluded.uuid, node_type = excluded.node_type, last_seen = now(),"
-                                 " node_state = 'ready', capacity = excluded.capacity RETURNING id"),
-                  {info.hostname, QUuid::createUuid().toString(QUuid::WithoutBraces), nodeType,
-                   QStringLiteral(PLAYDECK_VERSION), int(::getpid()), cpus, memory, info.capacity});
+    auto q = exec(
+        db,
+        QStringLiteral("INSERT INTO instance (hostname, uuid, node_type, version, pid, cpu, memory, capacity)"
+                       " VALUES (?, ?::uuid, ?, ?, ?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE SET"
+                       " uuid = excluded.uuid, node_type = excluded.node_type, last_seen = now(),"
+                       " node_state = 'ready', capacity = excluded.capacity RETURNING id"),
+        {info.hostname, QUuid::createUuid().toString(QUuid::WithoutBraces), nodeType,
+         QStringLiteral(PLAYDECK_VERSION), int(::getpid()), cpus, memory, info.capacity});
     if (!q)
         return q.status();
     q.value().next();
@@ -61,21 +61,21 @@ Result<InstanceInfo> registerSelf(QSqlDatabase &db, const QString &nodeType)
     return info;
 }
 
-Status heartbeat(QSqlDatabase &db, qint64 instanceId)
-{
-    return exec(db, QStringLiteral("UPDATE instance SET last_seen = now(), node_state = 'ready' WHERE id = ?"), {instanceId})
+Status heartbeat(QSqlDatabase &db, qint64 instanceId) {
+    return exec(db,
+                QStringLiteral("UPDATE instance SET last_seen = now(), node_state = 'ready' WHERE id = ?"),
+                {instanceId})
         .status();
 }
 
-Status unregister(QSqlDatabase &db, qint64 instanceId)
-{
+Status unregister(QSqlDatabase &db, qint64 instanceId) {
     return exec(db, QStringLiteral("DELETE FROM instance WHERE id = ?"), {instanceId}).status();
 }
 
-Result<int> reapLost(QSqlDatabase &db)
-{
+Result<int> reapLost(QSqlDatabase &db) {
     // Processes of this machine that are gone do not need to miss heartbeats to be known lost.
-    auto local = exec(db, QStringLiteral("SELECT id, pid FROM instance WHERE hostname LIKE ? || ':%'"), {machineName()});
+    auto local = exec(db, QStringLiteral("SELECT id, pid FROM instance WHERE hostname LIKE ? || ':%'"),
+                      {machineName()});
     if (!local)
         return local.status();
     QVariantList gone;
@@ -85,14 +85,17 @@ Result<int> reapLost(QSqlDatabase &db)
             gone << local.value().value(0);
     }
     for (const QVariant &id : gone)
-        if (auto r = exec(db, QStringLiteral("UPDATE instance SET node_state = 'lost' WHERE id = ?"), {id}); !r)
+        if (auto r = exec(db, QStringLiteral("UPDATE instance SET node_state = 'lost' WHERE id = ?"), {id});
+            !r)
             return r.status();
 
-    auto orphans = exec(db, QStringLiteral("SELECT j.id, j.execution_node FROM unified_job j"
-                                           " LEFT JOIN instance i ON i.hostname = j.execution_node"
-                                           " WHERE j.status IN ('waiting', 'running') AND (i.id IS NULL"
-                                           " OR i.node_state = 'lost' OR i.last_seen < now() - make_interval(secs => ?))"),
-                        {kLostAfterSeconds});
+    auto orphans =
+        exec(db,
+             QStringLiteral("SELECT j.id, j.execution_node FROM unified_job j"
+                            " LEFT JOIN instance i ON i.hostname = j.execution_node"
+                            " WHERE j.status IN ('waiting', 'running') AND (i.id IS NULL"
+                            " OR i.node_state = 'lost' OR i.last_seen < now() - make_interval(secs => ?))"),
+             {kLostAfterSeconds});
     if (!orphans)
         return orphans.status();
     QList<std::pair<qint64, QString>> reaped;
@@ -102,8 +105,9 @@ Result<int> reapLost(QSqlDatabase &db)
         auto r = repo::setJobStatus(
             db, jobId, QStringLiteral("error"),
             {{QStringLiteral("job_explanation"),
-              QObject::tr("Job was reaped: its Playdeck instance %1 stopped (it exited or crashed) while the job was "
-                          "waiting or running.")
+              QObject::tr(
+                  "Job was reaped: its Playdeck instance %1 stopped (it exited or crashed) while the job was "
+                  "waiting or running.")
                   .arg(node)}},
             {QStringLiteral("waiting"), QStringLiteral("running")});
         if (!r)
@@ -119,11 +123,12 @@ Result<int> reapLost(QSqlDatabase &db)
     return int(reaped.size());
 }
 
-Result<bool> anyLiveWorker(QSqlDatabase &db)
-{
-    auto q = exec(db, QStringLiteral("SELECT count(*) FROM instance WHERE node_type IN ('hybrid', 'execution')"
-                                     " AND node_state = 'ready' AND last_seen > now() - make_interval(secs => ?)"),
-                  {kLostAfterSeconds});
+Result<bool> anyLiveWorker(QSqlDatabase &db) {
+    auto q =
+        exec(db,
+             QStringLiteral("SELECT count(*) FROM instance WHERE node_type IN ('hybrid', 'execution')"
+                            " AND node_state = 'ready' AND last_seen > now() - make_interval(secs => ?)"),
+             {kLostAfterSeconds});
     if (!q)
         return q.status();
     q.value().next();

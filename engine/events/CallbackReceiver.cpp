@@ -17,22 +17,30 @@ namespace playdeck {
 namespace {
 
 // COPY's text format: backslash escapes for the characters that delimit rows and columns.
-void appendCopyText(QByteArray &out, const QByteArray &value)
-{
+void appendCopyText(QByteArray &out, const QByteArray &value) {
     for (const char c : value) {
         switch (c) {
-        case '\\': out += "\\\\"; break;
-        case '\n': out += "\\n"; break;
-        case '\r': out += "\\r"; break;
-        case '\t': out += "\\t"; break;
-        case '\0': break; // PostgreSQL text cannot hold NUL
-        default: out += c;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\0':
+            break; // PostgreSQL text cannot hold NUL
+        default:
+            out += c;
         }
     }
 }
 
-void appendRow(QByteArray &out, const JobEvent &e)
-{
+void appendRow(QByteArray &out, const JobEvent &e) {
     const auto field = [&out](const QByteArray &v, bool last = false) {
         appendCopyText(out, v);
         out += last ? '\n' : '\t';
@@ -56,11 +64,11 @@ void appendRow(QByteArray &out, const JobEvent &e)
     field(e.created.toUTC().toString(Qt::ISODateWithMs).toUtf8(), true);
 }
 
-const char *const kColumns = "job_id, counter, event, event_data, uuid, parent_uuid, host_name, play, task, role,"
-                             " stdout, start_line, end_line, verbosity, failed, changed, created";
+const char *const kColumns =
+    "job_id, counter, event, event_data, uuid, parent_uuid, host_name, play, task, role,"
+    " stdout, start_line, end_line, verbosity, failed, changed, created";
 
-Status copyRows(QSqlDatabase &db, const QByteArray &rows)
-{
+Status copyRows(QSqlDatabase &db, const QByteArray &rows) {
     PGconn *conn = nativeHandle(db);
     if (!conn)
         return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
@@ -83,12 +91,12 @@ Status copyRows(QSqlDatabase &db, const QByteArray &rows)
     return error.isEmpty() ? Status() : Status::failure(error.trimmed());
 }
 
-Status storeHostSummaries(QSqlDatabase &db, const JobEvent &stats)
-{
+Status storeHostSummaries(QSqlDatabase &db, const JobEvent &stats) {
     const QJsonObject data = QJsonDocument::fromJson(stats.eventData).object();
-    static const QStringList kinds{QStringLiteral("changed"), QStringLiteral("dark"), QStringLiteral("failures"),
-                                   QStringLiteral("ok"), QStringLiteral("processed"), QStringLiteral("skipped"),
-                                   QStringLiteral("rescued"), QStringLiteral("ignored")};
+    static const QStringList kinds{QStringLiteral("changed"),   QStringLiteral("dark"),
+                                   QStringLiteral("failures"),  QStringLiteral("ok"),
+                                   QStringLiteral("processed"), QStringLiteral("skipped"),
+                                   QStringLiteral("rescued"),   QStringLiteral("ignored")};
     QSet<QString> hosts;
     for (const QString &kind : kinds)
         for (const QString &host : data.value(kind).toObject().keys())
@@ -101,14 +109,16 @@ Status storeHostSummaries(QSqlDatabase &db, const JobEvent &stats)
         const bool failed = data.value(QStringLiteral("failures")).toObject().value(host).toInt() > 0 ||
                             data.value(QStringLiteral("dark")).toObject().value(host).toInt() > 0;
         binds << failed;
-        auto r = exec(db,
-                      QStringLiteral("INSERT INTO job_host_summary (job_id, host_name, changed, dark, failures, ok,"
-                                     " processed, skipped, rescued, ignored, failed) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
-                                     " ON CONFLICT (job_id, host_name) DO UPDATE SET changed = excluded.changed,"
-                                     " dark = excluded.dark, failures = excluded.failures, ok = excluded.ok,"
-                                     " processed = excluded.processed, skipped = excluded.skipped,"
-                                     " rescued = excluded.rescued, ignored = excluded.ignored, failed = excluded.failed"),
-                      binds);
+        auto r =
+            exec(db,
+                 QStringLiteral(
+                     "INSERT INTO job_host_summary (job_id, host_name, changed, dark, failures, ok,"
+                     " processed, skipped, rescued, ignored, failed) VALUES (?,?,?,?,?,?,?,?,?,?,?)"
+                     " ON CONFLICT (job_id, host_name) DO UPDATE SET changed = excluded.changed,"
+                     " dark = excluded.dark, failures = excluded.failures, ok = excluded.ok,"
+                     " processed = excluded.processed, skipped = excluded.skipped,"
+                     " rescued = excluded.rescued, ignored = excluded.ignored, failed = excluded.failed"),
+                 binds);
         if (!r)
             return r.status();
     }
@@ -123,21 +133,19 @@ Status storeHostSummaries(QSqlDatabase &db, const JobEvent &stats)
 
 CallbackReceiver::CallbackReceiver(DatabaseConfig config)
     : m_config(std::move(config))
-    , m_connectionName(QStringLiteral("playdeck-callback-receiver-%1").arg(quintptr(this), 0, 16))
-{
+    , m_connectionName(QStringLiteral("playdeck-callback-receiver-%1").arg(quintptr(this), 0, 16)) {}
+
+CallbackReceiver::~CallbackReceiver() {
+    closeConnection(m_connectionName);
 }
 
-CallbackReceiver::~CallbackReceiver() { closeConnection(m_connectionName); }
-
-void CallbackReceiver::start()
-{
+void CallbackReceiver::start() {
     m_flushTimer = new QTimer(this);
     m_flushTimer->setSingleShot(true);
     connect(m_flushTimer, &QTimer::timeout, this, &CallbackReceiver::flush);
 }
 
-void CallbackReceiver::stop()
-{
+void CallbackReceiver::stop() {
     // Last chance to store what is buffered.
     if (!m_buffer.isEmpty() || !m_ended.isEmpty())
         flush();
@@ -146,8 +154,7 @@ void CallbackReceiver::stop()
     closeConnection(m_connectionName);
 }
 
-void CallbackReceiver::addEvents(const QList<JobEvent> &events)
-{
+void CallbackReceiver::addEvents(const QList<JobEvent> &events) {
     m_buffer.append(events);
     if (m_buffer.size() >= kMaxBatch && m_retryDelayMs == 0)
         flush();
@@ -155,15 +162,13 @@ void CallbackReceiver::addEvents(const QList<JobEvent> &events)
         m_flushTimer->start(m_retryDelayMs > 0 ? m_retryDelayMs : kFlushDelayMs);
 }
 
-void CallbackReceiver::streamEnded(qint64 jobId, int emitted)
-{
+void CallbackReceiver::streamEnded(qint64 jobId, int emitted) {
     m_ended.insert(jobId, emitted);
     if (m_flushTimer && !m_flushTimer->isActive())
         m_flushTimer->start(m_retryDelayMs > 0 ? m_retryDelayMs : 0);
 }
 
-void CallbackReceiver::flush()
-{
+void CallbackReceiver::flush() {
     while (!m_buffer.isEmpty()) {
         const QList<JobEvent> batch = m_buffer.mid(0, kMaxBatch);
         if (!write(batch)) {
@@ -184,27 +189,29 @@ void CallbackReceiver::flush()
     m_retryDelayMs = 0;
 }
 
-bool CallbackReceiver::write(const QList<JobEvent> &batch)
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!db.isValid() || !db.isOpen()) {
-        auto opened = openConnection(m_config, m_connectionName);
-        if (!opened) {
-            qCWarning(lcEvents) << opened.error();
-            return false;
-        }
-        db = opened.value();
-        auto staging = exec(db, QStringLiteral(
-                                    "CREATE TEMP TABLE IF NOT EXISTS job_event_staging (job_id bigint, counter integer,"
-                                    " event text, event_data text, uuid text, parent_uuid text, host_name text, play text,"
-                                    " task text, role text, stdout text, start_line integer, end_line integer,"
-                                    " verbosity integer, failed boolean, changed boolean, created timestamptz)"
-                                    " ON COMMIT DELETE ROWS"));
+bool CallbackReceiver::write(const QList<JobEvent> &batch) {
+    auto opened = ensureConnection(m_config, m_connectionName);
+    if (!opened) {
+        qCWarning(lcEvents) << opened.error();
+        return false;
+    }
+    QSqlDatabase db = opened.value();
+    if (nativeHandle(db) != m_stagingConnection) {
+        // A temporary table lives as long as its connection: create it on every new one.
+        auto staging = exec(
+            db, QStringLiteral(
+                    "CREATE TEMP TABLE IF NOT EXISTS job_event_staging (job_id bigint, counter integer,"
+                    " event text, event_data text, uuid text, parent_uuid text, host_name text, play text,"
+                    " task text, role text, stdout text, start_line integer, end_line integer,"
+                    " verbosity integer, failed boolean, changed boolean, created timestamptz)"
+                    " ON COMMIT DELETE ROWS"));
         if (!staging) {
             qCWarning(lcEvents) << staging.error();
             closeConnection(m_connectionName);
+            m_stagingConnection = nullptr;
             return false;
         }
+        m_stagingConnection = nativeHandle(db);
     }
     QByteArray rows;
     rows.reserve(batch.size() * 1024);
@@ -217,17 +224,19 @@ bool CallbackReceiver::write(const QList<JobEvent> &batch)
         qCWarning(lcEvents) << "storing" << batch.size() << "events failed:" << why;
         db.rollback();
         closeConnection(m_connectionName);
+        m_stagingConnection = nullptr;
         return false;
     };
     if (!db.transaction())
         return fail(db.lastError().text());
     if (Status s = copyRows(db, rows); !s)
         return fail(s.error());
-    auto inserted = exec(db, QStringLiteral("INSERT INTO job_event (%1) SELECT job_id, counter, event, event_data::jsonb,"
-                                            " uuid, parent_uuid, host_name, play, task, role, stdout, start_line,"
-                                            " end_line, verbosity, failed, changed, created FROM job_event_staging"
-                                            " ON CONFLICT (job_id, counter) DO NOTHING")
-                                 .arg(QLatin1String(kColumns)));
+    auto inserted =
+        exec(db, QStringLiteral("INSERT INTO job_event (%1) SELECT job_id, counter, event, event_data::jsonb,"
+                                " uuid, parent_uuid, host_name, play, task, role, stdout, start_line,"
+                                " end_line, verbosity, failed, changed, created FROM job_event_staging"
+                                " ON CONFLICT (job_id, counter) DO NOTHING")
+                     .arg(QLatin1String(kColumns)));
     if (!inserted)
         return fail(inserted.error());
     for (const JobEvent &e : batch) {
@@ -237,7 +246,9 @@ bool CallbackReceiver::write(const QList<JobEvent> &batch)
         }
     }
     for (auto it = highest.begin(); it != highest.end(); ++it) {
-        if (Status s = repo::notify(db, Channel::Events, QStringLiteral("{\"job\":%1,\"counter\":%2}").arg(it.key()).arg(it.value()));
+        if (Status s =
+                repo::notify(db, Channel::Events,
+                             QStringLiteral("{\"job\":%1,\"counter\":%2}").arg(it.key()).arg(it.value()));
             !s)
             return fail(s.error());
     }
@@ -248,25 +259,25 @@ bool CallbackReceiver::write(const QList<JobEvent> &batch)
     return true;
 }
 
-bool CallbackReceiver::finishJobs()
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!db.isValid() || !db.isOpen()) {
-        auto opened = openConnection(m_config, m_connectionName);
-        if (!opened)
-            return false;
-        db = opened.value();
-    }
+bool CallbackReceiver::finishJobs() {
+    auto opened = ensureConnection(m_config, m_connectionName);
+    if (!opened)
+        return false;
+    QSqlDatabase db = opened.value();
     for (auto it = m_ended.begin(); it != m_ended.end();) {
-        auto r = exec(db, QStringLiteral("UPDATE unified_job SET event_processing_finished = true, emitted_events = ?"
-                                         " WHERE id = ?"),
-                      {it.value(), it.key()});
+        auto r =
+            exec(db,
+                 QStringLiteral("UPDATE unified_job SET event_processing_finished = true, emitted_events = ?"
+                                " WHERE id = ?"),
+                 {it.value(), it.key()});
         if (!r) {
             qCWarning(lcEvents) << r.error();
             closeConnection(m_connectionName);
+            m_stagingConnection = nullptr;
             return false;
         }
-        (void)repo::notify(db, Channel::JobStatus, QStringLiteral("{\"id\":%1,\"events_finished\":true}").arg(it.key()));
+        (void)repo::notify(db, Channel::JobStatus,
+                           QStringLiteral("{\"id\":%1,\"events_finished\":true}").arg(it.key()));
         Q_EMIT processingFinished(it.key());
         it = m_ended.erase(it);
     }

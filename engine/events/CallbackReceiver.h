@@ -47,6 +47,7 @@ private:
     QHash<qint64, int> m_ended; // job -> events emitted, waiting for their commit
     QTimer *m_flushTimer = nullptr;
     int m_retryDelayMs = 0;
+    const void *m_stagingConnection = nullptr; // the connection that has the staging table
 };
 
 } // namespace playdeck

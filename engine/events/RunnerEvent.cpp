@@ -4,8 +4,7 @@
 
 namespace playdeck {
 
-JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line)
-{
+JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line) {
     JobEvent e;
     e.jobId = jobId;
     e.counter = line.value(QLatin1String("counter")).toInt();
@@ -31,7 +30,8 @@ JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line)
     const bool ignoreErrors = data.value(QLatin1String("ignore_errors")).toBool();
     if (e.event == QLatin1String("runner_on_failed") || e.event == QLatin1String("runner_item_on_failed"))
         e.failed = !ignoreErrors;
-    else if (e.event == QLatin1String("runner_on_unreachable") || e.event == QLatin1String("runner_on_async_failed"))
+    else if (e.event == QLatin1String("runner_on_unreachable") ||
+             e.event == QLatin1String("runner_on_async_failed"))
         e.failed = true;
     else if (e.event == QLatin1String("playbook_on_stats"))
         e.failed = !data.value(QLatin1String("failures")).toObject().isEmpty() ||

@@ -10,8 +10,7 @@ namespace playdeck {
 
 namespace {
 
-Status copyDemoProject(const QString &target)
-{
+Status copyDemoProject(const QString &target) {
     if (!QDir().mkpath(target))
         return Status::failure(QObject::tr("Cannot create the demo project directory %1.").arg(target));
     const QDir source(QStringLiteral(":/demo/project"));
@@ -21,15 +20,15 @@ Status copyDemoProject(const QString &target)
             continue;
         if (!QFile::copy(source.filePath(name), destination))
             return Status::failure(QObject::tr("Cannot write %1.").arg(destination));
-        QFile::setPermissions(destination, QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
+        QFile::setPermissions(destination,
+                              QFile::ReadOwner | QFile::WriteOwner | QFile::ReadGroup | QFile::ReadOther);
     }
     return {};
 }
 
 } // namespace
 
-Status seedDemoContent(QSqlDatabase &db, const QString &dataDir)
-{
+Status seedDemoContent(QSqlDatabase &db, const QString &dataDir) {
     auto existing = exec(db, QStringLiteral("SELECT 1 FROM job_template WHERE name = 'Demo Job Template'"));
     if (!existing)
         return existing.status();
@@ -45,18 +44,20 @@ Status seedDemoContent(QSqlDatabase &db, const QString &dataDir)
         std::pair{QStringLiteral("INSERT INTO project (name, description, local_path) VALUES ('Demo Project',"
                                  " 'A playbook that says hello', ?) ON CONFLICT (name) DO NOTHING"),
                   QVariantList{projectDir}},
-        std::pair{QStringLiteral("INSERT INTO inventory (name, description) VALUES ('Demo Inventory', 'localhost')"
-                                 " ON CONFLICT (name) DO NOTHING"),
-                  QVariantList{}},
+        std::pair{
+            QStringLiteral("INSERT INTO inventory (name, description) VALUES ('Demo Inventory', 'localhost')"
+                           " ON CONFLICT (name) DO NOTHING"),
+            QVariantList{}},
         std::pair{QStringLiteral("INSERT INTO host (inventory_id, name, variables) SELECT id, 'localhost',"
                                  " '{\"ansible_connection\": \"local\","
                                  " \"ansible_python_interpreter\": \"{{ ansible_playbook_python }}\"}'"
                                  " FROM inventory WHERE name = 'Demo Inventory' ON CONFLICT DO NOTHING"),
                   QVariantList{}},
-        std::pair{QStringLiteral("INSERT INTO job_template (name, description, project_id, playbook, inventory_id)"
-                                 " SELECT 'Demo Job Template', 'Says hello to localhost', p.id, 'hello_world.yml', i.id"
-                                 " FROM project p, inventory i WHERE p.name = 'Demo Project'"
-                                 " AND i.name = 'Demo Inventory' ON CONFLICT (name) DO NOTHING"),
+        std::pair{QStringLiteral(
+                      "INSERT INTO job_template (name, description, project_id, playbook, inventory_id)"
+                      " SELECT 'Demo Job Template', 'Says hello to localhost', p.id, 'hello_world.yml', i.id"
+                      " FROM project p, inventory i WHERE p.name = 'Demo Project'"
+                      " AND i.name = 'Demo Inventory' ON CONFLICT (name) DO NOTHING"),
                   QVariantList{}},
     };
     for (const auto &[sql, binds] : steps) {

@@ -11,11 +11,11 @@ namespace playdeck {
 namespace {
 
 // Plain (unquoted) YAML scalars get YAML 1.1's types, as PyYAML, and so ansible, reads them.
-QJsonValue plainScalar(const std::string &raw)
-{
+QJsonValue plainScalar(const std::string &raw) {
     const QString s = QString::fromStdString(raw);
     static const QRegularExpression intRe(QStringLiteral("^[-+]?(0|[1-9][0-9_]*)$"));
-    static const QRegularExpression floatRe(QStringLiteral("^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?$"));
+    static const QRegularExpression floatRe(
+        QStringLiteral("^[-+]?([0-9][0-9_]*)?\\.[0-9_]*([eE][-+]?[0-9]+)?$"));
     const QString lower = s.toLower();
     if (s.isEmpty() || s == QLatin1String("~") || lower == QLatin1String("null"))
         return QJsonValue::Null;
@@ -38,8 +38,7 @@ QJsonValue plainScalar(const std::string &raw)
     return s;
 }
 
-QJsonValue toJson(const YAML::Node &node)
-{
+QJsonValue toJson(const YAML::Node &node) {
     switch (node.Type()) {
     case YAML::NodeType::Null:
     case YAML::NodeType::Undefined:
@@ -65,8 +64,7 @@ QJsonValue toJson(const YAML::Node &node)
     return QJsonValue::Null;
 }
 
-void writeUnsafe(QByteArray &out, const QJsonValue &value)
-{
+void writeUnsafe(QByteArray &out, const QJsonValue &value) {
     switch (value.type()) {
     case QJsonValue::String:
         out += "!unsafe " + QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
@@ -104,33 +102,34 @@ void writeUnsafe(QByteArray &out, const QJsonValue &value)
 
 } // namespace
 
-Result<QJsonObject> parseExtraVars(const QString &text)
-{
+Result<QJsonObject> parseExtraVars(const QString &text) {
     if (text.trimmed().isEmpty())
         return QJsonObject();
     YAML::Node root;
     try {
         root = YAML::Load(text.toStdString());
     } catch (const YAML::Exception &e) {
-        return Result<QJsonObject>::failure(QObject::tr("Extra variables are neither valid YAML nor JSON: %1 (line %2, column %3)")
-                                                .arg(QString::fromStdString(e.msg))
-                                                .arg(e.mark.line + 1)
-                                                .arg(e.mark.column + 1));
+        return Result<QJsonObject>::failure(
+            QObject::tr("Extra variables are neither valid YAML nor JSON: %1 (line %2, column %3)")
+                .arg(QString::fromStdString(e.msg))
+                .arg(e.mark.line + 1)
+                .arg(e.mark.column + 1));
     }
     if (root.IsNull())
         return QJsonObject();
     if (!root.IsMap())
         return Result<QJsonObject>::failure(
-            QObject::tr("Extra variables must be a mapping of names to values, like {\"name\": \"value\"} or name: value."));
+            QObject::tr("Extra variables must be a mapping of names to values, like {\"name\": \"value\"} or "
+                        "name: value."));
     try {
         return toJson(root).toObject();
     } catch (const YAML::Exception &e) {
-        return Result<QJsonObject>::failure(QObject::tr("Extra variables cannot be read: %1").arg(QString::fromStdString(e.msg)));
+        return Result<QJsonObject>::failure(
+            QObject::tr("Extra variables cannot be read: %1").arg(QString::fromStdString(e.msg)));
     }
 }
 
-QByteArray extraVarsYaml(const QJsonObject &safe, const QJsonObject &unsafe)
-{
+QByteArray extraVarsYaml(const QJsonObject &safe, const QJsonObject &unsafe) {
     QByteArray out = "---\n";
     for (auto it = safe.begin(); it != safe.end(); ++it) {
         if (unsafe.contains(it.key()))

@@ -11,17 +11,21 @@ namespace playdeck::repo {
 
 namespace {
 
-QString json(const QJsonObject &o) { return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact)); }
-QJsonObject jsonObject(const QVariant &v) { return QJsonDocument::fromJson(v.toString().toUtf8()).object(); }
+QString json(const QJsonObject &o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+QJsonObject jsonObject(const QVariant &v) {
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
 
 const QString kTemplateSelect = QStringLiteral(
     "SELECT t.id, t.name, t.description, t.project_id, p.name, t.playbook, coalesce(t.inventory_id, 0),"
     " coalesce(i.name, ''), t.extra_vars, t.host_limit, t.forks, t.verbosity, t.job_type, t.job_tags,"
     " t.skip_tags, t.timeout, t.allow_simultaneous"
-    " FROM job_template t JOIN project p ON p.id = t.project_id LEFT JOIN inventory i ON i.id = t.inventory_id");
+    " FROM job_template t JOIN project p ON p.id = t.project_id LEFT JOIN inventory i ON i.id = "
+    "t.inventory_id");
 
-JobTemplate readTemplate(const QSqlQuery &q)
-{
+JobTemplate readTemplate(const QSqlQuery &q) {
     JobTemplate t;
     t.id = q.value(0).toLongLong();
     t.name = q.value(1).toString();
@@ -47,8 +51,7 @@ const QString kSummaryColumns = QStringLiteral(
     "id, name, status, launch_type, coalesce(job_template_id, 0), created, started, finished, elapsed,"
     " execution_node, job_explanation");
 
-void readSummary(const QSqlQuery &q, JobSummary &j)
-{
+void readSummary(const QSqlQuery &q, JobSummary &j) {
     j.id = q.value(0).toLongLong();
     j.name = q.value(1).toString();
     j.status = q.value(2).toString();
@@ -63,8 +66,7 @@ void readSummary(const QSqlQuery &q, JobSummary &j)
 }
 
 // Runs `body` in a transaction; commits when it succeeds, rolls back otherwise.
-template <typename T> Result<T> inTransaction(QSqlDatabase &db, const std::function<Result<T>()> &body)
-{
+template <typename T> Result<T> inTransaction(QSqlDatabase &db, const std::function<Result<T>()> &body) {
     if (!db.transaction())
         return Result<T>::failure(db.lastError().text());
     Result<T> r = body();
@@ -79,13 +81,11 @@ template <typename T> Result<T> inTransaction(QSqlDatabase &db, const std::funct
 
 } // namespace
 
-Status notify(QSqlDatabase &db, const QString &channel, const QString &payload)
-{
+Status notify(QSqlDatabase &db, const QString &channel, const QString &payload) {
     return exec(db, QStringLiteral("SELECT pg_notify(?, ?)"), {channel, payload}).status();
 }
 
-Result<QList<JobTemplate>> listTemplates(QSqlDatabase &db)
-{
+Result<QList<JobTemplate>> listTemplates(QSqlDatabase &db) {
     auto q = exec(db, kTemplateSelect + QStringLiteral(" ORDER BY t.name"));
     if (!q)
         return q.status();
@@ -95,8 +95,7 @@ Result<QList<JobTemplate>> listTemplates(QSqlDatabase &db)
     return out;
 }
 
-Result<JobTemplate> findTemplate(QSqlDatabase &db, qint64 id, const QString &name)
-{
+Result<JobTemplate> findTemplate(QSqlDatabase &db, qint64 id, const QString &name) {
     auto q = id > 0 ? exec(db, kTemplateSelect + QStringLiteral(" WHERE t.id = ?"), {id})
                     : exec(db, kTemplateSelect + QStringLiteral(" WHERE t.name = ?"), {name});
     if (!q)
@@ -108,8 +107,7 @@ Result<JobTemplate> findTemplate(QSqlDatabase &db, qint64 id, const QString &nam
 }
 
 Result<qint64> createJob(QSqlDatabase &db, const JobTemplate &t, const LaunchRequest &request,
-                         const QJsonObject &templateVars, const QJsonObject &launchVars)
-{
+                         const QJsonObject &templateVars, const QJsonObject &launchVars) {
     QJsonObject merged = templateVars;
     for (auto it = launchVars.begin(); it != launchVars.end(); ++it)
         merged.insert(it.key(), it.value());
@@ -124,17 +122,18 @@ Result<qint64> createJob(QSqlDatabase &db, const JobTemplate &t, const LaunchReq
         const int forks = t.forks > 0 ? t.forks : 5;
         const int impact = std::min(t.inventoryId ? hostCount : forks, forks) + 1 + 1;
 
-        auto q = exec(db,
-                      QStringLiteral(
-                          "INSERT INTO unified_job (job_template_id, name, status, launch_type, project_id,"
-                          " inventory_id, playbook, extra_vars, launch_extra_vars, host_limit, forks, verbosity,"
-                          " job_type, job_tags, skip_tags, timeout, allow_simultaneous, task_impact)"
-                          " VALUES (?, ?, 'new', ?, ?, nullif(?, 0), ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
-                          " RETURNING id"),
-                      {t.id, t.name, request.launchType, t.projectId, t.inventoryId, t.playbook, json(merged),
-                       json(launchVars), request.limit.value_or(t.limit), t.forks,
-                       request.verbosity.value_or(t.verbosity), request.jobType.value_or(t.jobType), t.jobTags,
-                       t.skipTags, t.timeout, t.allowSimultaneous, impact});
+        auto q = exec(
+            db,
+            QStringLiteral(
+                "INSERT INTO unified_job (job_template_id, name, status, launch_type, project_id,"
+                " inventory_id, playbook, extra_vars, launch_extra_vars, host_limit, forks, verbosity,"
+                " job_type, job_tags, skip_tags, timeout, allow_simultaneous, task_impact)"
+                " VALUES (?, ?, 'new', ?, ?, nullif(?, 0), ?, ?::jsonb, ?::jsonb, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                " RETURNING id"),
+            {t.id, t.name, request.launchType, t.projectId, t.inventoryId, t.playbook, json(merged),
+             json(launchVars), request.limit.value_or(t.limit), t.forks,
+             request.verbosity.value_or(t.verbosity), request.jobType.value_or(t.jobType), t.jobTags,
+             t.skipTags, t.timeout, t.allowSimultaneous, impact});
         if (!q)
             return q.status();
         q.value().next();
@@ -148,13 +147,13 @@ Result<qint64> createJob(QSqlDatabase &db, const JobTemplate &t, const LaunchReq
     });
 }
 
-Result<qint64> relaunchJob(QSqlDatabase &db, qint64 jobId)
-{
+Result<qint64> relaunchJob(QSqlDatabase &db, qint64 jobId) {
     auto job = loadJob(db, jobId);
     if (!job)
         return job.status();
     if (job.value().templateId == 0)
-        return Status::failure(QObject::tr("Job %1 cannot be relaunched: its template was deleted.").arg(jobId));
+        return Status::failure(
+            QObject::tr("Job %1 cannot be relaunched: its template was deleted.").arg(jobId));
     auto tmpl = findTemplate(db, job.value().templateId, {});
     if (!tmpl)
         return tmpl.status();
@@ -172,8 +171,7 @@ Result<qint64> relaunchJob(QSqlDatabase &db, qint64 jobId)
 }
 
 Result<bool> setJobStatus(QSqlDatabase &db, qint64 jobId, const QString &status, const QVariantMap &fields,
-                          const QStringList &onlyFrom)
-{
+                          const QStringList &onlyFrom) {
     QString sql = QStringLiteral(
         "UPDATE unified_job SET status = ?, modified = clock_timestamp(),"
         " failed = ? IN ('failed', 'error', 'canceled'),"
@@ -202,13 +200,14 @@ Result<bool> setJobStatus(QSqlDatabase &db, qint64 jobId, const QString &status,
         return q.status();
     if (q.value().numRowsAffected() == 0)
         return false;
-    if (Status s = notify(db, Channel::JobStatus, QStringLiteral("{\"id\":%1,\"status\":\"%2\"}").arg(jobId).arg(status)); !s)
+    if (Status s = notify(db, Channel::JobStatus,
+                          QStringLiteral("{\"id\":%1,\"status\":\"%2\"}").arg(jobId).arg(status));
+        !s)
         return s;
     return true;
 }
 
-Status updateJobFields(QSqlDatabase &db, qint64 jobId, const QVariantMap &fields)
-{
+Status updateJobFields(QSqlDatabase &db, qint64 jobId, const QVariantMap &fields) {
     if (fields.isEmpty())
         return {};
     QString sql = QStringLiteral("UPDATE unified_job SET modified = clock_timestamp()");
@@ -222,36 +221,44 @@ Status updateJobFields(QSqlDatabase &db, qint64 jobId, const QVariantMap &fields
     return exec(db, sql, binds).status();
 }
 
-Status requestCancel(QSqlDatabase &db, qint64 jobId)
-{
-    return inTransaction<bool>(db, [&]() -> Result<bool> {
-               auto q = exec(db, QStringLiteral("UPDATE unified_job SET cancel_flag = true WHERE id = ? RETURNING status"),
-                             {jobId});
-               if (!q)
-                   return q.status();
-               if (!q.value().next())
-                   return Status::failure(QObject::tr("There is no job %1.").arg(jobId));
-               const QString status = q.value().value(0).toString();
-               if (JobStatus::isFinished(status))
-                   return Status::failure(QObject::tr("Job %1 has already finished (%2).").arg(jobId).arg(status));
-               // Not yet handed to a runner: nobody else will finish it, so cancel it here.
-               auto direct = setJobStatus(db, jobId, JobStatus::Canceled,
-                                          {{QStringLiteral("job_explanation"), QObject::tr("Canceled before it started.")}},
-                                          {JobStatus::New, JobStatus::Pending});
-               if (!direct)
-                   return direct.status();
-               if (Status s = notify(db, Channel::Control, QStringLiteral("{\"cancel\":%1}").arg(jobId)); !s)
-                   return s;
-               if (Status s = notify(db, Channel::Schedule); !s)
-                   return s;
-               return true;
-           })
+Status requestCancel(QSqlDatabase &db, qint64 jobId) {
+    return inTransaction<bool>(
+               db,
+               [&]() -> Result<bool> {
+                   auto q =
+                       exec(db,
+                            QStringLiteral(
+                                "UPDATE unified_job SET cancel_flag = true WHERE id = ? RETURNING status"),
+                            {jobId});
+                   if (!q)
+                       return q.status();
+                   if (!q.value().next())
+                       return Status::failure(QObject::tr("There is no job %1.").arg(jobId));
+                   const QString status = q.value().value(0).toString();
+                   if (JobStatus::isFinished(status))
+                       return Status::failure(
+                           QObject::tr("Job %1 has already finished (%2).").arg(jobId).arg(status));
+                   // Not yet handed to a runner: nobody else will finish it, so cancel it here.
+                   auto direct = setJobStatus(
+                       db, jobId, JobStatus::Canceled,
+                       {{QStringLiteral("job_explanation"), QObject::tr("Canceled before it started.")}},
+                       {JobStatus::New, JobStatus::Pending});
+                   if (!direct)
+                       return direct.status();
+                   if (Status s = notify(db, Channel::Control, QStringLiteral("{\"cancel\":%1}").arg(jobId));
+                       !s)
+                       return s;
+                   if (Status s = notify(db, Channel::Schedule); !s)
+                       return s;
+                   return true;
+               })
         .status();
 }
 
-Result<QList<JobSummary>> listJobs(QSqlDatabase &db, int limit)
-{
-    auto q = exec(db, QStringLiteral("SELECT %1 FROM unified_job ORDER BY id DESC LIMIT ?").arg(kSummaryColumns), {limit});
+Result<QList<JobSummary>> listJobs(QSqlDatabase &db, int limit) {
+    auto q =
+        exec(db, QStringLiteral("SELECT %1 FROM unified_job ORDER BY id DESC LIMIT ?").arg(kSummaryColumns),
+             {limit});
     if (!q)
         return q.status();
     QList<JobSummary> out;
@@ -263,14 +270,14 @@ Result<QList<JobSummary>> listJobs(QSqlDatabase &db, int limit)
     return out;
 }
 
-Result<JobDetail> loadJob(QSqlDatabase &db, qint64 jobId)
-{
-    auto q = exec(db,
-                  QStringLiteral("SELECT %1, playbook, host_limit, verbosity, job_type, extra_vars::text,"
-                                 " launch_extra_vars::text, job_args, result_traceback, event_processing_finished,"
-                                 " emitted_events FROM unified_job WHERE id = ?")
-                      .arg(kSummaryColumns),
-                  {jobId});
+Result<JobDetail> loadJob(QSqlDatabase &db, qint64 jobId) {
+    auto q =
+        exec(db,
+             QStringLiteral("SELECT %1, playbook, host_limit, verbosity, job_type, extra_vars::text,"
+                            " launch_extra_vars::text, job_args, result_traceback, event_processing_finished,"
+                            " emitted_events FROM unified_job WHERE id = ?")
+                 .arg(kSummaryColumns),
+             {jobId});
     if (!q)
         return q.status();
     if (!q.value().next())
@@ -291,13 +298,13 @@ Result<JobDetail> loadJob(QSqlDatabase &db, qint64 jobId)
     return j;
 }
 
-Result<QList<JobEvent>> loadEvents(QSqlDatabase &db, qint64 jobId, int afterCounter, int maxCount)
-{
-    auto q = exec(db,
-                  QStringLiteral("SELECT counter, event, event_data::text, uuid, parent_uuid, host_name, play, task,"
-                                 " role, stdout, start_line, end_line, verbosity, failed, changed, created"
-                                 " FROM job_event WHERE job_id = ? AND counter > ? ORDER BY counter LIMIT ?"),
-                  {jobId, afterCounter, maxCount});
+Result<QList<JobEvent>> loadEvents(QSqlDatabase &db, qint64 jobId, int afterCounter, int maxCount) {
+    auto q = exec(
+        db,
+        QStringLiteral("SELECT counter, event, event_data::text, uuid, parent_uuid, host_name, play, task,"
+                       " role, stdout, start_line, end_line, verbosity, failed, changed, created"
+                       " FROM job_event WHERE job_id = ? AND counter > ? ORDER BY counter LIMIT ?"),
+        {jobId, afterCounter, maxCount});
     if (!q)
         return q.status();
     QList<JobEvent> out;
@@ -326,10 +333,10 @@ Result<QList<JobEvent>> loadEvents(QSqlDatabase &db, qint64 jobId, int afterCoun
     return out;
 }
 
-Result<QString> jobStdout(QSqlDatabase &db, qint64 jobId)
-{
-    auto q = exec(db, QStringLiteral("SELECT stdout FROM job_event WHERE job_id = ? AND stdout <> '' ORDER BY counter"),
-                  {jobId});
+Result<QString> jobStdout(QSqlDatabase &db, qint64 jobId) {
+    auto q = exec(
+        db, QStringLiteral("SELECT stdout FROM job_event WHERE job_id = ? AND stdout <> '' ORDER BY counter"),
+        {jobId});
     if (!q)
         return q.status();
     QString out;

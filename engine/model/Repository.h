@@ -17,8 +17,9 @@ namespace playdeck::repo {
 
 // AWX's create_unified_job + signal_start: copies the template into a job with the prompts applied
 // (status new), then moves it to pending and asks for a task-manager run, in one transaction.
-[[nodiscard]] Result<qint64> createJob(QSqlDatabase &db, const JobTemplate &tmpl, const LaunchRequest &request,
-                                       const QJsonObject &templateVars, const QJsonObject &launchVars);
+[[nodiscard]] Result<qint64> createJob(QSqlDatabase &db, const JobTemplate &tmpl,
+                                       const LaunchRequest &request, const QJsonObject &templateVars,
+                                       const QJsonObject &launchVars);
 // Relaunch: the same template and prompts as job `jobId`, launch_type relaunch.
 [[nodiscard]] Result<qint64> relaunchJob(QSqlDatabase &db, qint64 jobId);
 
@@ -34,7 +35,8 @@ namespace playdeck::repo {
 
 [[nodiscard]] Result<QList<JobSummary>> listJobs(QSqlDatabase &db, int limit);
 [[nodiscard]] Result<JobDetail> loadJob(QSqlDatabase &db, qint64 jobId);
-[[nodiscard]] Result<QList<JobEvent>> loadEvents(QSqlDatabase &db, qint64 jobId, int afterCounter, int maxCount);
+[[nodiscard]] Result<QList<JobEvent>> loadEvents(QSqlDatabase &db, qint64 jobId, int afterCounter,
+                                                 int maxCount);
 // The job's whole stdout: every event's stdout in counter order, a line break after each.
 [[nodiscard]] Result<QString> jobStdout(QSqlDatabase &db, qint64 jobId);
 

@@ -18,8 +18,12 @@ inline const QString Successful = QStringLiteral("successful");
 inline const QString Failed = QStringLiteral("failed");
 inline const QString Error = QStringLiteral("error");
 inline const QString Canceled = QStringLiteral("canceled");
-inline bool isFinished(const QString &s) { return s == Successful || s == Failed || s == Error || s == Canceled; }
-inline bool isActive(const QString &s) { return s == Pending || s == Waiting || s == Running; }
+inline bool isFinished(const QString &s) {
+    return s == Successful || s == Failed || s == Error || s == Canceled;
+}
+inline bool isActive(const QString &s) {
+    return s == Pending || s == Waiting || s == Running;
+}
 } // namespace JobStatus
 
 struct JobTemplate {

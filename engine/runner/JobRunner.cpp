@@ -27,12 +27,9 @@ constexpr int kTimeoutGraceMs = 5000; // the runner enforces job_timeout itself;
 JobRunner::JobRunner(RunnerSettings settings, qint64 jobId)
     : m_settings(std::move(settings))
     , m_jobId(jobId)
-    , m_connectionName(QStringLiteral("playdeck-job-%1").arg(jobId))
-{
-}
+    , m_connectionName(QStringLiteral("playdeck-job-%1").arg(jobId)) {}
 
-JobRunner::~JobRunner()
-{
+JobRunner::~JobRunner() {
     if (m_process && m_process->state() != QProcess::NotRunning) {
         m_process->disconnect(this);
         m_process->kill();
@@ -41,19 +38,14 @@ JobRunner::~JobRunner()
     closeConnection(m_connectionName);
 }
 
-QSqlDatabase JobRunner::database()
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (db.isValid() && db.isOpen())
-        return db;
-    auto opened = openConnection(m_settings.database, m_connectionName);
+QSqlDatabase JobRunner::database() {
+    auto opened = ensureConnection(m_settings.database, m_connectionName);
     if (!opened)
         qCWarning(lcRunner) << "job" << m_jobId << opened.error();
     return opened ? opened.value() : QSqlDatabase();
 }
 
-void JobRunner::start()
-{
+void JobRunner::start() {
     QSqlDatabase db = database();
     auto spec = loadRunSpec(db, m_jobId);
     if (!spec) {
@@ -119,8 +111,7 @@ void JobRunner::start()
     m_process->start();
 }
 
-void JobRunner::cancel()
-{
+void JobRunner::cancel() {
     if (m_cancelRequested || m_finished)
         return;
     m_cancelRequested = true;
@@ -128,8 +119,7 @@ void JobRunner::cancel()
     stopProcess();
 }
 
-void JobRunner::shutdown()
-{
+void JobRunner::shutdown() {
     if (m_finished)
         return;
     m_shuttingDown = true;
@@ -138,8 +128,7 @@ void JobRunner::shutdown()
     stopProcess();
 }
 
-void JobRunner::stopProcess()
-{
+void JobRunner::stopProcess() {
     if (!m_process || m_process->state() == QProcess::NotRunning)
         return;
     // As receptor does: SIGINT first, which ansible-runner turns into a clean cancel; then SIGTERM,
@@ -164,8 +153,7 @@ void JobRunner::stopProcess()
     }
 }
 
-void JobRunner::onStdout()
-{
+void JobRunner::onStdout() {
     handleItems(m_parser.feed(m_process->readAllStandardOutput()));
     if (m_parser.failed() && m_streamError.isEmpty()) {
         m_streamError = m_parser.error();
@@ -174,15 +162,13 @@ void JobRunner::onStdout()
     }
 }
 
-void JobRunner::onStderr()
-{
+void JobRunner::onStderr() {
     const QByteArray chunk = m_process->readAllStandardError();
     if (m_stderr.size() < kStderrLimit)
         m_stderr += chunk.left(kStderrLimit - m_stderr.size());
 }
 
-void JobRunner::handleItems(const QList<StreamItem> &items)
-{
+void JobRunner::handleItems(const QList<StreamItem> &items) {
     QList<JobEvent> batch;
     for (const StreamItem &item : items) {
         switch (item.kind) {
@@ -198,7 +184,8 @@ void JobRunner::handleItems(const QList<StreamItem> &items)
             handleStatus(item.object);
             break;
         case StreamItem::Artifacts:
-            if (Status s = unzipInto(item.zip, m_privateDir + QStringLiteral("/artifacts/%1").arg(m_jobId)); !s)
+            if (Status s = unzipInto(item.zip, m_privateDir + QStringLiteral("/artifacts/%1").arg(m_jobId));
+                !s)
                 qCWarning(lcRunner) << "job" << m_jobId << "artifacts:" << s.error();
             break;
         case StreamItem::Eof:
@@ -209,8 +196,7 @@ void JobRunner::handleItems(const QList<StreamItem> &items)
         Q_EMIT eventsReady(batch);
 }
 
-void JobRunner::handleStatus(const QJsonObject &line)
-{
+void JobRunner::handleStatus(const QJsonObject &line) {
     const QString status = line.value(QLatin1String("status")).toString();
     if (status == QLatin1String("starting")) {
         // The starting line carries the worker's whole environment: redact before it is stored.
@@ -220,10 +206,13 @@ void JobRunner::handleStatus(const QJsonObject &line)
         QSqlDatabase db = database();
         (void)repo::updateJobFields(
             db, m_jobId,
-            {{QStringLiteral("job_args"), QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(command)).toJson(QJsonDocument::Compact))},
+            {{QStringLiteral("job_args"),
+              QString::fromUtf8(
+                  QJsonDocument(QJsonArray::fromStringList(command)).toJson(QJsonDocument::Compact))},
              {QStringLiteral("job_cwd"), line.value(QLatin1String("cwd")).toString()},
-             {QStringLiteral("job_env"), QString::fromUtf8(QJsonDocument(redactEnvironment(line.value(QLatin1String("env")).toObject()))
-                                                               .toJson(QJsonDocument::Compact))}});
+             {QStringLiteral("job_env"),
+              QString::fromUtf8(QJsonDocument(redactEnvironment(line.value(QLatin1String("env")).toObject()))
+                                    .toJson(QJsonDocument::Compact))}});
         return;
     }
     if (status == QLatin1String("running"))
@@ -233,8 +222,7 @@ void JobRunner::handleStatus(const QJsonObject &line)
     m_runnerTraceback = line.value(QLatin1String("result_traceback")).toString();
 }
 
-void JobRunner::onProcessError(QProcess::ProcessError error)
-{
+void JobRunner::onProcessError(QProcess::ProcessError error) {
     if (error != QProcess::FailedToStart)
         return; // crashes and the like arrive through finished()
     finish(JobStatus::Error,
@@ -242,8 +230,7 @@ void JobRunner::onProcessError(QProcess::ProcessError error)
                .arg(m_settings.runnerProgram, m_process->errorString()));
 }
 
-void JobRunner::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus)
-{
+void JobRunner::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus) {
     onStdout(); // whatever is left in the pipe
     onStderr();
     QString explanation;
@@ -255,9 +242,10 @@ void JobRunner::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus)
         traceback = QString::fromLocal8Bit(m_stderr);
     } else if (!m_parser.sawEof()) {
         status = JobStatus::Error;
-        explanation = exitStatus == QProcess::CrashExit
-                          ? tr("ansible-runner worker was killed before it finished the job.")
-                          : tr("ansible-runner worker exited with code %1 before the end of its output.").arg(exitCode);
+        explanation =
+            exitStatus == QProcess::CrashExit
+                ? tr("ansible-runner worker was killed before it finished the job.")
+                : tr("ansible-runner worker exited with code %1 before the end of its output.").arg(exitCode);
         traceback = QString::fromLocal8Bit(m_stderr);
     } else {
         status = judgeOutcome(explanation, traceback);
@@ -275,19 +263,20 @@ void JobRunner::onProcessFinished(int exitCode, QProcess::ExitStatus exitStatus)
     finish(status, explanation, traceback);
 }
 
-QString JobRunner::judgeOutcome(QString &explanation, QString &traceback) const
-{
+QString JobRunner::judgeOutcome(QString &explanation, QString &traceback) const {
     traceback = m_runnerTraceback;
     if (m_runnerStatus == QLatin1String("successful"))
         return JobStatus::Successful;
     if (m_runnerStatus == QLatin1String("failed")) {
         QFile rcFile(m_privateDir + QStringLiteral("/artifacts/%1/rc").arg(m_jobId));
-        const QString rc = rcFile.open(QIODevice::ReadOnly) ? QString::fromLatin1(rcFile.readAll().trimmed()) : QStringLiteral("?");
-        explanation = m_sawPlaybookStart
-                          ? tr("ansible-playbook exited with code %1.").arg(rc)
-                          : tr("The playbook could not be run (ansible-playbook exited with code %1); the output "
-                               "says why.")
-                                .arg(rc);
+        const QString rc = rcFile.open(QIODevice::ReadOnly) ? QString::fromLatin1(rcFile.readAll().trimmed())
+                                                            : QStringLiteral("?");
+        explanation =
+            m_sawPlaybookStart
+                ? tr("ansible-playbook exited with code %1.").arg(rc)
+                : tr("The playbook could not be run (ansible-playbook exited with code %1); the output "
+                     "says why.")
+                      .arg(rc);
         return JobStatus::Failed;
     }
     if (m_runnerStatus == QLatin1String("timeout")) {
@@ -304,8 +293,7 @@ QString JobRunner::judgeOutcome(QString &explanation, QString &traceback) const
     return JobStatus::Error;
 }
 
-void JobRunner::finish(const QString &status, const QString &explanation, const QString &traceback)
-{
+void JobRunner::finish(const QString &status, const QString &explanation, const QString &traceback) {
     if (m_finished)
         return;
     m_finished = true;
@@ -320,19 +308,31 @@ void JobRunner::finish(const QString &status, const QString &explanation, const 
     // The receiver gets this after every batch already sent, so it can tell when all are stored.
     Q_EMIT streamEnded(m_jobId, m_emitted);
 
+    m_finalStatus = status;
+    m_finalFields = {{QStringLiteral("job_explanation"), explanation},
+                     {QStringLiteral("result_traceback"), traceback},
+                     {QStringLiteral("emitted_events"), m_emitted}};
+    storeFinalStatus();
+}
+
+void JobRunner::storeFinalStatus() {
     QSqlDatabase db = database();
-    auto done = repo::setJobStatus(db, m_jobId, status,
-                                   {{QStringLiteral("job_explanation"), explanation},
-                                    {QStringLiteral("result_traceback"), traceback},
-                                    {QStringLiteral("emitted_events"), m_emitted}},
+    auto done = repo::setJobStatus(db, m_jobId, m_finalStatus, m_finalFields,
                                    {JobStatus::Running, JobStatus::Waiting});
-    if (!done)
-        qCWarning(lcRunner) << "job" << m_jobId << "final status not stored:" << done.error();
+    if (!done) {
+        // The database is away: the outcome must not be lost, so keep trying until it is back.
+        m_storeRetryMs = std::clamp(m_storeRetryMs * 2, 100, 5000);
+        qCWarning(lcRunner) << "job" << m_jobId << "final status not stored yet, retrying in"
+                            << m_storeRetryMs << "ms:" << done.error();
+        QTimer::singleShot(m_storeRetryMs, this, &JobRunner::storeFinalStatus);
+        return;
+    }
     (void)repo::notify(db, Channel::Schedule);
-    qCInfo(lcRunner) << "job" << m_jobId << "finished:" << status << explanation;
+    qCInfo(lcRunner) << "job" << m_jobId << "finished:" << m_finalStatus
+                     << m_finalFields.value(QStringLiteral("job_explanation")).toString();
     if (!m_settings.keepJobDirs && !m_privateDir.isEmpty())
         QDir(m_privateDir).removeRecursively();
-    Q_EMIT finished(m_jobId, status);
+    Q_EMIT finished(m_jobId, m_finalStatus);
 }
 
 } // namespace playdeck

@@ -52,6 +52,7 @@ private:
     void handleStatus(const QJsonObject &status);
     void stopProcess();
     void finish(const QString &status, const QString &explanation, const QString &traceback = {});
+    void storeFinalStatus();
     QString judgeOutcome(QString &explanation, QString &traceback) const;
     QSqlDatabase database();
 
@@ -75,6 +76,9 @@ private:
     bool m_shuttingDown = false;
     bool m_finished = false;
     int m_escalation = 0;
+    QString m_finalStatus;
+    QVariantMap m_finalFields;
+    int m_storeRetryMs = 50;
 };
 
 } // namespace playdeck

@@ -6,8 +6,7 @@
 
 namespace playdeck {
 
-QList<StreamItem> ResultStreamParser::feed(const QByteArray &chunk)
-{
+QList<StreamItem> ResultStreamParser::feed(const QByteArray &chunk) {
     QList<StreamItem> items;
     if (failed() || m_eof)
         return items;
@@ -25,8 +24,9 @@ QList<StreamItem> ResultStreamParser::feed(const QByteArray &chunk)
             auto decoded = QByteArray::fromBase64Encoding(m_base64, QByteArray::AbortOnBase64DecodingErrors);
             m_base64.clear();
             if (!decoded || decoded.decoded.size() != m_zipLength) {
-                m_error = QObject::tr("the artifacts block of the runner's stream is not valid base64 of %1 bytes")
-                              .arg(m_zipLength);
+                m_error =
+                    QObject::tr("the artifacts block of the runner's stream is not valid base64 of %1 bytes")
+                        .arg(m_zipLength);
                 break;
             }
             items.append({StreamItem::Artifacts, {}, decoded.decoded});
@@ -44,8 +44,7 @@ QList<StreamItem> ResultStreamParser::feed(const QByteArray &chunk)
     return items;
 }
 
-bool ResultStreamParser::takeLine(QList<StreamItem> &items, const QByteArray &rawLine)
-{
+bool ResultStreamParser::takeLine(QList<StreamItem> &items, const QByteArray &rawLine) {
     ++m_lineNumber;
     const QByteArray line = rawLine.trimmed();
     if (line.isEmpty())
@@ -62,7 +61,8 @@ bool ResultStreamParser::takeLine(QList<StreamItem> &items, const QByteArray &ra
     if (object.contains(QLatin1String("zipfile"))) {
         m_zipLength = object.value(QLatin1String("zipfile")).toInteger(-1);
         if (m_zipLength < 0) {
-            m_error = QObject::tr("line %1 of the runner's stream announces an invalid artifacts size").arg(m_lineNumber);
+            m_error = QObject::tr("line %1 of the runner's stream announces an invalid artifacts size")
+                          .arg(m_lineNumber);
             return false;
         }
         m_base64Remaining = 4 * ((m_zipLength + 2) / 3);

@@ -11,8 +11,8 @@ namespace playdeck {
 struct StreamItem {
     enum Kind { Status, Event, Artifacts, Eof };
     Kind kind = Status;
-    QJsonObject object;  // Status and Event
-    QByteArray zip;      // Artifacts
+    QJsonObject object; // Status and Event
+    QByteArray zip;     // Artifacts
 };
 
 // Parses the worker's result stream as it arrives, in chunks of any size: JSON lines (status lines,

@@ -15,38 +15,44 @@ namespace playdeck {
 
 namespace {
 
-QJsonObject parseObject(const QVariant &v) { return QJsonDocument::fromJson(v.toString().toUtf8()).object(); }
+QJsonObject parseObject(const QVariant &v) {
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
 
-Result<QJsonObject> loadInventory(QSqlDatabase &db, qint64 inventoryId)
-{
+Result<QJsonObject> loadInventory(QSqlDatabase &db, qint64 inventoryId) {
     QJsonObject all;
     auto vars = exec(db, QStringLiteral("SELECT variables::text FROM inventory WHERE id = ?"), {inventoryId});
     if (!vars)
         return vars.status();
     if (vars.value().next())
         all.insert(QStringLiteral("vars"), parseObject(vars.value().value(0)));
-    auto hosts = exec(db, QStringLiteral("SELECT name, variables::text FROM host WHERE inventory_id = ? AND enabled"
-                                         " ORDER BY name"),
-                      {inventoryId});
+    auto hosts =
+        exec(db,
+             QStringLiteral("SELECT name, variables::text FROM host WHERE inventory_id = ? AND enabled"
+                            " ORDER BY name"),
+             {inventoryId});
     if (!hosts)
         return hosts.status();
     QJsonObject hostMap;
     while (hosts.value().next())
         hostMap.insert(hosts.value().value(0).toString(), parseObject(hosts.value().value(1)));
     all.insert(QStringLiteral("hosts"), hostMap);
-    auto groups = exec(db, QStringLiteral("SELECT g.name, g.variables::text, coalesce(array_to_json(array_agg(h.name)"
-                                          " FILTER (WHERE h.name IS NOT NULL)), '[]')::text FROM inventory_group g"
-                                          " LEFT JOIN host_group hg ON hg.group_id = g.id LEFT JOIN host h ON h.id ="
-                                          " hg.host_id AND h.enabled WHERE g.inventory_id = ? GROUP BY g.id, g.name,"
-                                          " g.variables::text ORDER BY g.name"),
-                       {inventoryId});
+    auto groups =
+        exec(db,
+             QStringLiteral("SELECT g.name, g.variables::text, coalesce(array_to_json(array_agg(h.name)"
+                            " FILTER (WHERE h.name IS NOT NULL)), '[]')::text FROM inventory_group g"
+                            " LEFT JOIN host_group hg ON hg.group_id = g.id LEFT JOIN host h ON h.id ="
+                            " hg.host_id AND h.enabled WHERE g.inventory_id = ? GROUP BY g.id, g.name,"
+                            " g.variables::text ORDER BY g.name"),
+             {inventoryId});
     if (!groups)
         return groups.status();
     QJsonObject children;
     while (groups.value().next()) {
         QJsonObject group{{QStringLiteral("vars"), parseObject(groups.value().value(1))}};
         QJsonObject members;
-        for (const QJsonValue &h : QJsonDocument::fromJson(groups.value().value(2).toString().toUtf8()).array())
+        for (const QJsonValue &h :
+             QJsonDocument::fromJson(groups.value().value(2).toString().toUtf8()).array())
             members.insert(h.toString(), QJsonObject());
         group.insert(QStringLiteral("hosts"), members);
         children.insert(groups.value().value(0).toString(), group);
@@ -56,8 +62,7 @@ Result<QJsonObject> loadInventory(QSqlDatabase &db, qint64 inventoryId)
     return QJsonObject{{QStringLiteral("all"), all}};
 }
 
-Status writeFile(const QString &path, const QByteArray &content, QFile::Permissions permissions)
-{
+Status writeFile(const QString &path, const QByteArray &content, QFile::Permissions permissions) {
     QSaveFile file(path);
     if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit())
         return Status::failure(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
@@ -65,8 +70,7 @@ Status writeFile(const QString &path, const QByteArray &content, QFile::Permissi
     return {};
 }
 
-Status copyProject(const QString &source, const QString &target)
-{
+Status copyProject(const QString &source, const QString &target) {
     const QFileInfo sourceInfo(source);
     if (!sourceInfo.isDir())
         return Status::failure(QObject::tr("The project directory %1 does not exist.").arg(source));
@@ -93,8 +97,7 @@ Status copyProject(const QString &source, const QString &target)
     return {};
 }
 
-QString shellQuote(const QString &s)
-{
+QString shellQuote(const QString &s) {
     QString q = s;
     q.replace(QLatin1Char('\''), QStringLiteral("'\"'\"'"));
     return QLatin1Char('\'') + q + QLatin1Char('\'');
@@ -102,16 +105,17 @@ QString shellQuote(const QString &s)
 
 } // namespace
 
-Result<RunSpec> loadRunSpec(QSqlDatabase &db, qint64 jobId)
-{
-    auto q = exec(db,
-                  QStringLiteral("SELECT j.name, j.launch_type, coalesce(j.job_template_id, 0), coalesce(p.local_path, ''),"
-                                 " j.playbook, coalesce(j.inventory_id, 0), coalesce(i.name, ''), j.extra_vars::text,"
-                                 " j.launch_extra_vars::text, j.host_limit, j.forks, j.verbosity, j.job_type, j.job_tags,"
-                                 " j.skip_tags, j.timeout, j.execution_node, j.cancel_flag"
-                                 " FROM unified_job j LEFT JOIN project p ON p.id = j.project_id"
-                                 " LEFT JOIN inventory i ON i.id = j.inventory_id WHERE j.id = ?"),
-                  {jobId});
+Result<RunSpec> loadRunSpec(QSqlDatabase &db, qint64 jobId) {
+    auto q =
+        exec(db,
+             QStringLiteral(
+                 "SELECT j.name, j.launch_type, coalesce(j.job_template_id, 0), coalesce(p.local_path, ''),"
+                 " j.playbook, coalesce(j.inventory_id, 0), coalesce(i.name, ''), j.extra_vars::text,"
+                 " j.launch_extra_vars::text, j.host_limit, j.forks, j.verbosity, j.job_type, j.job_tags,"
+                 " j.skip_tags, j.timeout, j.execution_node, j.cancel_flag"
+                 " FROM unified_job j LEFT JOIN project p ON p.id = j.project_id"
+                 " LEFT JOIN inventory i ON i.id = j.inventory_id WHERE j.id = ?"),
+             {jobId});
     if (!q)
         return q.status();
     QSqlQuery &r = q.value();
@@ -149,8 +153,7 @@ Result<RunSpec> loadRunSpec(QSqlDatabase &db, qint64 jobId)
     return s;
 }
 
-QString playbookCmdline(const RunSpec &spec)
-{
+QString playbookCmdline(const RunSpec &spec) {
     QStringList args;
     if (!spec.limit.isEmpty())
         args << QStringLiteral("--limit") << shellQuote(spec.limit);
@@ -167,8 +170,7 @@ QString playbookCmdline(const RunSpec &spec)
     return args.join(QLatin1Char(' '));
 }
 
-QJsonObject runnerKwargs(const RunSpec &spec)
-{
+QJsonObject runnerKwargs(const RunSpec &spec) {
     QJsonObject kwargs{{QStringLiteral("ident"), QString::number(spec.jobId)},
                        {QStringLiteral("playbook"), spec.playbook}};
     if (spec.inventoryId)
@@ -176,19 +178,19 @@ QJsonObject runnerKwargs(const RunSpec &spec)
     return kwargs;
 }
 
-QByteArray transmitStream(const QJsonObject &kwargs, const QByteArray &zip)
-{
-    QByteArray stream = QJsonDocument(QJsonObject{{QStringLiteral("kwargs"), kwargs}}).toJson(QJsonDocument::Compact);
+QByteArray transmitStream(const QJsonObject &kwargs, const QByteArray &zip) {
+    QByteArray stream =
+        QJsonDocument(QJsonObject{{QStringLiteral("kwargs"), kwargs}}).toJson(QJsonDocument::Compact);
     stream += '\n';
-    stream += QJsonDocument(QJsonObject{{QStringLiteral("zipfile"), zip.size()}}).toJson(QJsonDocument::Compact);
+    stream +=
+        QJsonDocument(QJsonObject{{QStringLiteral("zipfile"), zip.size()}}).toJson(QJsonDocument::Compact);
     stream += '\n';
     stream += zip.toBase64(); // a line break here would make the worker fail to parse the next line
     stream += "{\"eof\": true}\n";
     return stream;
 }
 
-Status buildPrivateDataDir(const RunSpec &spec, const QString &dir)
-{
+Status buildPrivateDataDir(const RunSpec &spec, const QString &dir) {
     if (Status s = copyProject(spec.projectPath, dir + QStringLiteral("/project")); !s)
         return s;
     if (!QFileInfo::exists(dir + QStringLiteral("/project/") + spec.playbook))
@@ -224,10 +226,14 @@ Status buildPrivateDataDir(const RunSpec &spec, const QString &dir)
     QJsonObject safe = spec.templateVars;
     for (auto it = meta.begin(); it != meta.end(); ++it)
         safe.remove(it.key());
-    if (Status s = writeFile(dir + QStringLiteral("/env/extravars"), extraVarsYaml(safe, unsafe), privateFile); !s)
+    if (Status s =
+            writeFile(dir + QStringLiteral("/env/extravars"), extraVarsYaml(safe, unsafe), privateFile);
+        !s)
         return s;
 
-    if (Status s = writeFile(dir + QStringLiteral("/env/cmdline"), playbookCmdline(spec).toUtf8(), privateFile); !s)
+    if (Status s =
+            writeFile(dir + QStringLiteral("/env/cmdline"), playbookCmdline(spec).toUtf8(), privateFile);
+        !s)
         return s;
 
     const QJsonObject settings{
@@ -237,7 +243,9 @@ Status buildPrivateDataDir(const RunSpec &spec, const QString &dir)
         // The runner looks at its cancel flag once per pexpect timeout: keep cancel prompt.
         {QStringLiteral("pexpect_timeout"), 0.1},
     };
-    if (Status s = writeFile(dir + QStringLiteral("/env/settings"), QJsonDocument(settings).toJson(), privateFile); !s)
+    if (Status s =
+            writeFile(dir + QStringLiteral("/env/settings"), QJsonDocument(settings).toJson(), privateFile);
+        !s)
         return s;
 
     const QJsonObject envvars{

@@ -18,7 +18,7 @@ struct RunSpec {
     QString playbook;
     qint64 inventoryId = 0;
     QString inventoryName;
-    QJsonObject inventory; // in the shape of ansible's YAML inventory plugin
+    QJsonObject inventory;    // in the shape of ansible's YAML inventory plugin
     QJsonObject templateVars; // written as they are
     QJsonObject launchVars;   // written !unsafe
     QString limit;

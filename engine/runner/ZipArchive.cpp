@@ -25,18 +25,18 @@ struct EntryDeleter {
     void operator()(archive_entry *e) const { archive_entry_free(e); }
 };
 
-la_ssize_t appendToByteArray(archive *, void *clientData, const void *buffer, size_t length)
-{
+la_ssize_t appendToByteArray(archive *, void *clientData, const void *buffer, size_t length) {
     static_cast<QByteArray *>(clientData)->append(static_cast<const char *>(buffer), qsizetype(length));
     return la_ssize_t(length);
 }
 
-QString archiveError(archive *a) { return QString::fromLocal8Bit(archive_error_string(a)); }
+QString archiveError(archive *a) {
+    return QString::fromLocal8Bit(archive_error_string(a));
+}
 
 } // namespace
 
-Result<QByteArray> zipDirectory(const QString &directory)
-{
+Result<QByteArray> zipDirectory(const QString &directory) {
     QByteArray out;
     std::unique_ptr<archive, ArchiveWriteDeleter> a(archive_write_new());
     archive_write_set_format_zip(a.get());
@@ -67,7 +67,8 @@ Result<QByteArray> zipDirectory(const QString &directory)
         } else if (S_ISREG(st.st_mode)) {
             QFile file(path);
             if (!file.open(QIODevice::ReadOnly))
-                return Status::failure(QObject::tr("Cannot read %1 for the job: %2").arg(path, file.errorString()));
+                return Status::failure(
+                    QObject::tr("Cannot read %1 for the job: %2").arg(path, file.errorString()));
             content = file.readAll();
             archive_entry_set_size(entry.get(), content.size());
         } else {
@@ -75,7 +76,8 @@ Result<QByteArray> zipDirectory(const QString &directory)
         }
         if (archive_write_header(a.get(), entry.get()) != ARCHIVE_OK)
             return Status::failure(archiveError(a.get()));
-        if (!content.isEmpty() && archive_write_data(a.get(), content.constData(), size_t(content.size())) < 0)
+        if (!content.isEmpty() &&
+            archive_write_data(a.get(), content.constData(), size_t(content.size())) < 0)
             return Status::failure(archiveError(a.get()));
     }
     if (archive_write_close(a.get()) != ARCHIVE_OK)
@@ -83,8 +85,7 @@ Result<QByteArray> zipDirectory(const QString &directory)
     return out;
 }
 
-Status unzipInto(const QByteArray &zip, const QString &directory)
-{
+Status unzipInto(const QByteArray &zip, const QString &directory) {
     std::unique_ptr<archive, ArchiveReadDeleter> a(archive_read_new());
     archive_read_support_format_zip(a.get());
     if (archive_read_open_memory(a.get(), zip.constData(), size_t(zip.size())) != ARCHIVE_OK)
@@ -94,8 +95,9 @@ Status unzipInto(const QByteArray &zip, const QString &directory)
     archive_entry *entry = nullptr;
     int r = ARCHIVE_OK;
     while ((r = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK) {
-        const QString name = QString::fromUtf8(archive_entry_pathname_utf8(entry) ? archive_entry_pathname_utf8(entry)
-                                                                                    : archive_entry_pathname(entry));
+        const QString name =
+            QString::fromUtf8(archive_entry_pathname_utf8(entry) ? archive_entry_pathname_utf8(entry)
+                                                                 : archive_entry_pathname(entry));
         const QStringList parts = name.split(QLatin1Char('/'), Qt::SkipEmptyParts);
         if (name.startsWith(QLatin1Char('/')) || parts.contains(QStringLiteral("..")) || parts.isEmpty())
             return Status::failure(QObject::tr("The archive contains an unsafe path: %1").arg(name));

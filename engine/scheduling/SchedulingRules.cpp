@@ -4,8 +4,7 @@
 
 namespace playdeck {
 
-SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapacity> &instances)
-{
+SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapacity> &instances) {
     SchedulingPlan plan;
     QHash<QString, int> consumed;
     QHash<QString, int> jobsOn;
@@ -41,7 +40,9 @@ SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapa
         }
         if (!best) {
             plan.blocked.append(
-                {job.id, QObject::tr("This job is not ready to start because there is not enough available capacity.")});
+                {job.id,
+                 QObject::tr(
+                     "This job is not ready to start because there is not enough available capacity.")});
             // Keep the template's order: a later job of this template must not overtake this one.
             if (!job.allowSimultaneous && job.templateId)
                 templateHolder.insert(job.templateId, job.id);

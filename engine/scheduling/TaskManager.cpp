@@ -20,14 +20,13 @@ constexpr int kLiveInstanceSeconds = 30;
 TaskManager::TaskManager(DatabaseConfig config, QString controllerNode)
     : m_config(std::move(config))
     , m_controllerNode(std::move(controllerNode))
-    , m_connectionName(QStringLiteral("playdeck-task-manager-%1").arg(quintptr(this), 0, 16))
-{
+    , m_connectionName(QStringLiteral("playdeck-task-manager-%1").arg(quintptr(this), 0, 16)) {}
+
+TaskManager::~TaskManager() {
+    closeConnection(m_connectionName);
 }
 
-TaskManager::~TaskManager() { closeConnection(m_connectionName); }
-
-void TaskManager::start()
-{
+void TaskManager::start() {
     m_periodic = new QTimer(this);
     m_periodic->setInterval(kPeriodicIntervalMs);
     connect(m_periodic, &QTimer::timeout, this, &TaskManager::requestRun);
@@ -35,23 +34,20 @@ void TaskManager::start()
     requestRun();
 }
 
-void TaskManager::stop()
-{
+void TaskManager::stop() {
     if (m_periodic)
         m_periodic->stop();
     closeConnection(m_connectionName);
 }
 
-void TaskManager::requestRun()
-{
+void TaskManager::requestRun() {
     if (m_runQueued)
         return;
     m_runQueued = true;
     QMetaObject::invokeMethod(this, &TaskManager::run, Qt::QueuedConnection);
 }
 
-void TaskManager::run()
-{
+void TaskManager::run() {
     m_runQueued = false;
     QElapsedTimer timer;
     timer.start();
@@ -66,17 +62,13 @@ void TaskManager::run()
     Q_EMIT ran(started, ms);
 }
 
-bool TaskManager::runOnce(int &started)
-{
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (!db.isValid() || !db.isOpen() || !exec(db, QStringLiteral("SELECT 1"))) {
-        auto opened = openConnection(m_config, m_connectionName);
-        if (!opened) {
-            qCWarning(lcTaskManager) << opened.error();
-            return false;
-        }
-        db = opened.value();
+bool TaskManager::runOnce(int &started) {
+    auto opened = ensureConnection(m_config, m_connectionName);
+    if (!opened) {
+        qCWarning(lcTaskManager) << opened.error();
+        return false;
     }
+    QSqlDatabase db = opened.value();
     if (!db.transaction())
         return false;
     auto rollback = [&db](const QString &why) {
@@ -93,26 +85,29 @@ bool TaskManager::runOnce(int &started)
         return false;
     }
 
-    auto activeQuery = exec(db, QStringLiteral("SELECT id, status, coalesce(job_template_id, 0), allow_simultaneous,"
-                                               " task_impact, execution_node, job_explanation FROM unified_job"
-                                               " WHERE status IN ('pending', 'waiting', 'running')"
-                                               " ORDER BY created, id"));
+    auto activeQuery =
+        exec(db, QStringLiteral("SELECT id, status, coalesce(job_template_id, 0), allow_simultaneous,"
+                                " task_impact, execution_node, job_explanation FROM unified_job"
+                                " WHERE status IN ('pending', 'waiting', 'running')"
+                                " ORDER BY created, id"));
     if (!activeQuery)
         return rollback(activeQuery.error());
     QList<ActiveJob> active;
     QHash<qint64, QString> explanations;
     while (activeQuery.value().next()) {
         const QSqlQuery &q = activeQuery.value();
-        active.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong(), q.value(3).toBool(),
-                       q.value(4).toInt(), q.value(5).toString()});
+        active.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong(),
+                       q.value(3).toBool(), q.value(4).toInt(), q.value(5).toString()});
         explanations.insert(q.value(0).toLongLong(), q.value(6).toString());
     }
 
-    auto instanceQuery = exec(db, QStringLiteral("SELECT id, hostname, capacity FROM instance WHERE enabled"
-                                                 " AND node_state = 'ready' AND node_type IN ('hybrid', 'execution')"
-                                                 " AND last_seen > now() - make_interval(secs => ?)"
-                                                 " ORDER BY hostname"),
-                              {kLiveInstanceSeconds});
+    auto instanceQuery =
+        exec(db,
+             QStringLiteral("SELECT id, hostname, capacity FROM instance WHERE enabled"
+                            " AND node_state = 'ready' AND node_type IN ('hybrid', 'execution')"
+                            " AND last_seen > now() - make_interval(secs => ?)"
+                            " ORDER BY hostname"),
+             {kLiveInstanceSeconds});
     if (!instanceQuery)
         return rollback(instanceQuery.error());
     QList<InstanceCapacity> instances;
@@ -137,7 +132,9 @@ bool TaskManager::runOnce(int &started)
         if (!moved.value())
             continue;
         const QString message = QStringLiteral("{\"job\":%1,\"uuid\":\"%2\"}").arg(decision.jobId).arg(uuid);
-        if (Status s = repo::notify(db, Channel::dispatchQueue(instanceIds.value(decision.instance)), message); !s)
+        if (Status s =
+                repo::notify(db, Channel::dispatchQueue(instanceIds.value(decision.instance)), message);
+            !s)
             return rollback(s.error());
         ++started;
         qCInfo(lcTaskManager) << "job" << decision.jobId << "sent to" << decision.instance;
@@ -145,7 +142,9 @@ bool TaskManager::runOnce(int &started)
     for (const BlockedJob &blocked : plan.blocked) {
         if (explanations.value(blocked.jobId) == blocked.reason)
             continue; // write only what changed
-        if (Status s = repo::updateJobFields(db, blocked.jobId, {{QStringLiteral("job_explanation"), blocked.reason}}); !s)
+        if (Status s = repo::updateJobFields(db, blocked.jobId,
+                                             {{QStringLiteral("job_explanation"), blocked.reason}});
+            !s)
             return rollback(s.error());
     }
     if (!db.commit())

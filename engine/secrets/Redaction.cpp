@@ -4,16 +4,15 @@
 
 namespace playdeck {
 
-QString redactUrlPasswords(const QString &text)
-{
-    static const QRegularExpression urlPassword(QStringLiteral("([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:)([^@\\s]+)(@)"));
+QString redactUrlPasswords(const QString &text) {
+    static const QRegularExpression urlPassword(
+        QStringLiteral("([a-zA-Z][a-zA-Z0-9+.-]*://[^:/@\\s]*:)([^@\\s]+)(@)"));
     QString out = text;
     out.replace(urlPassword, QStringLiteral("\\1") + kHiddenSecret + QStringLiteral("\\3"));
     return out;
 }
 
-QJsonObject redactEnvironment(const QJsonObject &env)
-{
+QJsonObject redactEnvironment(const QJsonObject &env) {
     static const QRegularExpression secretName(
         QStringLiteral("PASS|SECRET|TOKEN|KEY|CREDENTIAL|AUTH|PRIVATE|COOKIE|SESSION"),
         QRegularExpression::CaseInsensitiveOption);

@@ -11,12 +11,12 @@
 namespace playdeck::test {
 
 TestEngine::TestEngine(std::function<void(EngineOptions &)> tweak)
-    : m_connectionName(QStringLiteral("playdeck-test-%1").arg(quintptr(this), 0, 16))
-{
+    : m_connectionName(QStringLiteral("playdeck-test-%1").arg(quintptr(this), 0, 16)) {
     qputenv("PLAYDECK_CLUSTER_FAST", "1"); // initdb --no-sync, fsync off: tests need no durability
     // The postgres user must reach the data dir when the tests run as root.
-    QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner | QFile::ReadGroup |
-                                            QFile::ExeGroup | QFile::ReadOther | QFile::ExeOther);
+    QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
+                                            QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
+                                            QFile::ExeOther);
     EngineOptions options;
     options.dataDir = m_dir.path();
     options.cancelGraceMs = 3000;
@@ -27,8 +27,7 @@ TestEngine::TestEngine(std::function<void(EngineOptions &)> tweak)
         m_error = s.error();
 }
 
-TestEngine::~TestEngine()
-{
+TestEngine::~TestEngine() {
     closeConnection(m_connectionName);
     const QString clusterDir = m_engine->cluster() ? m_engine->cluster()->clusterDir() : QString();
     m_engine->stop();
@@ -37,14 +36,12 @@ TestEngine::~TestEngine()
         QDir(clusterDir).removeRecursively();
 }
 
-void TestEngine::stopEngine()
-{
+void TestEngine::stopEngine() {
     closeConnection(m_connectionName);
     m_engine->stop();
 }
 
-QSqlDatabase TestEngine::db()
-{
+QSqlDatabase TestEngine::db() {
     QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
     if (db.isValid() && db.isOpen())
         return db;
@@ -52,8 +49,7 @@ QSqlDatabase TestEngine::db()
     return opened ? opened.value() : QSqlDatabase();
 }
 
-QVariant TestEngine::scalar(const QString &sql, const QVariantList &binds)
-{
+QVariant TestEngine::scalar(const QString &sql, const QVariantList &binds) {
     QSqlDatabase connection = db();
     auto q = exec(connection, sql, binds);
     if (!q) {
@@ -64,24 +60,27 @@ QVariant TestEngine::scalar(const QString &sql, const QVariantList &binds)
 }
 
 qint64 TestEngine::addTemplate(const QString &name, const QString &playbook, const QString &columns,
-                               const QVariantList &values)
-{
+                               const QVariantList &values) {
     const QString projectDir = dataDir() + QStringLiteral("/projects/tests");
     QDir().mkpath(projectDir);
-    const QString file = QString(name).replace(QLatin1Char(' '), QLatin1Char('_')).toLower() + QStringLiteral(".yml");
+    const QString file =
+        QString(name).replace(QLatin1Char(' '), QLatin1Char('_')).toLower() + QStringLiteral(".yml");
     QFile out(projectDir + QLatin1Char('/') + file);
     if (!out.open(QIODevice::WriteOnly))
         return 0;
     out.write(playbook.toUtf8());
     out.close();
     if (!m_projectId) {
-        m_projectId = scalar(QStringLiteral("INSERT INTO project (name, local_path) VALUES ('Test Project', ?) RETURNING id"),
-                             {projectDir})
-                          .toLongLong();
+        m_projectId =
+            scalar(QStringLiteral(
+                       "INSERT INTO project (name, local_path) VALUES ('Test Project', ?) RETURNING id"),
+                   {projectDir})
+                .toLongLong();
     }
-    QString sql = QStringLiteral("INSERT INTO job_template (name, project_id, playbook, inventory_id%1) SELECT ?, ?, ?,"
-                                 " id%2 FROM inventory WHERE name = 'Demo Inventory' RETURNING id")
-                      .arg(columns.isEmpty() ? QString() : QStringLiteral(", ") + columns);
+    QString sql =
+        QStringLiteral("INSERT INTO job_template (name, project_id, playbook, inventory_id%1) SELECT ?, ?, ?,"
+                       " id%2 FROM inventory WHERE name = 'Demo Inventory' RETURNING id")
+            .arg(columns.isEmpty() ? QString() : QStringLiteral(", ") + columns);
     QString placeholders;
     for (qsizetype i = 0; i < values.size(); ++i)
         placeholders += QStringLiteral(", ?");
@@ -89,8 +88,7 @@ qint64 TestEngine::addTemplate(const QString &name, const QString &playbook, con
     return scalar(sql, QVariantList{name, m_projectId, file} + values).toLongLong();
 }
 
-qint64 TestEngine::launch(const LaunchRequest &request, QString *error)
-{
+qint64 TestEngine::launch(const LaunchRequest &request, QString *error) {
     bool answered = false;
     qint64 id = 0;
     QObject context;
@@ -106,27 +104,25 @@ qint64 TestEngine::launch(const LaunchRequest &request, QString *error)
     return id;
 }
 
-qint64 TestEngine::launch(const QString &templateName, const QString &extraVars, QString *error)
-{
+qint64 TestEngine::launch(const QString &templateName, const QString &extraVars, QString *error) {
     LaunchRequest request;
     request.templateName = templateName;
     request.extraVars = extraVars;
     return launch(request, error);
 }
 
-QString TestEngine::status(qint64 jobId)
-{
+QString TestEngine::status(qint64 jobId) {
     return scalar(QStringLiteral("SELECT status FROM unified_job WHERE id = ?"), {jobId}).toString();
 }
 
-QString TestEngine::waitForFinished(qint64 jobId, int timeoutMs)
-{
+QString TestEngine::waitForFinished(qint64 jobId, int timeoutMs) {
     (void)QTest::qWaitFor(
         [&] {
             return JobStatus::isFinished(status(jobId)) &&
-                   (scalar(QStringLiteral("SELECT event_processing_finished OR started IS NULL FROM unified_job"
-                                          " WHERE id = ?"),
-                           {jobId})
+                   (scalar(
+                        QStringLiteral("SELECT event_processing_finished OR started IS NULL FROM unified_job"
+                                       " WHERE id = ?"),
+                        {jobId})
                         .toBool());
         },
         timeoutMs);

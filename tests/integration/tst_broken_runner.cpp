@@ -21,33 +21,32 @@ private Q_SLOTS:
     void engineStillRunsJobs();
 
 private:
-    QString explanation(qint64 id)
-    {
-        return m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+    QString explanation(qint64 id) {
+        return m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id})
+            .toString();
     }
     QTemporaryDir m_dir;
     std::unique_ptr<TestEngine> m_engine;
 };
 
-void BrokenRunnerTest::initTestCase()
-{
+void BrokenRunnerTest::initTestCase() {
     const QString wrapper = m_dir.filePath(QStringLiteral("broken-runner"));
     QFile script(wrapper);
     QVERIFY(script.open(QIODevice::WriteOnly));
-    script.write("#!/bin/sh\n"
-                 "case \"$PLAYDECK_TEST_RUNNER_MODE\" in\n"
-                 "  garble) ansible-runner \"$@\" | sed '3s/^/this is not json /' ;;\n"
-                 "  die) cat >/dev/null; echo '{\"status\": \"starting\"}'; echo 'worker crashed' >&2; exit 3 ;;\n"
-                 "  *) exec ansible-runner \"$@\" ;;\n"
-                 "esac\n");
+    script.write(
+        "#!/bin/sh\n"
+        "case \"$PLAYDECK_TEST_RUNNER_MODE\" in\n"
+        "  garble) ansible-runner \"$@\" | sed '3s/^/this is not json /' ;;\n"
+        "  die) cat >/dev/null; echo '{\"status\": \"starting\"}'; echo 'worker crashed' >&2; exit 3 ;;\n"
+        "  *) exec ansible-runner \"$@\" ;;\n"
+        "esac\n");
     script.close();
     QVERIFY(script.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner));
     m_engine = std::make_unique<TestEngine>([wrapper](EngineOptions &o) { o.runnerProgram = wrapper; });
     QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
 }
 
-void BrokenRunnerTest::malformedStreamEndsInError()
-{
+void BrokenRunnerTest::malformedStreamEndsInError() {
     qputenv("PLAYDECK_TEST_RUNNER_MODE", "garble");
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
@@ -55,8 +54,7 @@ void BrokenRunnerTest::malformedStreamEndsInError()
     QVERIFY(explanation(id).contains(QStringLiteral("line 3")));
 }
 
-void BrokenRunnerTest::runnerExitingEarlyEndsInError()
-{
+void BrokenRunnerTest::runnerExitingEarlyEndsInError() {
     qputenv("PLAYDECK_TEST_RUNNER_MODE", "die");
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
@@ -66,8 +64,7 @@ void BrokenRunnerTest::runnerExitingEarlyEndsInError()
                 .contains(QStringLiteral("worker crashed")));
 }
 
-void BrokenRunnerTest::engineStillRunsJobs()
-{
+void BrokenRunnerTest::engineStillRunsJobs() {
     qputenv("PLAYDECK_TEST_RUNNER_MODE", "ok");
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);

@@ -23,15 +23,17 @@ namespace {
 
 const QString kFailing = QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
                                         "    - name: Fail on purpose\n      fail:\n        msg: boom\n");
-const QString kSyntaxError = QStringLiteral("- hosts: all\n  tasks:\n    - name: broken\n      debug: [unclosed\n");
-const QString kSleep = QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
-                                      "    - name: Sleep\n      command: sleep {{ seconds | default(60) }}\n");
-const QString kEcho = QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
-                                     "    - name: Echo\n      debug:\n        msg: \"value={{ greeting }}\"\n");
+const QString kSyntaxError =
+    QStringLiteral("- hosts: all\n  tasks:\n    - name: broken\n      debug: [unclosed\n");
+const QString kSleep =
+    QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                   "    - name: Sleep\n      command: sleep {{ seconds | default(60) }}\n");
+const QString kEcho =
+    QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                   "    - name: Echo\n      debug:\n        msg: \"value={{ greeting }}\"\n");
 
 // The worker process of this test process (ansible-runner worker), found through /proc.
-QList<qint64> runnerPids()
-{
+QList<qint64> runnerPids() {
     QList<qint64> pids;
     const QString self = QString::number(QCoreApplication::applicationPid());
     for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
@@ -70,8 +72,7 @@ private:
     std::unique_ptr<TestEngine> m_engine;
 };
 
-void LaunchPathTest::initTestCase()
-{
+void LaunchPathTest::initTestCase() {
     qputenv("PLAYDECK_TEST_SECRET_PASSWORD", "hunter2-not-for-the-db");
     m_engine = std::make_unique<TestEngine>([](EngineOptions &o) { o.keepJobDirs = true; });
     QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
@@ -85,10 +86,11 @@ void LaunchPathTest::initTestCase()
                                   {QStringLiteral("seconds: 2")}));
 }
 
-void LaunchPathTest::cleanupTestCase() { m_engine.reset(); }
+void LaunchPathTest::cleanupTestCase() {
+    m_engine.reset();
+}
 
-void LaunchPathTest::helloWorldSucceeds()
-{
+void LaunchPathTest::helloWorldSucceeds() {
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QVERIFY(id > 0);
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
@@ -102,10 +104,13 @@ void LaunchPathTest::helloWorldSucceeds()
     QCOMPARE(list.last().event, QStringLiteral("playbook_on_stats"));
     for (qsizetype i = 0; i < list.size(); ++i)
         QCOMPARE(list.at(i).counter, int(i + 1));
-    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT emitted_events FROM unified_job WHERE id = ?"), {id}).toInt(),
-             int(list.size()));
-    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT ok FROM job_host_summary WHERE job_id = ? AND host_name = 'localhost'"),
-                              {id})
+    QCOMPARE(
+        m_engine->scalar(QStringLiteral("SELECT emitted_events FROM unified_job WHERE id = ?"), {id}).toInt(),
+        int(list.size()));
+    QCOMPARE(m_engine
+                 ->scalar(QStringLiteral(
+                              "SELECT ok FROM job_host_summary WHERE job_id = ? AND host_name = 'localhost'"),
+                          {id})
                  .toInt(),
              2); // Gathering Facts and Hello Message
 
@@ -123,24 +128,29 @@ void LaunchPathTest::helloWorldSucceeds()
     QCOMPARE(stored.trimmed(), printed.trimmed());
 }
 
-void LaunchPathTest::secretsAreRedacted()
-{
+void LaunchPathTest::secretsAreRedacted() {
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
-    const QString env = m_engine->scalar(QStringLiteral("SELECT job_env::text FROM unified_job WHERE id = ?"), {id}).toString();
+    const QString env =
+        m_engine->scalar(QStringLiteral("SELECT job_env::text FROM unified_job WHERE id = ?"), {id})
+            .toString();
     QVERIFY(env.contains(QStringLiteral("PLAYDECK_TEST_SECRET_PASSWORD")));
     QVERIFY(!env.contains(QStringLiteral("hunter2")));
-    QVERIFY(!m_engine->scalar(QStringLiteral("SELECT job_args FROM unified_job WHERE id = ?"), {id}).toString().isEmpty());
-    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event_data::text LIKE"
-                                             " '%hunter2%'"),
-                              {id})
+    QVERIFY(!m_engine->scalar(QStringLiteral("SELECT job_args FROM unified_job WHERE id = ?"), {id})
+                 .toString()
+                 .isEmpty());
+    QCOMPARE(m_engine
+                 ->scalar(QStringLiteral(
+                              "SELECT count(*) FROM job_event WHERE job_id = ? AND event_data::text LIKE"
+                              " '%hunter2%'"),
+                          {id})
                  .toInt(),
              0);
 }
 
-void LaunchPathTest::launchTimeVarsAreUnsafe()
-{
-    const qint64 id = m_engine->launch(QStringLiteral("Echo"), QStringLiteral("{\"greeting\": \"{{ 6 * 7 }}\"}"));
+void LaunchPathTest::launchTimeVarsAreUnsafe() {
+    const qint64 id =
+        m_engine->launch(QStringLiteral("Echo"), QStringLiteral("{\"greeting\": \"{{ 6 * 7 }}\"}"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
     QSqlDatabase db = m_engine->db();
     const QString out = repo::jobStdout(db, id).value();
@@ -153,31 +163,32 @@ void LaunchPathTest::launchTimeVarsAreUnsafe()
     QVERIFY(repo::jobStdout(db, plain).value().contains(QStringLiteral("value=hello")));
 }
 
-void LaunchPathTest::failingTaskFails()
-{
+void LaunchPathTest::failingTaskFails() {
     const qint64 id = m_engine->launch(QStringLiteral("Failing"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Failed);
-    QVERIFY(m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_failed'"
-                                            " AND failed"),
-                             {id})
+    QVERIFY(m_engine
+                ->scalar(QStringLiteral(
+                             "SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_failed'"
+                             " AND failed"),
+                         {id})
                 .toInt() == 1);
 }
 
-void LaunchPathTest::syntaxErrorFailsWithExplanation()
-{
+void LaunchPathTest::syntaxErrorFailsWithExplanation() {
     const qint64 id = m_engine->launch(QStringLiteral("Syntax Error"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Failed);
     const QString explanation =
-        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id})
+            .toString();
     QVERIFY2(explanation.contains(QStringLiteral("could not be run")), qPrintable(explanation));
     QSqlDatabase db = m_engine->db();
     QVERIFY(repo::jobStdout(db, id).value().contains(QStringLiteral("ERROR")));
 }
 
-void LaunchPathTest::invalidExtraVarsCreateNoJob()
-{
+void LaunchPathTest::invalidExtraVarsCreateNoJob() {
     const int before = m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt();
-    for (const QString &bad : {QStringLiteral("{\"a\": "), QStringLiteral("- just\n- a list\n"), QStringLiteral("a: [1, 2")}) {
+    for (const QString &bad :
+         {QStringLiteral("{\"a\": "), QStringLiteral("- just\n- a list\n"), QStringLiteral("a: [1, 2")}) {
         QString error;
         QCOMPARE(m_engine->launch(QStringLiteral("Demo Job Template"), bad, &error), 0);
         QVERIFY2(error.contains(QStringLiteral("xtra variables")), qPrintable(error));
@@ -185,8 +196,7 @@ void LaunchPathTest::invalidExtraVarsCreateNoJob()
     QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt(), before);
 }
 
-void LaunchPathTest::unknownTemplateCreatesNoJob()
-{
+void LaunchPathTest::unknownTemplateCreatesNoJob() {
     const int before = m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt();
     QString error;
     QCOMPARE(m_engine->launch(QStringLiteral("No Such Template"), {}, &error), 0);
@@ -194,8 +204,7 @@ void LaunchPathTest::unknownTemplateCreatesNoJob()
     QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt(), before);
 }
 
-void LaunchPathTest::cancelEndsWithinTwoSeconds()
-{
+void LaunchPathTest::cancelEndsWithinTwoSeconds() {
     const qint64 id = m_engine->launch(QStringLiteral("Sleep"));
     QTRY_VERIFY_WITH_TIMEOUT(
         m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event ="
@@ -211,20 +220,20 @@ void LaunchPathTest::cancelEndsWithinTwoSeconds()
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Canceled);
 }
 
-void LaunchPathTest::timeoutFailsWithExplanation()
-{
+void LaunchPathTest::timeoutFailsWithExplanation() {
     const qint64 id = m_engine->launch(QStringLiteral("Short Timeout"));
     QCOMPARE(m_engine->waitForFinished(id, 30000), JobStatus::Failed);
     const QString explanation =
-        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id})
+            .toString();
     QVERIFY2(explanation.contains(QStringLiteral("timeout")), qPrintable(explanation));
 }
 
-void LaunchPathTest::killedRunnerEndsInErrorAndEngineSurvives()
-{
+void LaunchPathTest::killedRunnerEndsInErrorAndEngineSurvives() {
     const qint64 id = m_engine->launch(QStringLiteral("Sleep"));
     QTRY_VERIFY_WITH_TIMEOUT(
-        m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_start'"),
+        m_engine->scalar(QStringLiteral(
+                             "SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_start'"),
                          {id})
                 .toInt() == 1,
         30000);
@@ -233,15 +242,15 @@ void LaunchPathTest::killedRunnerEndsInErrorAndEngineSurvives()
     ::kill(pid_t(pids.first()), SIGKILL);
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
     const QString explanation =
-        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+        m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id})
+            .toString();
     QVERIFY2(explanation.contains(QStringLiteral("killed")), qPrintable(explanation));
 
     const qint64 next = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(next), JobStatus::Successful);
 }
 
-void LaunchPathTest::secondLaunchWaitsForTheFirst()
-{
+void LaunchPathTest::secondLaunchWaitsForTheFirst() {
     const qint64 first = m_engine->launch(QStringLiteral("Serial Sleep"));
     const qint64 second = m_engine->launch(QStringLiteral("Serial Sleep"));
     QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(first), JobStatus::Running, 10000);
@@ -253,9 +262,10 @@ void LaunchPathTest::secondLaunchWaitsForTheFirst()
     QCOMPARE(m_engine->status(second), JobStatus::Pending);
     QCOMPARE(m_engine->waitForFinished(first), JobStatus::Successful);
     QCOMPARE(m_engine->waitForFinished(second), JobStatus::Successful);
-    QVERIFY(m_engine->scalar(QStringLiteral("SELECT (SELECT started FROM unified_job WHERE id = ?) >="
-                                            " (SELECT finished FROM unified_job WHERE id = ?)"),
-                             {second, first})
+    QVERIFY(m_engine
+                ->scalar(QStringLiteral("SELECT (SELECT started FROM unified_job WHERE id = ?) >="
+                                        " (SELECT finished FROM unified_job WHERE id = ?)"),
+                         {second, first})
                 .toBool());
 }
 

@@ -24,8 +24,7 @@ struct Run {
     QString err;
 };
 
-Run runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutMs = 60000)
-{
+Run runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutMs = 60000) {
     QProcess p;
     p.start(QStringLiteral(PLAYDECK_BINARY), QStringList{QStringLiteral("--data-dir"), dataDir} + args);
     Run r;
@@ -53,18 +52,19 @@ private:
     std::unique_ptr<TestEngine> m_engine;
 };
 
-void SharedClusterTest::commandLineNextToARunningEngine()
-{
+void SharedClusterTest::commandLineNextToARunningEngine() {
     m_engine = std::make_unique<TestEngine>();
     QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
     const QString dir = m_engine->dataDir();
 
-    const Run launched = runPlaydeck(dir, {QStringLiteral("launch"), QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
+    const Run launched = runPlaydeck(
+        dir, {QStringLiteral("launch"), QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
     QVERIFY2(launched.exitCode == 0, qPrintable(launched.err));
     QVERIFY(launched.out.contains(QStringLiteral("Hello World!")));
     // The window/serve process takes work, so the job ran there, not in the command-line process.
     const qint64 id = m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong();
-    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT execution_node FROM unified_job WHERE id = ?"), {id}).toString(),
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT execution_node FROM unified_job WHERE id = ?"), {id})
+                 .toString(),
              m_engine->engine().instance().hostname);
 
     const Run jobs = runPlaydeck(dir, {QStringLiteral("jobs")});
@@ -76,7 +76,8 @@ void SharedClusterTest::commandLineNextToARunningEngine()
     QCOMPARE(stdoutRun.exitCode, 0);
     QVERIFY(stdoutRun.out.contains(QStringLiteral("Hello World!")));
 
-    const Run events = runPlaydeck(dir, {QStringLiteral("events"), QString::number(id), QStringLiteral("--json")});
+    const Run events =
+        runPlaydeck(dir, {QStringLiteral("events"), QString::number(id), QStringLiteral("--json")});
     QCOMPARE(events.exitCode, 0);
     const QStringList lines = events.out.split(QLatin1Char('\n'), Qt::SkipEmptyParts);
     QVERIFY(lines.size() >= 5);
@@ -84,29 +85,32 @@ void SharedClusterTest::commandLineNextToARunningEngine()
     QVERIFY(lines.last().contains(QStringLiteral("\"event\":\"playbook_on_stats\"")));
 
     const Run refused = runPlaydeck(dir, {QStringLiteral("launch"), QStringLiteral("Demo Job Template"),
-                                       QStringLiteral("--extra-vars"), QStringLiteral("{not: [valid")});
+                                          QStringLiteral("--extra-vars"), QStringLiteral("{not: [valid")});
     QCOMPARE(refused.exitCode, 2);
     QVERIFY(refused.err.contains(QStringLiteral("xtra variables")));
     QCOMPARE(m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong(), id);
 }
 
-void SharedClusterTest::serverOutlivesItsStarter()
-{
+void SharedClusterTest::serverOutlivesItsStarter() {
     QVERIFY(m_engine);
     const QString dir = m_engine->dataDir();
     const QString socketDir = m_engine->engine().cluster()->socketDir();
-    const QString pidFile = m_engine->engine().cluster()->clusterDir() + QStringLiteral("/data/postmaster.pid");
+    const QString pidFile =
+        m_engine->engine().cluster()->clusterDir() + QStringLiteral("/data/postmaster.pid");
 
     QProcess serve;
-    serve.start(QStringLiteral(PLAYDECK_BINARY), {QStringLiteral("--data-dir"), dir, QStringLiteral("serve")});
+    serve.start(QStringLiteral(PLAYDECK_BINARY),
+                {QStringLiteral("--data-dir"), dir, QStringLiteral("serve")});
     QVERIFY(serve.waitForStarted());
-    QTRY_COMPARE_WITH_TIMEOUT(m_engine->scalar(QStringLiteral("SELECT count(*) FROM instance")).toInt(), 2, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->scalar(QStringLiteral("SELECT count(*) FROM instance")).toInt(), 2,
+                              20000);
 
     // The process that started the server leaves first.
     m_engine->stopEngine();
     QVERIFY(QFile::exists(pidFile));
 
-    const Run launched = runPlaydeck(dir, {QStringLiteral("launch"), QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
+    const Run launched = runPlaydeck(
+        dir, {QStringLiteral("launch"), QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
     QVERIFY2(launched.exitCode == 0, qPrintable(launched.err));
     QVERIFY(launched.out.contains(QStringLiteral("Hello World!")));
 

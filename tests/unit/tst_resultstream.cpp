@@ -5,13 +5,13 @@
 using namespace playdeck;
 
 namespace {
-QByteArray sampleStream(const QByteArray &zip)
-{
-    return QByteArray("{\"status\": \"starting\", \"runner_ident\": \"1\"}\n"
-                      "{\"status\": \"running\"}\n"
-                      "{\"uuid\": \"u1\", \"counter\": 1, \"event\": \"playbook_on_start\", \"stdout\": \"\"}\n"
-                      "{\"uuid\": \"u2\", \"counter\": 2, \"event\": \"verbose\", \"stdout\": \"hi\"}\n"
-                      "{\"status\": \"successful\"}\n") +
+QByteArray sampleStream(const QByteArray &zip) {
+    return QByteArray(
+               "{\"status\": \"starting\", \"runner_ident\": \"1\"}\n"
+               "{\"status\": \"running\"}\n"
+               "{\"uuid\": \"u1\", \"counter\": 1, \"event\": \"playbook_on_start\", \"stdout\": \"\"}\n"
+               "{\"uuid\": \"u2\", \"counter\": 2, \"event\": \"verbose\", \"stdout\": \"hi\"}\n"
+               "{\"status\": \"successful\"}\n") +
            "{\"zipfile\": " + QByteArray::number(zip.size()) + "}\n" + zip.toBase64() + "{\"eof\": true}\n";
 }
 } // namespace
@@ -19,8 +19,7 @@ QByteArray sampleStream(const QByteArray &zip)
 class ResultStreamTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void wholeStream()
-    {
+    void wholeStream() {
         ResultStreamParser parser;
         const auto items = parser.feed(sampleStream("PK-not-really-a-zip"));
         QVERIFY(!parser.failed());
@@ -33,8 +32,7 @@ private Q_SLOTS:
         QCOMPARE(items.at(6).kind, StreamItem::Eof);
         QCOMPARE(parser.pendingBytes(), 0);
     }
-    void byteByByteGivesTheSameItems()
-    {
+    void byteByByteGivesTheSameItems() {
         const QByteArray stream = sampleStream(QByteArray(1000, 'z'));
         ResultStreamParser parser;
         QList<StreamItem> items;
@@ -45,25 +43,23 @@ private Q_SLOTS:
         QCOMPARE(items.at(5).zip, QByteArray(1000, 'z'));
         QVERIFY(parser.sawEof());
     }
-    void partialLineWaits()
-    {
+    void partialLineWaits() {
         ResultStreamParser parser;
         QVERIFY(parser.feed("{\"status\": \"runn").isEmpty());
         QVERIFY(parser.pendingBytes() > 0);
         QCOMPARE(parser.feed("ing\"}\n").size(), 1);
     }
-    void garbageStopsTheParserWithTheLine()
-    {
+    void garbageStopsTheParserWithTheLine() {
         ResultStreamParser parser;
-        const auto items = parser.feed("{\"status\": \"running\"}\nTraceback (most recent call last):\n{\"eof\": true}\n");
+        const auto items =
+            parser.feed("{\"status\": \"running\"}\nTraceback (most recent call last):\n{\"eof\": true}\n");
         QCOMPARE(items.size(), 1);
         QVERIFY(parser.failed());
         QVERIFY(parser.error().contains(QStringLiteral("line 2")));
         QVERIFY(parser.feed("{\"eof\": true}\n").isEmpty());
         QVERIFY(!parser.sawEof());
     }
-    void badBase64IsAnError()
-    {
+    void badBase64IsAnError() {
         ResultStreamParser parser;
         parser.feed("{\"zipfile\": 3}\n!!!!{\"eof\": true}\n");
         QVERIFY(parser.failed());

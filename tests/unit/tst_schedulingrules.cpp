@@ -5,12 +5,10 @@
 using namespace playdeck;
 
 namespace {
-ActiveJob pending(qint64 id, qint64 tmpl, int impact = 3, bool simultaneous = false)
-{
+ActiveJob pending(qint64 id, qint64 tmpl, int impact = 3, bool simultaneous = false) {
     return {id, QStringLiteral("pending"), tmpl, simultaneous, impact, {}};
 }
-ActiveJob running(qint64 id, qint64 tmpl, const QString &node, int impact = 3)
-{
+ActiveJob running(qint64 id, qint64 tmpl, const QString &node, int impact = 3) {
     return {id, QStringLiteral("running"), tmpl, false, impact, node};
 }
 } // namespace
@@ -18,16 +16,16 @@ ActiveJob running(qint64 id, qint64 tmpl, const QString &node, int impact = 3)
 class SchedulingRulesTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void oldestFirstOnTheRoomiestInstance()
-    {
-        const auto plan = planJobs({pending(1, 10), pending(2, 20)}, {{QStringLiteral("a"), 10}, {QStringLiteral("b"), 20}});
+    void oldestFirstOnTheRoomiestInstance() {
+        const auto plan = planJobs({pending(1, 10), pending(2, 20)},
+                                   {{QStringLiteral("a"), 10}, {QStringLiteral("b"), 20}});
         QCOMPARE(plan.start.size(), 2);
         QCOMPARE(plan.start.at(0).jobId, 1);
         QCOMPARE(plan.start.at(0).instance, QStringLiteral("b"));
     }
-    void oneJobPerTemplateUnlessSimultaneous()
-    {
-        auto plan = planJobs({running(1, 10, QStringLiteral("a")), pending(2, 10), pending(3, 20)}, {{QStringLiteral("a"), 100}});
+    void oneJobPerTemplateUnlessSimultaneous() {
+        auto plan = planJobs({running(1, 10, QStringLiteral("a")), pending(2, 10), pending(3, 20)},
+                             {{QStringLiteral("a"), 100}});
         QCOMPARE(plan.start.size(), 1);
         QCOMPARE(plan.start.at(0).jobId, 3);
         QCOMPARE(plan.blocked.size(), 1);
@@ -36,26 +34,24 @@ private Q_SLOTS:
         plan = planJobs({pending(4, 30, 3, true), pending(5, 30, 3, true)}, {{QStringLiteral("a"), 100}});
         QCOMPARE(plan.start.size(), 2);
     }
-    void twoPendingOfOneTemplateStartOneAtATime()
-    {
+    void twoPendingOfOneTemplateStartOneAtATime() {
         const auto plan = planJobs({pending(1, 10), pending(2, 10)}, {{QStringLiteral("a"), 100}});
         QCOMPARE(plan.start.size(), 1);
         QCOMPARE(plan.start.at(0).jobId, 1);
         QCOMPARE(plan.blocked.at(0).jobId, 2);
     }
-    void capacityIsRespectedButAnIdleInstanceTakesOneJob()
-    {
+    void capacityIsRespectedButAnIdleInstanceTakesOneJob() {
         // Impact 50 on capacity 10: too big, but the instance is idle, so it runs.
         auto plan = planJobs({pending(1, 10, 50), pending(2, 20, 5)}, {{QStringLiteral("a"), 10}});
         QCOMPARE(plan.start.size(), 1);
         QCOMPARE(plan.start.at(0).jobId, 1);
         QVERIFY(plan.blocked.at(0).reason.contains(QStringLiteral("capacity")));
 
-        plan = planJobs({running(1, 10, QStringLiteral("a"), 8), pending(2, 20, 3)}, {{QStringLiteral("a"), 10}});
+        plan = planJobs({running(1, 10, QStringLiteral("a"), 8), pending(2, 20, 3)},
+                        {{QStringLiteral("a"), 10}});
         QVERIFY(plan.start.isEmpty());
     }
-    void noInstanceNoStart()
-    {
+    void noInstanceNoStart() {
         const auto plan = planJobs({pending(1, 10)}, {});
         QVERIFY(plan.start.isEmpty());
         QCOMPARE(plan.blocked.size(), 1);

@@ -14,8 +14,7 @@ using namespace playdeck;
 class ZipAndRedactionTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
-    void zipRoundTripKeepsModesAndLinks()
-    {
+    void zipRoundTripKeepsModesAndLinks() {
         QTemporaryDir source;
         QDir(source.path()).mkpath(QStringLiteral("inventory"));
         QFile script(source.filePath(QStringLiteral("inventory/hosts")));
@@ -36,8 +35,7 @@ private Q_SLOTS:
         QVERIFY(back.open(QIODevice::ReadOnly));
         QCOMPARE(back.readAll(), QByteArray("#!/bin/sh\necho {}\n"));
     }
-    void unsafeNamesAreRefused()
-    {
+    void unsafeNamesAreRefused() {
         QByteArray zip;
         archive *a = archive_write_new();
         archive_write_set_format_zip(a);
@@ -59,8 +57,7 @@ private Q_SLOTS:
         QVERIFY(!s);
         QVERIFY(!QFile::exists(target.filePath(QStringLiteral("escape"))));
     }
-    void environmentSecretsAreHidden()
-    {
+    void environmentSecretsAreHidden() {
         const QJsonObject env{{QStringLiteral("AWS_SECRET_ACCESS_KEY"), QStringLiteral("abc")},
                               {QStringLiteral("MY_PASSWORD"), QStringLiteral("pw")},
                               {QStringLiteral("PATH"), QStringLiteral("/usr/bin")},
@@ -69,7 +66,8 @@ private Q_SLOTS:
         QCOMPARE(out.value(QStringLiteral("AWS_SECRET_ACCESS_KEY")).toString(), kHiddenSecret);
         QCOMPARE(out.value(QStringLiteral("MY_PASSWORD")).toString(), kHiddenSecret);
         QCOMPARE(out.value(QStringLiteral("PATH")).toString(), QStringLiteral("/usr/bin"));
-        QCOMPARE(out.value(QStringLiteral("PROXY")).toString(), QStringLiteral("http://user:**********@proxy:3128"));
+        QCOMPARE(out.value(QStringLiteral("PROXY")).toString(),
+                 QStringLiteral("http://user:**********@proxy:3128"));
     }
 };
 
