@@ -55,9 +55,16 @@ Result<QSqlDatabase> ensureConnection(const DatabaseConfig &config, const QStrin
     {
         QSqlDatabase db = QSqlDatabase::database(name, false);
         if (db.isValid() && db.isOpen()) {
+            // libpq notices a server restart only when it next talks to it: ask with an empty
+            // query (one round trip over the socket, no parsing) before trusting the connection.
             ::pg_conn *conn = nativeHandle(db);
-            if (conn && PQstatus(conn) == CONNECTION_OK)
-                return db;
+            if (conn && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE) {
+                PGresult *probe = PQexec(conn, "");
+                const bool alive = PQresultStatus(probe) == PGRES_EMPTY_QUERY;
+                PQclear(probe);
+                if (alive)
+                    return db;
+            }
         }
     }
     closeConnection(name);

@@ -106,7 +106,8 @@ Status EmbeddedCluster::start() {
     // Count ourselves as a user of the cluster before looking at the server, so that a process that
     // is leaving never stops a server we are about to use.
     const QByteArray usersLock = QFile::encodeName(m_dataDir + QStringLiteral("/cluster.users.lock"));
-    m_usersLockFd = ::open(usersLock.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (m_usersLockFd < 0) // a restart after a crash keeps the lock it has
+        m_usersLockFd = ::open(usersLock.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (m_usersLockFd < 0 || ::flock(m_usersLockFd, LOCK_SH) != 0)
         return Status::failure(
             tr("Cannot lock %1: %2")

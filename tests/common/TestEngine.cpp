@@ -42,10 +42,7 @@ void TestEngine::stopEngine() {
 }
 
 QSqlDatabase TestEngine::db() {
-    QSqlDatabase db = QSqlDatabase::database(m_connectionName, false);
-    if (db.isValid() && db.isOpen())
-        return db;
-    auto opened = openConnection(m_engine->databaseConfig(), m_connectionName);
+    auto opened = ensureConnection(m_engine->databaseConfig(), m_connectionName);
     return opened ? opened.value() : QSqlDatabase();
 }
 

@@ -137,6 +137,10 @@ void TestMainWindow::launchDemoTemplate() {
     jobTabs->setCurrentIndex(0);
     QCOMPARE(window.openJob(view->jobId()), view);
     QCOMPARE(jobTabs->count(), 1);
+
+    // For people and docs: PLAYDECK_SCREENSHOT=path.png saves what the window shows now.
+    if (qEnvironmentVariableIsSet("PLAYDECK_SCREENSHOT"))
+        QVERIFY(window.grab().save(qEnvironmentVariable("PLAYDECK_SCREENSHOT")));
 }
 
 void TestMainWindow::modelsPassTester() {

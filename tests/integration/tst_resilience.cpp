@@ -1,0 +1,104 @@
+// Bad things that happen to a running job: the database server dies, the Playdeck process running
+// the job is killed. Nothing is lost or left hanging.
+
+#include "TestEngine.h"
+
+#include "db/EmbeddedCluster.h"
+#include "model/Repository.h"
+
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+
+#include <csignal>
+
+using namespace playdeck;
+using playdeck::test::TestEngine;
+
+namespace {
+const QString kSleep = QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                      "    - name: Before\n      debug:\n        msg: before\n"
+                                      "    - name: Sleep\n      command: sleep {{ seconds }}\n"
+                                      "    - name: After\n      debug:\n        msg: after\n");
+
+bool hasEvent(TestEngine &engine, qint64 id, const QString &task)
+{
+    return engine
+               .scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_start'"
+                                      " AND task = ?"),
+                       {id, task})
+               .toInt() == 1;
+}
+} // namespace
+
+class ResilienceTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void databaseServerDiesMidJob();
+    void processRunningTheJobIsKilled();
+};
+
+void ResilienceTest::databaseServerDiesMidJob()
+{
+    TestEngine engine;
+    QVERIFY2(engine.ok(), qPrintable(engine.error()));
+    QVERIFY(engine.addTemplate(QStringLiteral("Sleepy"), kSleep, QStringLiteral("extra_vars"), {QStringLiteral("seconds: 3")}));
+    const qint64 id = engine.launch(QStringLiteral("Sleepy"));
+    QTRY_VERIFY_WITH_TIMEOUT(hasEvent(engine, id, QStringLiteral("Sleep")), 30000);
+
+    QFile pidFile(engine.engine().cluster()->clusterDir() + QStringLiteral("/data/postmaster.pid"));
+    QVERIFY(pidFile.open(QIODevice::ReadOnly));
+    const pid_t serverPid = pid_t(pidFile.readLine().trimmed().toLongLong());
+    QVERIFY(serverPid > 0);
+    QCOMPARE(::kill(serverPid, SIGKILL), 0);
+
+    // The engine restarts its server; the job finishes, and every event arrives exactly once.
+    QCOMPARE(engine.waitForFinished(id, 60000), JobStatus::Successful);
+    const int emitted = engine.scalar(QStringLiteral("SELECT emitted_events FROM unified_job WHERE id = ?"), {id}).toInt();
+    QVERIFY(emitted > 5);
+    QCOMPARE(engine.scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ?"), {id}).toInt(), emitted);
+    QCOMPARE(engine.scalar(QStringLiteral("SELECT max(counter) FROM job_event WHERE job_id = ?"), {id}).toInt(), emitted);
+    QVERIFY(hasEvent(engine, id, QStringLiteral("After")));
+
+    // And it goes on launching.
+    const qint64 next = engine.launch(QStringLiteral("Demo Job Template"));
+    QCOMPARE(engine.waitForFinished(next), JobStatus::Successful);
+}
+
+void ResilienceTest::processRunningTheJobIsKilled()
+{
+    TestEngine engine([](EngineOptions &o) { o.runJobs = EngineOptions::RunJobs::Never; });
+    QVERIFY2(engine.ok(), qPrintable(engine.error()));
+    QVERIFY(engine.addTemplate(QStringLiteral("Sleepy"), kSleep, QStringLiteral("extra_vars"), {QStringLiteral("seconds: 5")}));
+
+    QProcess serve;
+    serve.start(QStringLiteral(PLAYDECK_BINARY), {QStringLiteral("--data-dir"), engine.dataDir(), QStringLiteral("serve")});
+    QVERIFY(serve.waitForStarted());
+    QTRY_COMPARE_WITH_TIMEOUT(engine.scalar(QStringLiteral("SELECT count(*) FROM instance")).toInt(), 1, 20000);
+
+    const qint64 id = engine.launch(QStringLiteral("Sleepy"));
+    QTRY_VERIFY_WITH_TIMEOUT(hasEvent(engine, id, QStringLiteral("Sleep")), 30000);
+    serve.kill(); // SIGKILL: no chance to clean up
+    QVERIFY(serve.waitForFinished());
+    QCOMPARE(engine.status(id), JobStatus::Running);
+
+    // The next Playdeck that takes work sees the dead instance and ends its job with the reason.
+    QProcess next;
+    next.start(QStringLiteral(PLAYDECK_BINARY), {QStringLiteral("--data-dir"), engine.dataDir(), QStringLiteral("serve")});
+    QVERIFY(next.waitForStarted());
+    QTRY_COMPARE_WITH_TIMEOUT(engine.status(id), JobStatus::Error, 20000);
+    const QString explanation =
+        engine.scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+    QVERIFY2(explanation.contains(QStringLiteral("reaped")), qPrintable(explanation));
+    // The events stored before the kill are still there.
+    QVERIFY(hasEvent(engine, id, QStringLiteral("Before")));
+
+    // The new instance runs new work.
+    const qint64 after = engine.launch(QStringLiteral("Demo Job Template"));
+    QTRY_COMPARE_WITH_TIMEOUT(engine.status(after), JobStatus::Successful, 60000);
+    next.terminate();
+    QVERIFY(next.waitForFinished(30000));
+}
+
+QTEST_GUILESS_MAIN(ResilienceTest)
+#include "tst_resilience.moc"
