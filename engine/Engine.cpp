@@ -12,6 +12,7 @@
 #include "scheduling/TaskManager.h"
 
 #include <QDir>
+#include <QTimer>
 
 namespace playdeck {
 
@@ -46,9 +47,7 @@ Status Engine::start() {
         connect(m_cluster.get(), &EmbeddedCluster::serverDied, this, [this](const QString &message) {
             qCCritical(lcCluster) << message;
             Q_EMIT databaseProblem(message);
-            // Bring it back; the bus, receiver and workers reconnect on their own.
-            if (Status s = m_cluster->start(); !s)
-                Q_EMIT databaseProblem(s.error());
+            restartCluster();
         });
     } else {
         auto config = DatabaseConfig::fromUrl(m_options.databaseUrl);
@@ -131,6 +130,17 @@ Status Engine::start() {
     qCInfo(lcController) << "engine started; database" << m_database.describe() << "instance"
                          << m_instance.hostname;
     return {};
+}
+
+void Engine::restartCluster() {
+    // Bring the server back; the bus, receiver and workers reconnect on their own. Right after a
+    // crash the old server's backends may still hold its shared memory, so keep trying.
+    if (!m_started || !m_cluster)
+        return;
+    if (Status s = m_cluster->start(); !s) {
+        qCWarning(lcCluster) << "restarting PostgreSQL failed, trying again in 1 s:" << s.error();
+        QTimer::singleShot(1000, this, &Engine::restartCluster);
+    }
 }
 
 void Engine::drain(std::function<void()> done) {

@@ -63,6 +63,7 @@ Q_SIGNALS:
     void databaseProblem(const QString &message);
 
 private:
+    void restartCluster();
     template <typename T> T *startInThread(T *worker, QThread &thread, const QString &name);
 
     EngineOptions m_options;

@@ -49,149 +49,149 @@
     <message>
         <location filename="../engine/db/Connections.cpp" line="18"/>
         <source>The Qt PostgreSQL driver (QPSQL) is not installed; install the Debian package libqt6sql6-psql.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Qt-PostgreSQL-Treiber (QPSQL) ist nicht installiert; bitte das Debian-Paket libqt6sql6-psql installieren.</translation>
     </message>
     <message>
         <location filename="../engine/db/Connections.cpp" line="31"/>
         <source>Cannot connect to PostgreSQL at %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Verbindung zu PostgreSQL unter %1 möglich: %2</translation>
     </message>
     <message>
         <location filename="../engine/db/DatabaseConfig.cpp" line="14"/>
         <source>&apos;%1&apos; is not a PostgreSQL URL; expected postgresql://user:password@host:port/database</source>
-        <translation type="unfinished"></translation>
+        <translation>&apos;%1&apos; ist keine PostgreSQL-URL; erwartet wird postgresql://user:password@host:port/database</translation>
     </message>
     <message>
         <location filename="../engine/db/Migrations.cpp" line="59"/>
         <source>The database schema is at version %1, but this Playdeck knows only up to version %2. Use a newer Playdeck with this database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Datenbankschema hat Version %1, dieses Playdeck kennt aber nur Versionen bis %2. Für diese Datenbank wird ein neueres Playdeck benötigt.</translation>
     </message>
     <message>
         <location filename="../engine/db/Migrations.cpp" line="79"/>
         <source>Migration %1 failed: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Migration %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
         <location filename="../engine/dispatch/InstanceRegistry.cpp" line="108"/>
         <source>Job was reaped: its Playdeck instance %1 stopped (it exited or crashed) while the job was waiting or running.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Job wurde bereinigt: Seine Playdeck-Instanz %1 wurde beendet (regulär oder durch einen Absturz), während der Job wartete oder lief.</translation>
     </message>
     <message>
         <location filename="../engine/model/DemoContent.cpp" line="15"/>
         <source>Cannot create the demo project directory %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Demo-Projektverzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <location filename="../engine/model/DemoContent.cpp" line="22"/>
         <source>Cannot write %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden.</translation>
     </message>
     <message>
         <location filename="../engine/model/ExtraVars.cpp" line="113"/>
         <source>Extra variables are neither valid YAML nor JSON: %1 (line %2, column %3)</source>
-        <translation type="unfinished"></translation>
+        <translation>Die zusätzlichen Variablen sind weder gültiges YAML noch JSON: %1 (Zeile %2, Spalte %3)</translation>
     </message>
     <message>
         <location filename="../engine/model/ExtraVars.cpp" line="122"/>
         <source>Extra variables must be a mapping of names to values, like {&quot;name&quot;: &quot;value&quot;} or name: value.</source>
-        <translation type="unfinished"></translation>
+        <translation>Zusätzliche Variablen müssen eine Zuordnung von Namen zu Werten sein, etwa {&quot;name&quot;: &quot;value&quot;} oder name: value.</translation>
     </message>
     <message>
         <location filename="../engine/model/ExtraVars.cpp" line="128"/>
         <source>Extra variables cannot be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die zusätzlichen Variablen können nicht gelesen werden: %1</translation>
     </message>
     <message>
         <location filename="../engine/model/Repository.cpp" line="104"/>
         <source>There is no job template with id %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keine Job-Vorlage (job template) mit der ID %1.</translation>
     </message>
     <message>
         <location filename="../engine/model/Repository.cpp" line="105"/>
         <source>There is no job template named &quot;%1&quot;.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keine Job-Vorlage (job template) namens &quot;%1&quot;.</translation>
     </message>
     <message>
         <location filename="../engine/model/Repository.cpp" line="156"/>
         <source>Job %1 cannot be relaunched: its template was deleted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Job %1 kann nicht erneut gestartet werden: Seine Vorlage wurde gelöscht.</translation>
     </message>
     <message>
         <location filename="../engine/model/Repository.cpp" line="236"/>
         <location filename="../engine/model/Repository.cpp" line="284"/>
         <source>There is no job %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Es gibt keinen Job %1.</translation>
     </message>
     <message>
         <location filename="../engine/model/Repository.cpp" line="240"/>
         <source>Job %1 has already finished (%2).</source>
-        <translation type="unfinished"></translation>
+        <translation>Job %1 ist bereits beendet (%2).</translation>
     </message>
     <message>
         <location filename="../engine/model/Repository.cpp" line="244"/>
         <source>Canceled before it started.</source>
-        <translation type="unfinished"></translation>
+        <translation>Vor dem Start abgebrochen.</translation>
     </message>
     <message>
         <location filename="../engine/runner/ResultStream.cpp" line="28"/>
         <source>the artifacts block of the runner&apos;s stream is not valid base64 of %1 bytes</source>
-        <translation type="unfinished"></translation>
+        <translation>der Artefaktblock im Datenstrom des Runners ist kein gültiges Base64 von %1 Bytes</translation>
     </message>
     <message>
         <location filename="../engine/runner/ResultStream.cpp" line="55"/>
         <source>line %1 of the runner&apos;s stream is not a JSON object (%2): %3</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 im Datenstrom des Runners ist kein JSON-Objekt (%2): %3</translation>
     </message>
     <message>
         <location filename="../engine/runner/ResultStream.cpp" line="64"/>
         <source>line %1 of the runner&apos;s stream announces an invalid artifacts size</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeile %1 im Datenstrom des Runners kündigt eine ungültige Artefaktgröße an</translation>
     </message>
     <message>
         <location filename="../engine/runner/RunSpec.cpp" line="68"/>
         <location filename="../engine/runner/ZipArchive.cpp" line="119"/>
         <source>Cannot write %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
         <location filename="../engine/runner/RunSpec.cpp" line="76"/>
         <source>The project directory %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Projektverzeichnis %1 existiert nicht.</translation>
     </message>
     <message>
         <location filename="../engine/runner/RunSpec.cpp" line="94"/>
         <source>Cannot copy %1 into the job&apos;s directory.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht in das Verzeichnis des Jobs kopiert werden.</translation>
     </message>
     <message>
         <location filename="../engine/runner/RunSpec.cpp" line="123"/>
         <source>Job %1 does not exist.</source>
-        <translation type="unfinished"></translation>
+        <translation>Job %1 existiert nicht.</translation>
     </message>
     <message>
         <location filename="../engine/runner/RunSpec.cpp" line="197"/>
         <source>The playbook %1 is not in the project directory %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Playbook %1 liegt nicht im Projektverzeichnis %2.</translation>
     </message>
     <message>
         <location filename="../engine/runner/ZipArchive.cpp" line="71"/>
         <source>Cannot read %1 for the job: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann für den Job nicht gelesen werden: %2</translation>
     </message>
     <message>
         <location filename="../engine/runner/ZipArchive.cpp" line="103"/>
         <source>The archive contains an unsafe path: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Archiv enthält einen unsicheren Pfad: %1</translation>
     </message>
     <message>
         <location filename="../engine/scheduling/SchedulingRules.cpp" line="27"/>
         <source>waiting for job-%1 to finish</source>
-        <translation type="unfinished"></translation>
+        <translation>wartet auf das Ende von job-%1</translation>
     </message>
     <message>
         <location filename="../engine/scheduling/SchedulingRules.cpp" line="44"/>
         <source>This job is not ready to start because there is not enough available capacity.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Job kann noch nicht starten, weil nicht genügend Kapazität verfügbar ist.</translation>
     </message>
 </context>
 <context>
@@ -199,7 +199,7 @@
     <message>
         <location filename="../app/main.cpp" line="64"/>
         <source>Playdeck cannot start</source>
-        <translation type="unfinished"></translation>
+        <translation>Playdeck kann nicht starten</translation>
     </message>
 </context>
 <context>
@@ -207,12 +207,12 @@
     <message>
         <location filename="../engine/Controller.cpp" line="52"/>
         <source>Verbosity must be between 0 and 5.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Ausführlichkeit muss zwischen 0 und 5 liegen.</translation>
     </message>
     <message>
         <location filename="../engine/Controller.cpp" line="70"/>
         <source>The template&apos;s own extra variables are invalid: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die eigenen zusätzlichen Variablen der Vorlage sind ungültig: %1</translation>
     </message>
 </context>
 <context>
@@ -220,91 +220,95 @@
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="92"/>
         <source>PostgreSQL server binaries were not found under /usr/lib/postgresql. Install them with: sudo apt-get install postgresql (or set PLAYDECK_PG_BINDIR).</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Programmdateien des PostgreSQL-Servers wurden unter /usr/lib/postgresql nicht gefunden. Installation mit: sudo apt-get install postgresql (oder PLAYDECK_PG_BINDIR setzen).</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="98"/>
         <source>Playdeck runs as root, so its database server must run as the &apos;postgres&apos; system user, which does not exist. Install the postgresql package.</source>
-        <translation type="unfinished"></translation>
+        <translation>Playdeck läuft als root, daher muss sein Datenbankserver als Systembenutzer &apos;postgres&apos; laufen, den es aber nicht gibt. Bitte das Paket postgresql installieren.</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="112"/>
         <source>Cannot lock %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gesperrt werden: %2</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="119"/>
         <source>Cannot create %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht angelegt werden: %2</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="141"/>
         <source>The data directory %1 cannot be created or written. Choose another one with --data-dir or PLAYDECK_DATA_DIR.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Datenverzeichnis %1 kann nicht angelegt oder beschrieben werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="146"/>
         <source>Cannot create the directory %1 for the database.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Verzeichnis %1 für die Datenbank kann nicht angelegt werden.</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="150"/>
         <source>Cannot hand %1 to the postgres user: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht an den Benutzer postgres übergeben werden: %2</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="177"/>
         <source>Cannot run %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht ausgeführt werden: %2</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="181"/>
         <source>%1 did not finish in time.</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wurde nicht rechtzeitig fertig.</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="184"/>
         <source>%1 failed (exit code %2):
 %3</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fehlgeschlagen (Exit-Code %2):
+%3</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="220"/>
         <source>Cannot start the PostgreSQL server: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der PostgreSQL-Server kann nicht gestartet werden: %1</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="226"/>
         <source>The PostgreSQL server did not start. The end of its log (%1):
 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der PostgreSQL-Server ist nicht gestartet. Das Ende seines Protokolls (%1):
+%2</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="234"/>
         <source>The PostgreSQL server did not become ready within 30 s. The end of its log (%1):
 %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Der PostgreSQL-Server war nicht innerhalb von 30 s bereit. Das Ende seines Protokolls (%1):
+%2</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="245"/>
         <source>The PostgreSQL server stopped unexpectedly. The end of its log:
 %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Der PostgreSQL-Server wurde unerwartet beendet. Das Ende seines Protokolls:
+%1</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="263"/>
         <source>Cannot connect to the private PostgreSQL server: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Keine Verbindung zum privaten PostgreSQL-Server möglich: %1</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="273"/>
         <source>Cannot create the playdeck database: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Datenbank playdeck kann nicht angelegt werden: %1</translation>
     </message>
     <message>
         <location filename="../engine/db/EmbeddedCluster.cpp" line="285"/>
         <source>(no server log)</source>
-        <translation type="unfinished"></translation>
+        <translation>(kein Serverprotokoll)</translation>
     </message>
 </context>
 <context>
@@ -312,7 +316,7 @@
     <message>
         <location filename="../engine/Engine.cpp" line="40"/>
         <source>The data directory %1 cannot be created.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Datenverzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
 </context>
 <context>
@@ -348,69 +352,69 @@
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="76"/>
         <source>Cannot create the job directory %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Job-Verzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="82"/>
         <source>Cannot pack the job&apos;s files: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Dateien des Jobs können nicht gepackt werden: %1</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="127"/>
         <location filename="../engine/runner/JobRunner.cpp" line="258"/>
         <source>Task was canceled due to receiving a shutdown signal.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Aufgabe wurde abgebrochen, weil ein Signal zum Herunterfahren empfangen wurde.</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="229"/>
         <source>Cannot start %1: %2. Install ansible-runner (Debian package python3-ansible-runner).</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 kann nicht gestartet werden: %2. Bitte ansible-runner installieren (Debian-Paket python3-ansible-runner).</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="241"/>
         <source>The output of ansible-runner could not be read: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Ausgabe von ansible-runner konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="247"/>
         <source>ansible-runner worker was killed before it finished the job.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Prozess ansible-runner worker wurde zwangsweise beendet, bevor er den Job abgeschlossen hatte.</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="248"/>
         <source>ansible-runner worker exited with code %1 before the end of its output.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der Prozess ansible-runner worker wurde mit Code %1 beendet, bevor seine Ausgabe vollständig war.</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="261"/>
         <location filename="../engine/runner/JobRunner.cpp" line="283"/>
         <source>Job terminated due to timeout</source>
-        <translation type="unfinished"></translation>
+        <translation>Job wegen Zeitüberschreitung beendet</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="276"/>
         <source>ansible-playbook exited with code %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>ansible-playbook wurde mit Code %1 beendet.</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="277"/>
         <source>The playbook could not be run (ansible-playbook exited with code %1); the output says why.</source>
-        <translation type="unfinished"></translation>
+        <translation>Das Playbook konnte nicht ausgeführt werden (ansible-playbook wurde mit Code %1 beendet); der Grund steht in der Ausgabe.</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="287"/>
         <source>The running ansible process received a shutdown signal.</source>
-        <translation type="unfinished"></translation>
+        <translation>Der laufende ansible-Prozess hat ein Signal zum Herunterfahren erhalten.</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="290"/>
         <source>Job terminated due to error</source>
-        <translation type="unfinished"></translation>
+        <translation>Job wegen eines Fehlers beendet</translation>
     </message>
     <message>
         <location filename="../engine/runner/JobRunner.cpp" line="292"/>
         <source>ansible-runner ended its output without a final status.</source>
-        <translation type="unfinished"></translation>
+        <translation>ansible-runner hat seine Ausgabe ohne abschließenden Status beendet.</translation>
     </message>
 </context>
 <context>
@@ -708,7 +712,7 @@ name: wert</translation>
     <message>
         <location filename="../engine/db/NotifyBus.cpp" line="67"/>
         <source>The connection to PostgreSQL was lost.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Verbindung zu PostgreSQL ging verloren.</translation>
     </message>
 </context>
 <context>

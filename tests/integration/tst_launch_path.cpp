@@ -67,6 +67,9 @@ private Q_SLOTS:
     void timeoutFailsWithExplanation();
     void killedRunnerEndsInErrorAndEngineSurvives();
     void secondLaunchWaitsForTheFirst();
+    void promptsReachAnsible();
+    void relaunchRepeatsThePrompts();
+    void pendingJobCancelsAtOnce();
 
 private:
     std::unique_ptr<TestEngine> m_engine;
@@ -267,6 +270,55 @@ void LaunchPathTest::secondLaunchWaitsForTheFirst() {
                                         " (SELECT finished FROM unified_job WHERE id = ?)"),
                          {second, first})
                 .toBool());
+}
+
+void LaunchPathTest::promptsReachAnsible() {
+    LaunchRequest request;
+    request.templateName = QStringLiteral("Demo Job Template");
+    request.limit = QStringLiteral("localhost");
+    request.verbosity = 2;
+    request.jobType = QStringLiteral("check");
+    const qint64 id = m_engine->launch(request);
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+    const QString args =
+        m_engine->scalar(QStringLiteral("SELECT job_args FROM unified_job WHERE id = ?"), {id}).toString();
+    QVERIFY2(args.contains(QStringLiteral("\"--limit\",\"localhost\"")), qPrintable(args));
+    QVERIFY(args.contains(QStringLiteral("\"-vv\"")));
+    QVERIFY(args.contains(QStringLiteral("\"--check\"")));
+    QCOMPARE(
+        m_engine->scalar(QStringLiteral("SELECT job_type FROM unified_job WHERE id = ?"), {id}).toString(),
+        QStringLiteral("check"));
+}
+
+void LaunchPathTest::relaunchRepeatsThePrompts() {
+    const qint64 first = m_engine->launch(QStringLiteral("Echo"), QStringLiteral("greeting: again"));
+    QCOMPARE(m_engine->waitForFinished(first), JobStatus::Successful);
+    qint64 second = 0;
+    QObject context;
+    m_engine->controller().relaunch(first, &context, [&](Result<qint64> r) { second = r ? r.value() : -1; });
+    QTRY_VERIFY(second != 0);
+    QVERIFY(second > first);
+    QCOMPARE(m_engine->waitForFinished(second), JobStatus::Successful);
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT launch_type FROM unified_job WHERE id = ?"), {second})
+                 .toString(),
+             QStringLiteral("relaunch"));
+    QSqlDatabase db = m_engine->db();
+    QVERIFY(repo::jobStdout(db, second).value().contains(QStringLiteral("value=again")));
+}
+
+void LaunchPathTest::pendingJobCancelsAtOnce() {
+    // The second job of a non-simultaneous template waits; canceling it needs no runner.
+    const qint64 first = m_engine->launch(QStringLiteral("Serial Sleep"));
+    const qint64 second = m_engine->launch(QStringLiteral("Serial Sleep"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(first), JobStatus::Running, 10000);
+    QCOMPARE(m_engine->status(second), JobStatus::Pending);
+    QSignalSpy changed(&m_engine->controller(), &Controller::jobStatusChanged);
+    m_engine->controller().cancel(second);
+    QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(second), JobStatus::Canceled, 2000);
+    QTRY_VERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
+        return args.at(0).toLongLong() == second && args.at(1).toString() == JobStatus::Canceled;
+    }));
+    QCOMPARE(m_engine->waitForFinished(first), JobStatus::Successful);
 }
 
 QTEST_GUILESS_MAIN(LaunchPathTest)

@@ -21,11 +21,11 @@ const QString kSleep = QStringLiteral("- hosts: all\n  gather_facts: false\n  ta
                                       "    - name: Sleep\n      command: sleep {{ seconds }}\n"
                                       "    - name: After\n      debug:\n        msg: after\n");
 
-bool hasEvent(TestEngine &engine, qint64 id, const QString &task)
-{
+bool hasEvent(TestEngine &engine, qint64 id, const QString &task) {
     return engine
-               .scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_start'"
-                                      " AND task = ?"),
+               .scalar(QStringLiteral(
+                           "SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_start'"
+                           " AND task = ?"),
                        {id, task})
                .toInt() == 1;
 }
@@ -36,13 +36,32 @@ class ResilienceTest : public QObject {
 private Q_SLOTS:
     void databaseServerDiesMidJob();
     void processRunningTheJobIsKilled();
+    void databaseNewerThanTheBinaryIsRefused();
 };
 
-void ResilienceTest::databaseServerDiesMidJob()
-{
+void ResilienceTest::databaseNewerThanTheBinaryIsRefused() {
     TestEngine engine;
     QVERIFY2(engine.ok(), qPrintable(engine.error()));
-    QVERIFY(engine.addTemplate(QStringLiteral("Sleepy"), kSleep, QStringLiteral("extra_vars"), {QStringLiteral("seconds: 3")}));
+    QVERIFY(engine
+                .scalar(QStringLiteral(
+                    "INSERT INTO schema_migration (version, name) VALUES (9999, 'from the future')"
+                    " RETURNING version"))
+                .isValid());
+    engine.stopEngine();
+    EngineOptions options;
+    options.dataDir = engine.dataDir();
+    Engine second(options);
+    const Status started = second.start();
+    QVERIFY(!started);
+    QVERIFY2(started.error().contains(QStringLiteral("9999")), qPrintable(started.error()));
+    QVERIFY(started.error().contains(QStringLiteral("newer Playdeck")));
+}
+
+void ResilienceTest::databaseServerDiesMidJob() {
+    TestEngine engine;
+    QVERIFY2(engine.ok(), qPrintable(engine.error()));
+    QVERIFY(engine.addTemplate(QStringLiteral("Sleepy"), kSleep, QStringLiteral("extra_vars"),
+                               {QStringLiteral("seconds: 3")}));
     const qint64 id = engine.launch(QStringLiteral("Sleepy"));
     QTRY_VERIFY_WITH_TIMEOUT(hasEvent(engine, id, QStringLiteral("Sleep")), 30000);
 
@@ -54,10 +73,14 @@ void ResilienceTest::databaseServerDiesMidJob()
 
     // The engine restarts its server; the job finishes, and every event arrives exactly once.
     QCOMPARE(engine.waitForFinished(id, 60000), JobStatus::Successful);
-    const int emitted = engine.scalar(QStringLiteral("SELECT emitted_events FROM unified_job WHERE id = ?"), {id}).toInt();
+    const int emitted =
+        engine.scalar(QStringLiteral("SELECT emitted_events FROM unified_job WHERE id = ?"), {id}).toInt();
     QVERIFY(emitted > 5);
-    QCOMPARE(engine.scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ?"), {id}).toInt(), emitted);
-    QCOMPARE(engine.scalar(QStringLiteral("SELECT max(counter) FROM job_event WHERE job_id = ?"), {id}).toInt(), emitted);
+    QCOMPARE(engine.scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ?"), {id}).toInt(),
+             emitted);
+    QCOMPARE(
+        engine.scalar(QStringLiteral("SELECT max(counter) FROM job_event WHERE job_id = ?"), {id}).toInt(),
+        emitted);
     QVERIFY(hasEvent(engine, id, QStringLiteral("After")));
 
     // And it goes on launching.
@@ -65,16 +88,18 @@ void ResilienceTest::databaseServerDiesMidJob()
     QCOMPARE(engine.waitForFinished(next), JobStatus::Successful);
 }
 
-void ResilienceTest::processRunningTheJobIsKilled()
-{
+void ResilienceTest::processRunningTheJobIsKilled() {
     TestEngine engine([](EngineOptions &o) { o.runJobs = EngineOptions::RunJobs::Never; });
     QVERIFY2(engine.ok(), qPrintable(engine.error()));
-    QVERIFY(engine.addTemplate(QStringLiteral("Sleepy"), kSleep, QStringLiteral("extra_vars"), {QStringLiteral("seconds: 5")}));
+    QVERIFY(engine.addTemplate(QStringLiteral("Sleepy"), kSleep, QStringLiteral("extra_vars"),
+                               {QStringLiteral("seconds: 5")}));
 
     QProcess serve;
-    serve.start(QStringLiteral(PLAYDECK_BINARY), {QStringLiteral("--data-dir"), engine.dataDir(), QStringLiteral("serve")});
+    serve.start(QStringLiteral(PLAYDECK_BINARY),
+                {QStringLiteral("--data-dir"), engine.dataDir(), QStringLiteral("serve")});
     QVERIFY(serve.waitForStarted());
-    QTRY_COMPARE_WITH_TIMEOUT(engine.scalar(QStringLiteral("SELECT count(*) FROM instance")).toInt(), 1, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(engine.scalar(QStringLiteral("SELECT count(*) FROM instance")).toInt(), 1,
+                              20000);
 
     const qint64 id = engine.launch(QStringLiteral("Sleepy"));
     QTRY_VERIFY_WITH_TIMEOUT(hasEvent(engine, id, QStringLiteral("Sleep")), 30000);
@@ -84,11 +109,13 @@ void ResilienceTest::processRunningTheJobIsKilled()
 
     // The next Playdeck that takes work sees the dead instance and ends its job with the reason.
     QProcess next;
-    next.start(QStringLiteral(PLAYDECK_BINARY), {QStringLiteral("--data-dir"), engine.dataDir(), QStringLiteral("serve")});
+    next.start(QStringLiteral(PLAYDECK_BINARY),
+               {QStringLiteral("--data-dir"), engine.dataDir(), QStringLiteral("serve")});
     QVERIFY(next.waitForStarted());
     QTRY_COMPARE_WITH_TIMEOUT(engine.status(id), JobStatus::Error, 20000);
     const QString explanation =
-        engine.scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id}).toString();
+        engine.scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id})
+            .toString();
     QVERIFY2(explanation.contains(QStringLiteral("reaped")), qPrintable(explanation));
     // The events stored before the kill are still there.
     QVERIFY(hasEvent(engine, id, QStringLiteral("Before")));
