@@ -38,7 +38,9 @@ template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const
 
 Status Engine::start() {
     if (!QDir().mkpath(m_options.dataDir))
-        return Status::failure(tr("The data directory %1 cannot be created.").arg(m_options.dataDir));
+        return Status::failure(tr("The data directory %1 cannot be created. Choose another one with --data-dir or "
+                                  "PLAYDECK_DATA_DIR.")
+                                   .arg(m_options.dataDir));
     if (m_options.databaseUrl.isEmpty()) {
         m_cluster = std::make_unique<EmbeddedCluster>(m_options.dataDir);
         if (Status s = m_cluster->start(); !s)

@@ -87,7 +87,8 @@ QString EmbeddedCluster::serverLogPath() const {
 
 Status EmbeddedCluster::start() {
     m_binDir = findPostgresBinDir();
-    if (m_binDir.isEmpty())
+    if (m_binDir.isEmpty() || !QFileInfo(m_binDir + QStringLiteral("/postgres")).isExecutable() ||
+        !QFileInfo(m_binDir + QStringLiteral("/initdb")).isExecutable())
         return Status::failure(
             tr("PostgreSQL server binaries were not found under /usr/lib/postgresql. Install "
                "them with: sudo apt-get install postgresql (or set PLAYDECK_PG_BINDIR)."));
