@@ -38,9 +38,10 @@ template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const
 
 Status Engine::start() {
     if (!QDir().mkpath(m_options.dataDir))
-        return Status::failure(tr("The data directory %1 cannot be created. Choose another one with --data-dir or "
-                                  "PLAYDECK_DATA_DIR.")
-                                   .arg(m_options.dataDir));
+        return Status::failure(
+            tr("The data directory %1 cannot be created. Choose another one with --data-dir or "
+               "PLAYDECK_DATA_DIR.")
+                .arg(m_options.dataDir));
     if (m_options.databaseUrl.isEmpty()) {
         m_cluster = std::make_unique<EmbeddedCluster>(m_options.dataDir);
         if (Status s = m_cluster->start(); !s)
@@ -157,7 +158,13 @@ void Engine::drain(std::function<void()> done) {
         },
         this,
         [this, done](bool) {
-            if (m_activeJobs == 0)
+            // Anything sent here before the instance was disabled starts now; then count for real.
+            int active = 0;
+            QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::rescan, Qt::BlockingQueuedConnection);
+            QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::activeJobs, Qt::BlockingQueuedConnection,
+                                      &active);
+            m_activeJobs = active;
+            if (active == 0)
                 done();
             else
                 m_drained = done;

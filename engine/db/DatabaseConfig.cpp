@@ -13,7 +13,7 @@ Result<DatabaseConfig> DatabaseConfig::fromUrl(const QString &text) {
         return Status::failure(
             QObject::tr(
                 "'%1' is not a PostgreSQL URL; expected postgresql://user:password@host:port/database")
-                .arg(text));
+                .arg(QUrl(text).toString(QUrl::RemovePassword)));
     DatabaseConfig config;
     config.host = url.host();
     const QUrlQuery query(url);

@@ -25,12 +25,12 @@ public:
     template <typename T>
     void query(std::function<T(QSqlDatabase &)> work, QObject *context, std::function<void(T)> done) {
         QPointer<QObject> guard(context);
-        post([work = std::move(work), guard, done = std::move(done)](QSqlDatabase &db) mutable {
+        post([this, work = std::move(work), guard, done = std::move(done)](QSqlDatabase &db) mutable {
             T value = work(db);
-            if (!guard)
-                return;
+            // Delivered through this object (it outlives its thread), checking the context only
+            // where it lives: it may be gone by then.
             QMetaObject::invokeMethod(
-                guard.data(),
+                this,
                 [guard, done = std::move(done), value = std::move(value)]() mutable {
                     if (guard)
                         done(std::move(value));

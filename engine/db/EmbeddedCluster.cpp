@@ -122,6 +122,11 @@ Status EmbeddedCluster::start() {
                 .arg(QFile::decodeName(startLock), QString::fromLocal8Bit(strerror(errno))));
     ::flock(startFd, LOCK_EX); // one process at a time decides whether to start the server
     Status result;
+    if (pingState() == PQPING_REJECT) {
+        // The last user is stopping it right now: let it finish, then start afresh.
+        qCInfo(lcCluster) << "the cluster is shutting down; waiting for it";
+        waitForServerExit(15000);
+    }
     if (ping()) {
         qCInfo(lcCluster) << "attached to the running cluster at" << m_socketDir;
     } else {
@@ -153,18 +158,27 @@ Status EmbeddedCluster::ensureDirectories() {
                                            .arg(dir, QString::fromLocal8Bit(strerror(errno))));
         }
         ::chmod(QFile::encodeName(dir).constData(), 0700);
+        // A directory in /tmp could have been made by someone else, waiting for our socket.
+        struct stat st {};
+        if (::lstat(QFile::encodeName(dir).constData(), &st) != 0 || !S_ISDIR(st.st_mode) ||
+            st.st_uid != (m_asRoot ? uid_t(m_pgUid) : ::getuid()) || (st.st_mode & 077) != 0)
+            return Status::failure(
+                tr("The directory %1 is not a private directory of this user; remove it or set "
+                   "XDG_RUNTIME_DIR.")
+                    .arg(dir));
     }
     return {};
 }
 
 void EmbeddedCluster::prepareChild(QProcess &process) const {
-    if (!m_asRoot)
-        return;
+    const bool dropRoot = m_asRoot;
     const uid_t uid = m_pgUid;
     const gid_t gid = m_pgGid;
-    process.setChildProcessModifier([uid, gid] {
-        // Runs in the forked child before exec: drop root for good.
-        if (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0)
+    process.setChildProcessModifier([dropRoot, uid, gid] {
+        // Runs in the forked child before exec. A session of its own keeps the terminal's Ctrl-C
+        // away from the server: Playdeck stops it, in order, when it is time.
+        ::setsid();
+        if (dropRoot && (::setgroups(0, nullptr) != 0 || ::setgid(gid) != 0 || ::setuid(uid) != 0))
             ::_exit(126);
     });
 }
@@ -251,9 +265,23 @@ Status EmbeddedCluster::startServer() {
 }
 
 bool EmbeddedCluster::ping() const {
+    return pingState() == PQPING_OK;
+}
+
+int EmbeddedCluster::pingState() const {
     DatabaseConfig c = config();
     c.database = QStringLiteral("postgres");
-    return PQping(c.libpqConnInfo().toUtf8().constData()) == PQPING_OK;
+    return PQping(c.libpqConnInfo().toUtf8().constData());
+}
+
+bool EmbeddedCluster::waitForServerExit(int timeoutMs) const {
+    // Another process's server: no fd to wait on, so look at its pid file, which a server removes
+    // as the last thing it does.
+    const QString pidFile = m_clusterDir + QStringLiteral("/data/postmaster.pid");
+    const QDeadlineTimer deadline(timeoutMs);
+    while (QFileInfo::exists(pidFile) && !deadline.hasExpired())
+        QThread::msleep(10);
+    return !QFileInfo::exists(pidFile);
 }
 
 Status EmbeddedCluster::createDatabase() {
@@ -308,13 +336,11 @@ void EmbeddedCluster::stop() {
             m_server = nullptr;
         } else {
             QFile pidFile(m_clusterDir + QStringLiteral("/data/postmaster.pid"));
-            if (pidFile.open(QIODevice::ReadOnly)) {
+            // Only a server that answers is ours to stop: a stale pid file names someone else.
+            if (ping() && pidFile.open(QIODevice::ReadOnly)) {
                 const pid_t pid = pid_t(pidFile.readLine().trimmed().toLongLong());
-                if (pid > 0 && ::kill(pid, SIGINT) == 0) {
-                    const QDeadlineTimer deadline(15000);
-                    while (::kill(pid, 0) == 0 && ping() && !deadline.hasExpired())
-                        QThread::msleep(10); // polling another process's exit: there is no fd to wait on
-                }
+                if (pid > 0 && ::kill(pid, SIGINT) == 0)
+                    waitForServerExit(15000);
             }
         }
         qCInfo(lcCluster) << "stopped the private PostgreSQL server";

@@ -39,6 +39,8 @@ private:
     Status startServer();
     Status createDatabase();
     bool ping() const;
+    int pingState() const; // PGPing
+    bool waitForServerExit(int timeoutMs) const;
     QString logTail() const;
     Status runTool(const QString &tool, const QStringList &args, int timeoutMs);
     void prepareChild(QProcess &process) const;

@@ -7,7 +7,7 @@
 #include "model/Repository.h"
 
 #include <QCoreApplication>
-#include <QDeadlineTimer>
+#include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QThread>
@@ -41,14 +41,42 @@ void Dispatcher::start() {
 
 void Dispatcher::periodic() {
     QSqlDatabase db = database();
-    if (Status s = instances::heartbeat(db, m_instance.id); !s) {
-        qCWarning(lcDispatch) << "heartbeat failed:" << s.error();
-        closeConnection(m_connectionName);
+    auto beat = instances::heartbeat(db, m_instance.id);
+    if (!beat) {
+        qCWarning(lcDispatch) << "heartbeat failed:" << beat.error();
         return;
+    }
+    if (!beat.value()) {
+        // Our row is gone (another instance thought us lost): come back under the same id.
+        if (Status s = instances::reRegister(db, m_instance); !s)
+            qCWarning(lcDispatch) << "cannot register again:" << s.error();
     }
     if (auto reaped = instances::reapLost(db); !reaped)
         qCWarning(lcDispatch) << "reaper:" << reaped.error();
+    reapOrphans(db);
     rescan();
+}
+
+void Dispatcher::reapOrphans(QSqlDatabase &db) {
+    // AWX's own-node reaper: a job marked running here that no runner of ours holds will never end.
+    auto running =
+        exec(db, QStringLiteral("SELECT id FROM unified_job WHERE status = 'running' AND execution_node = ?"),
+             {m_instance.hostname});
+    if (!running)
+        return;
+    QList<qint64> orphans;
+    while (running.value().next())
+        if (!m_runners.contains(running.value().value(0).toLongLong()))
+            orphans << running.value().value(0).toLongLong();
+    for (qint64 id : orphans) {
+        (void)repo::setJobStatus(
+            db, id, JobStatus::Failed,
+            {{QStringLiteral("job_explanation"),
+              tr("Task was marked as running but was not present in the job queue, so it has "
+                 "been marked as failed.")}},
+            {JobStatus::Running});
+        qCWarning(lcDispatch) << "reaped orphaned job" << id;
+    }
 }
 
 void Dispatcher::rescan() {
@@ -66,6 +94,19 @@ void Dispatcher::rescan() {
     }
     while (waiting.value().next())
         runJob(waiting.value().value(0).toLongLong());
+    // A cancel said while the bus was reconnecting is still in the table.
+    auto canceled = exec(db,
+                         QStringLiteral("SELECT id FROM unified_job WHERE status = 'running' AND cancel_flag"
+                                        " AND execution_node = ?"),
+                         {m_instance.hostname});
+    if (canceled)
+        while (canceled.value().next())
+            if (JobRunner *runner = m_runners.value(canceled.value().value(0).toLongLong()))
+                QMetaObject::invokeMethod(runner, &JobRunner::cancel, Qt::QueuedConnection);
+}
+
+int Dispatcher::activeJobs() const {
+    return int(m_runners.size());
 }
 
 void Dispatcher::onNotification(const QString &channel, const QString &payload) {
@@ -99,7 +140,7 @@ void Dispatcher::runJob(qint64 jobId) {
         QThread *t = m_threads.take(jobId);
         JobRunner *r = m_runners.take(jobId);
         if (r)
-            QMetaObject::invokeMethod(r, &QObject::deleteLater, Qt::QueuedConnection);
+            r->deleteLater(); // thread-safe; delivered in the runner's thread before it finishes
         if (t) {
             connect(t, &QThread::finished, t, &QObject::deleteLater);
             t->quit();
@@ -117,21 +158,40 @@ void Dispatcher::stop() {
     m_stopping = true;
     if (m_timer)
         m_timer->stop();
+    // Take no more work: no task manager may send this instance a job from now on.
+    {
+        QSqlDatabase db = database();
+        (void)exec(db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {m_instance.id});
+    }
     // Each runner's cancel ends its job; the runner's own thread then reports and is joined.
     for (auto it = m_runners.begin(); it != m_runners.end(); ++it)
         if (JobRunner *runner = it.value())
             QMetaObject::invokeMethod(runner, &JobRunner::shutdown, Qt::QueuedConnection);
     // Let the runners end their jobs before we go: their `finished` arrives here as a queued call.
-    const QDeadlineTimer deadline(m_settings.cancelGraceMs * 3);
-    while (!m_threads.isEmpty() && !deadline.hasExpired())
-        QCoreApplication::processEvents(QEventLoop::AllEvents, 50);
+    if (!m_threads.isEmpty()) {
+        QEventLoop loop;
+        connect(this, &Dispatcher::activeJobsChanged, &loop, [&loop](int count) {
+            if (count == 0)
+                loop.quit();
+        });
+        QTimer::singleShot(m_settings.cancelGraceMs * 3, &loop, &QEventLoop::quit);
+        loop.exec();
+    }
     for (QThread *thread : std::as_const(m_threads)) {
         thread->quit();
         if (!thread->wait(2000))
             qCWarning(lcDispatch) << "job thread" << thread->objectName() << "did not stop";
     }
     {
+        // Jobs sent here that never started go back to pending for another instance.
         QSqlDatabase db = database();
+        auto requeued =
+            exec(db,
+                 QStringLiteral("UPDATE unified_job SET status = 'pending', execution_node = '',"
+                                " controller_node = '' WHERE status = 'waiting' AND execution_node = ?"),
+                 {m_instance.hostname});
+        if (requeued && requeued.value().numRowsAffected() > 0)
+            (void)repo::notify(db, Channel::Schedule);
         (void)instances::unregister(db, m_instance.id);
     }
     closeConnection(m_connectionName);

@@ -30,6 +30,8 @@ public:
 public Q_SLOTS:
     void onNotification(const QString &channel, const QString &payload);
     void rescan();
+    // How many jobs run here now (call in the dispatcher's thread).
+    Q_INVOKABLE int activeJobs() const;
 
 Q_SIGNALS:
     void jobStarted(qint64 jobId);
@@ -40,6 +42,7 @@ Q_SIGNALS:
 private:
     void runJob(qint64 jobId);
     void periodic();
+    void reapOrphans(QSqlDatabase &db);
     QSqlDatabase database();
 
     RunnerSettings m_settings;

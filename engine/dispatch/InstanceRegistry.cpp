@@ -61,10 +61,22 @@ Result<InstanceInfo> registerSelf(QSqlDatabase &db, const QString &nodeType) {
     return info;
 }
 
-Status heartbeat(QSqlDatabase &db, qint64 instanceId) {
+Result<bool> heartbeat(QSqlDatabase &db, qint64 instanceId) {
+    auto q = exec(
+        db, QStringLiteral("UPDATE instance SET last_seen = now() WHERE id = ? AND node_state = 'ready'"),
+        {instanceId});
+    if (!q)
+        return q.status();
+    return q.value().numRowsAffected() > 0;
+}
+
+Status reRegister(QSqlDatabase &db, const InstanceInfo &instance) {
+    (void)exec(db, QStringLiteral("DELETE FROM instance WHERE id = ?"), {instance.id});
     return exec(db,
-                QStringLiteral("UPDATE instance SET last_seen = now(), node_state = 'ready' WHERE id = ?"),
-                {instanceId})
+                QStringLiteral("INSERT INTO instance (id, hostname, uuid, version, pid, capacity)"
+                               " VALUES (?, ?, gen_random_uuid(), ?, ?, ?)"),
+                {instance.id, instance.hostname, QStringLiteral(PLAYDECK_VERSION), int(::getpid()),
+                 instance.capacity})
         .status();
 }
 
@@ -103,7 +115,7 @@ Result<int> reapLost(QSqlDatabase &db) {
         reaped.append({orphans.value().value(0).toLongLong(), orphans.value().value(1).toString()});
     for (const auto &[jobId, node] : reaped) {
         auto r = repo::setJobStatus(
-            db, jobId, QStringLiteral("error"),
+            db, jobId, QStringLiteral("failed"),
             {{QStringLiteral("job_explanation"),
               QObject::tr(
                   "Job was reaped: its Playdeck instance %1 stopped (it exited or crashed) while the job was "

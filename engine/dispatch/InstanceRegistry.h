@@ -22,7 +22,9 @@ inline constexpr int kLostAfterSeconds = 30; // three missed heartbeats
 
 int computeCapacity(int cpus, qint64 memoryBytes);
 [[nodiscard]] Result<InstanceInfo> registerSelf(QSqlDatabase &db, const QString &nodeType);
-[[nodiscard]] Status heartbeat(QSqlDatabase &db, qint64 instanceId);
+// Whether the instance's row was still there to update.
+[[nodiscard]] Result<bool> heartbeat(QSqlDatabase &db, qint64 instanceId);
+[[nodiscard]] Status reRegister(QSqlDatabase &db, const InstanceInfo &instance);
 [[nodiscard]] Status unregister(QSqlDatabase &db, qint64 instanceId);
 // Forgets instances of this machine whose process is gone and instances silent too long, and
 // ends their waiting/running jobs as `error` with an explanation. Returns how many jobs it reaped.

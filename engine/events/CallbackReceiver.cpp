@@ -169,16 +169,32 @@ void CallbackReceiver::streamEnded(qint64 jobId, int emitted) {
 }
 
 void CallbackReceiver::flush() {
+    const auto backOff = [this] {
+        // Keep the events and try again, backing off while the database is away.
+        m_retryDelayMs = m_retryDelayMs == 0 ? 100 : std::min(m_retryDelayMs * 2, 5000);
+        if (m_flushTimer)
+            m_flushTimer->start(m_retryDelayMs);
+    };
     while (!m_buffer.isEmpty()) {
         const QList<JobEvent> batch = m_buffer.mid(0, kMaxBatch);
-        if (!write(batch)) {
-            // Keep the events and try again, backing off while the database is away.
-            m_retryDelayMs = m_retryDelayMs == 0 ? 100 : std::min(m_retryDelayMs * 2, 5000);
-            if (m_flushTimer)
-                m_flushTimer->start(m_retryDelayMs);
-            return;
+        const WriteResult result = write(batch);
+        if (result == WriteResult::DatabaseAway)
+            return backOff();
+        if (result == WriteResult::Stored) {
+            m_buffer.remove(0, batch.size());
+            continue;
         }
-        m_buffer.remove(0, batch.size());
+        // The database refused the batch itself: one bad event must not hold up every other, so
+        // store them one by one and drop only what is refused on its own.
+        for (const JobEvent &e : batch) {
+            const WriteResult single = write({e});
+            if (single == WriteResult::DatabaseAway)
+                return backOff();
+            if (single == WriteResult::Rejected)
+                qCCritical(lcEvents) << "dropped event" << e.counter << "of job" << e.jobId
+                                     << "that the database refuses:" << m_lastError;
+            m_buffer.removeFirst();
+        }
     }
     if (!m_ended.isEmpty() && !finishJobs()) {
         m_retryDelayMs = m_retryDelayMs == 0 ? 100 : std::min(m_retryDelayMs * 2, 5000);
@@ -189,11 +205,11 @@ void CallbackReceiver::flush() {
     m_retryDelayMs = 0;
 }
 
-bool CallbackReceiver::write(const QList<JobEvent> &batch) {
+CallbackReceiver::WriteResult CallbackReceiver::write(const QList<JobEvent> &batch) {
     auto opened = ensureConnection(m_config, m_connectionName);
     if (!opened) {
         qCWarning(lcEvents) << opened.error();
-        return false;
+        return WriteResult::DatabaseAway;
     }
     QSqlDatabase db = opened.value();
     if (nativeHandle(db) != m_stagingConnection) {
@@ -209,7 +225,7 @@ bool CallbackReceiver::write(const QList<JobEvent> &batch) {
             qCWarning(lcEvents) << staging.error();
             closeConnection(m_connectionName);
             m_stagingConnection = nullptr;
-            return false;
+            return WriteResult::DatabaseAway;
         }
         m_stagingConnection = nativeHandle(db);
     }
@@ -221,11 +237,18 @@ bool CallbackReceiver::write(const QList<JobEvent> &batch) {
         highest[e.jobId] = std::max(highest.value(e.jobId), e.counter);
     }
     const auto fail = [&](const QString &why) {
-        qCWarning(lcEvents) << "storing" << batch.size() << "events failed:" << why;
+        m_lastError = why;
+        ::pg_conn *conn = nativeHandle(db);
+        const bool connected = conn && PQstatus(conn) == CONNECTION_OK;
         db.rollback();
+        if (connected && batch.size() > 1)
+            qCWarning(lcEvents) << "the database refused a batch of" << batch.size() << "events:" << why;
+        if (connected)
+            return WriteResult::Rejected;
+        qCWarning(lcEvents) << "storing" << batch.size() << "events failed:" << why;
         closeConnection(m_connectionName);
         m_stagingConnection = nullptr;
-        return false;
+        return WriteResult::DatabaseAway;
     };
     if (!db.transaction())
         return fail(db.lastError().text());
@@ -256,7 +279,7 @@ bool CallbackReceiver::write(const QList<JobEvent> &batch) {
         return fail(db.lastError().text());
     for (auto it = highest.begin(); it != highest.end(); ++it)
         Q_EMIT committed(it.key(), it.value());
-    return true;
+    return WriteResult::Stored;
 }
 
 bool CallbackReceiver::finishJobs() {

@@ -38,7 +38,8 @@ Q_SIGNALS:
 
 private:
     void flush();
-    bool write(const QList<JobEvent> &batch);
+    enum class WriteResult { Stored, DatabaseAway, Rejected };
+    WriteResult write(const QList<JobEvent> &batch);
     bool finishJobs();
 
     DatabaseConfig m_config;
@@ -47,6 +48,7 @@ private:
     QHash<qint64, int> m_ended; // job -> events emitted, waiting for their commit
     QTimer *m_flushTimer = nullptr;
     int m_retryDelayMs = 0;
+    QString m_lastError;
     const void *m_stagingConnection = nullptr; // the connection that has the staging table
 };
 

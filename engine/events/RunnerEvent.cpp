@@ -1,8 +1,38 @@
 #include "RunnerEvent.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace playdeck {
+
+namespace {
+
+// PostgreSQL text and jsonb cannot hold U+0000; a task may well print one. Drop it rather than
+// have the database refuse the event.
+QString withoutNul(QString s) {
+    return s.contains(QChar(0)) ? s.remove(QChar(0)) : s;
+}
+
+QJsonValue withoutNul(const QJsonValue &v) {
+    if (v.isString())
+        return withoutNul(v.toString());
+    if (v.isArray()) {
+        QJsonArray out;
+        for (const QJsonValue &item : v.toArray())
+            out.append(withoutNul(item));
+        return out;
+    }
+    if (v.isObject()) {
+        QJsonObject out;
+        const QJsonObject in = v.toObject();
+        for (auto it = in.begin(); it != in.end(); ++it)
+            out.insert(withoutNul(it.key()), withoutNul(it.value()));
+        return out;
+    }
+    return v;
+}
+
+} // namespace
 
 JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line) {
     JobEvent e;
@@ -11,7 +41,7 @@ JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line) {
     e.event = line.value(QLatin1String("event")).toString();
     e.uuid = line.value(QLatin1String("uuid")).toString();
     e.parentUuid = line.value(QLatin1String("parent_uuid")).toString();
-    e.stdout = line.value(QLatin1String("stdout")).toString();
+    e.stdout = withoutNul(line.value(QLatin1String("stdout")).toString());
     e.startLine = line.value(QLatin1String("start_line")).toInt();
     e.endLine = line.value(QLatin1String("end_line")).toInt();
     e.verbosity = line.value(QLatin1String("verbosity")).toInt();
@@ -20,8 +50,12 @@ JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line) {
         e.created = QDateTime::currentDateTimeUtc();
     e.created.setTimeSpec(Qt::UTC); // the runner writes naive UTC timestamps
 
-    const QJsonObject data = line.value(QLatin1String("event_data")).toObject();
+    QJsonObject data = line.value(QLatin1String("event_data")).toObject();
     e.eventData = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    if (e.eventData.contains("\\u0000")) {
+        data = withoutNul(data).toObject();
+        e.eventData = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    }
     e.hostName = data.value(QLatin1String("host")).toString();
     e.play = data.value(QLatin1String("play")).toString();
     e.task = data.value(QLatin1String("task")).toString();

@@ -16,6 +16,7 @@
 #include <QStandardPaths>
 
 #include <csignal>
+#include <unistd.h>
 
 namespace playdeck {
 
@@ -23,6 +24,16 @@ namespace {
 constexpr qsizetype kStderrLimit = 64 * 1024;
 constexpr int kTimeoutGraceMs = 5000; // the runner enforces job_timeout itself; this is the backstop
 } // namespace
+
+QProcessEnvironment JobRunner::workerEnvironment() {
+    // The worker passes its environment on to ansible-playbook, and facts and job_env show it:
+    // Playdeck's own settings (a database URL with its password, say) stay out of it.
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys())
+        if (key.startsWith(QLatin1String("PLAYDECK_")) || key.startsWith(QLatin1String("PG")))
+            env.remove(key);
+    return env;
+}
 
 JobRunner::JobRunner(RunnerSettings settings, qint64 jobId)
     : m_settings(std::move(settings))
@@ -90,6 +101,9 @@ void JobRunner::start() {
     m_process->setProgram(program);
     m_process->setArguments({QStringLiteral("worker")});
     m_process->setWorkingDirectory(m_privateDir);
+    m_process->setProcessEnvironment(workerEnvironment());
+    // A session of its own: the terminal's Ctrl-C reaches Playdeck, which cancels the job properly.
+    m_process->setChildProcessModifier([] { ::setsid(); });
     connect(m_process, &QProcess::readyReadStandardOutput, this, &JobRunner::onStdout);
     connect(m_process, &QProcess::readyReadStandardError, this, &JobRunner::onStderr);
     connect(m_process, &QProcess::finished, this, &JobRunner::onProcessFinished);

@@ -31,6 +31,8 @@ public:
     ~JobRunner() override;
 
     qint64 jobId() const { return m_jobId; }
+    // The worker's environment: this process's, less Playdeck's own settings.
+    static QProcessEnvironment workerEnvironment();
 
 public Q_SLOTS:
     void start();

@@ -35,13 +35,14 @@ void TaskManager::start() {
 }
 
 void TaskManager::stop() {
+    m_stopped = true;
     if (m_periodic)
         m_periodic->stop();
     closeConnection(m_connectionName);
 }
 
 void TaskManager::requestRun() {
-    if (m_runQueued)
+    if (m_runQueued || m_stopped)
         return;
     m_runQueued = true;
     QMetaObject::invokeMethod(this, &TaskManager::run, Qt::QueuedConnection);
@@ -49,6 +50,8 @@ void TaskManager::requestRun() {
 
 void TaskManager::run() {
     m_runQueued = false;
+    if (m_stopped)
+        return;
     QElapsedTimer timer;
     timer.start();
     int started = 0;

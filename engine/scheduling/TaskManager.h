@@ -35,6 +35,7 @@ private:
     QString m_connectionName;
     QTimer *m_periodic = nullptr;
     bool m_runQueued = false;
+    bool m_stopped = false;
 };
 
 } // namespace playdeck

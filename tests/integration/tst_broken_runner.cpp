@@ -35,7 +35,7 @@ void BrokenRunnerTest::initTestCase() {
     QVERIFY(script.open(QIODevice::WriteOnly));
     script.write(
         "#!/bin/sh\n"
-        "case \"$PLAYDECK_TEST_RUNNER_MODE\" in\n"
+        "case \"$BROKEN_RUNNER_MODE\" in\n"
         "  garble) ansible-runner \"$@\" | sed '3s/^/this is not json /' ;;\n"
         "  die) cat >/dev/null; echo '{\"status\": \"starting\"}'; echo 'worker crashed' >&2; exit 3 ;;\n"
         "  *) exec ansible-runner \"$@\" ;;\n"
@@ -47,7 +47,7 @@ void BrokenRunnerTest::initTestCase() {
 }
 
 void BrokenRunnerTest::malformedStreamEndsInError() {
-    qputenv("PLAYDECK_TEST_RUNNER_MODE", "garble");
+    qputenv("BROKEN_RUNNER_MODE", "garble");
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
     QVERIFY2(explanation(id).contains(QStringLiteral("could not be read")), qPrintable(explanation(id)));
@@ -55,7 +55,7 @@ void BrokenRunnerTest::malformedStreamEndsInError() {
 }
 
 void BrokenRunnerTest::runnerExitingEarlyEndsInError() {
-    qputenv("PLAYDECK_TEST_RUNNER_MODE", "die");
+    qputenv("BROKEN_RUNNER_MODE", "die");
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
     QVERIFY2(explanation(id).contains(QStringLiteral("code 3")), qPrintable(explanation(id)));
@@ -65,7 +65,7 @@ void BrokenRunnerTest::runnerExitingEarlyEndsInError() {
 }
 
 void BrokenRunnerTest::engineStillRunsJobs() {
-    qputenv("PLAYDECK_TEST_RUNNER_MODE", "ok");
+    qputenv("BROKEN_RUNNER_MODE", "ok");
     const qint64 id = m_engine->launch(QStringLiteral("Demo Job Template"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
 }

@@ -70,13 +70,15 @@ private Q_SLOTS:
     void promptsReachAnsible();
     void relaunchRepeatsThePrompts();
     void pendingJobCancelsAtOnce();
+    void outputWithNulBytesIsStored();
 
 private:
     std::unique_ptr<TestEngine> m_engine;
 };
 
 void LaunchPathTest::initTestCase() {
-    qputenv("PLAYDECK_TEST_SECRET_PASSWORD", "hunter2-not-for-the-db");
+    qputenv("DEPLOY_SECRET_PASSWORD", "hunter2-not-for-the-db");
+    qputenv("PLAYDECK_DATABASE_URL", "postgresql://playdeck:db-password-not-for-jobs@localhost/playdeck");
     m_engine = std::make_unique<TestEngine>([](EngineOptions &o) { o.keepJobDirs = true; });
     QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
     QVERIFY(m_engine->addTemplate(QStringLiteral("Failing"), kFailing));
@@ -137,8 +139,11 @@ void LaunchPathTest::secretsAreRedacted() {
     const QString env =
         m_engine->scalar(QStringLiteral("SELECT job_env::text FROM unified_job WHERE id = ?"), {id})
             .toString();
-    QVERIFY(env.contains(QStringLiteral("PLAYDECK_TEST_SECRET_PASSWORD")));
+    QVERIFY(env.contains(QStringLiteral("DEPLOY_SECRET_PASSWORD")));
     QVERIFY(!env.contains(QStringLiteral("hunter2")));
+    // Playdeck's own settings never reach the job at all.
+    QVERIFY(!env.contains(QStringLiteral("PLAYDECK_DATABASE_URL")));
+    QVERIFY(!env.contains(QStringLiteral("db-password-not-for-jobs")));
     QVERIFY(!m_engine->scalar(QStringLiteral("SELECT job_args FROM unified_job WHERE id = ?"), {id})
                  .toString()
                  .isEmpty());
@@ -319,6 +324,27 @@ void LaunchPathTest::pendingJobCancelsAtOnce() {
         return args.at(0).toLongLong() == second && args.at(1).toString() == JobStatus::Canceled;
     }));
     QCOMPARE(m_engine->waitForFinished(first), JobStatus::Successful);
+}
+
+void LaunchPathTest::outputWithNulBytesIsStored() {
+    // PostgreSQL text cannot hold U+0000; such output must neither be refused nor block other events.
+    QVERIFY(m_engine->addTemplate(
+        QStringLiteral("Nul Bytes"),
+        QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                       "    - name: Print a NUL\n      shell: printf 'before\\0after'\n")));
+    const qint64 id = m_engine->launch(QStringLiteral("Nul Bytes"));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+    const int emitted =
+        m_engine->scalar(QStringLiteral("SELECT emitted_events FROM unified_job WHERE id = ?"), {id}).toInt();
+    QCOMPARE(
+        m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ?"), {id}).toInt(),
+        emitted);
+    QVERIFY(m_engine
+                ->scalar(QStringLiteral(
+                             "SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_ok'"
+                             " AND event_data::text LIKE '%beforeafter%'"),
+                         {id})
+                .toInt() == 1);
 }
 
 QTEST_GUILESS_MAIN(LaunchPathTest)

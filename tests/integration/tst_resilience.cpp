@@ -112,7 +112,7 @@ void ResilienceTest::processRunningTheJobIsKilled() {
     next.start(QStringLiteral(PLAYDECK_BINARY),
                {QStringLiteral("--data-dir"), engine.dataDir(), QStringLiteral("serve")});
     QVERIFY(next.waitForStarted());
-    QTRY_COMPARE_WITH_TIMEOUT(engine.status(id), JobStatus::Error, 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(engine.status(id), JobStatus::Failed, 20000); // as AWX's reaper
     const QString explanation =
         engine.scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id})
             .toString();
