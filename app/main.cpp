@@ -10,6 +10,7 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
+#include <QStatusBar>
 #include <QStandardPaths>
 #include <QTranslator>
 
@@ -68,6 +69,8 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
     {
         MainWindow window(engine.controller());
         window.resize(1200, 760);
+        QObject::connect(&engine, &Engine::databaseProblem, &window,
+                         [&window](const QString &message) { window.statusBar()->showMessage(message, 30000); });
         window.show();
         code = QApplication::exec();
     }

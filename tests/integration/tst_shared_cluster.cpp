@@ -13,6 +13,8 @@
 
 #include <libpq-fe.h>
 
+#include <csignal>
+
 using namespace playdeck;
 using playdeck::test::TestEngine;
 
@@ -46,6 +48,7 @@ class SharedClusterTest : public QObject {
     Q_OBJECT
 private Q_SLOTS:
     void commandLineNextToARunningEngine();
+    void ctrlCOnFollowCancelsTheJob();
     void serverOutlivesItsStarter();
 
 private:
@@ -89,6 +92,25 @@ void SharedClusterTest::commandLineNextToARunningEngine() {
     QCOMPARE(refused.exitCode, 2);
     QVERIFY(refused.err.contains(QStringLiteral("xtra variables")));
     QCOMPARE(m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong(), id);
+}
+
+void SharedClusterTest::ctrlCOnFollowCancelsTheJob()
+{
+    QVERIFY(m_engine);
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Long Sleep"),
+                                  QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                                 "    - name: Sleep\n      command: sleep 60\n")));
+    QProcess launch;
+    launch.start(QStringLiteral(PLAYDECK_BINARY), {QStringLiteral("--data-dir"), m_engine->dataDir(), QStringLiteral("launch"),
+                                                   QStringLiteral("Long Sleep"), QStringLiteral("--follow")});
+    QVERIFY(launch.waitForStarted());
+    QByteArray out;
+    QTRY_VERIFY_WITH_TIMEOUT((out += launch.readAllStandardOutput()).contains("TASK [Sleep]"), 30000);
+    const qint64 id = m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong();
+    ::kill(pid_t(launch.processId()), SIGINT);
+    QVERIFY(launch.waitForFinished(15000));
+    QCOMPARE(launch.exitCode(), 1);
+    QCOMPARE(m_engine->status(id), JobStatus::Canceled);
 }
 
 void SharedClusterTest::serverOutlivesItsStarter() {
