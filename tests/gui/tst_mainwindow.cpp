@@ -42,6 +42,7 @@ private Q_SLOTS:
     void initTestCase();
     void launchDemoTemplate();
     void modelsPassTester();
+    void cancelAndRelaunchFromTheJobView();
     void cleanupTestCase();
 
 private:
@@ -51,6 +52,43 @@ private:
 void TestMainWindow::initTestCase() {
     m_engine = std::make_unique<test::TestEngine>();
     QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
+}
+
+void TestMainWindow::cancelAndRelaunchFromTheJobView() {
+    QVERIFY(m_engine->addTemplate(QStringLiteral("GUI Sleep"),
+                                  QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                                 "    - name: Sleep\n      command: sleep 60\n")));
+    MainWindow window(m_engine->controller());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const qint64 id = m_engine->launch(QStringLiteral("GUI Sleep"));
+    QVERIFY(id > 0);
+    JobView *view = window.openJob(id);
+    QVERIFY(view);
+    auto *output = view->findChild<QPlainTextEdit *>(QStringLiteral("outputView"));
+    auto *statusLabel = view->findChild<QLabel *>(QStringLiteral("statusLabel"));
+    auto *cancelButton = view->findChild<QPushButton *>(QStringLiteral("cancelButton"));
+    auto *relaunchButton = view->findChild<QPushButton *>(QStringLiteral("relaunchButton"));
+    QVERIFY(output && statusLabel && cancelButton && relaunchButton);
+
+    // The output arrives live while the job runs, and the job can be canceled from here.
+    QTRY_VERIFY_WITH_TIMEOUT(output->toPlainText().contains(QStringLiteral("TASK [Sleep]")), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(statusLabel->text(), statusText(JobStatus::Running), 10000);
+    QTRY_VERIFY(cancelButton->isEnabled());
+    QTest::mouseClick(cancelButton, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(statusLabel->text(), statusText(JobStatus::Canceled), 5000);
+    QCOMPARE(m_engine->status(id), JobStatus::Canceled);
+
+    // Relaunch opens the new job's tab.
+    QSignalSpy relaunched(view, &JobView::relaunched);
+    QTRY_VERIFY(relaunchButton->isEnabled());
+    QTest::mouseClick(relaunchButton, Qt::LeftButton);
+    QTRY_COMPARE_WITH_TIMEOUT(relaunched.count(), 1, 10000);
+    const qint64 second = relaunched.first().first().toLongLong();
+    QVERIFY(second > id);
+    QTRY_VERIFY_WITH_TIMEOUT(window.jobView(second) != nullptr, 5000);
+    m_engine->controller().cancel(second);
+    QCOMPARE(m_engine->waitForFinished(second), JobStatus::Canceled);
 }
 
 void TestMainWindow::cleanupTestCase() {
