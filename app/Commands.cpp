@@ -44,7 +44,7 @@ bool parse(QCommandLineParser &parser, const QStringList &args, const QString &u
         return false;
     }
     if (parser.positionalArguments().size() != positionals) {
-        printError(QStringLiteral("usage: playdeck %1").arg(usage));
+        printError(QCoreApplication::translate("playdeck::Commands", "usage: playdeck %1").arg(usage));
         return false;
     }
     return true;
@@ -74,7 +74,7 @@ qint64 jobIdArgument(const QString &text) {
     bool ok = false;
     const qint64 id = text.toLongLong(&ok);
     if (!ok || id <= 0)
-        printError(QStringLiteral("'%1' is not a job id").arg(text));
+        printError(QCoreApplication::translate("playdeck::Commands", "'%1' is not a job id").arg(text));
     return ok && id > 0 ? id : 0;
 }
 
@@ -82,18 +82,24 @@ qint64 jobIdArgument(const QString &text) {
 
 int runLaunch(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("template"), QStringLiteral("Name of the job template."));
-    const QCommandLineOption extraVars(QStringLiteral("extra-vars"),
-                                       QStringLiteral("Extra variables: JSON, YAML or @file."),
-                                       QStringLiteral("vars"));
-    const QCommandLineOption limit(QStringLiteral("limit"),
-                                   QStringLiteral("Host pattern to limit the run to."),
-                                   QStringLiteral("pattern"));
+    parser.addPositionalArgument(
+        QStringLiteral("template"),
+        QCoreApplication::translate("playdeck::Commands", "Name of the job template."));
+    const QCommandLineOption extraVars(
+        QStringLiteral("extra-vars"),
+        QCoreApplication::translate("playdeck::Commands", "Extra variables: JSON, YAML or @file."),
+        QStringLiteral("vars"));
+    const QCommandLineOption limit(
+        QStringLiteral("limit"),
+        QCoreApplication::translate("playdeck::Commands", "Host pattern to limit the run to."),
+        QStringLiteral("pattern"));
     const QCommandLineOption verbosity(QStringLiteral("verbosity"), QStringLiteral("0 (normal) to 5."),
                                        QStringLiteral("level"));
-    const QCommandLineOption check(QStringLiteral("check"), QStringLiteral("Run in check mode."));
-    const QCommandLineOption follow(QStringLiteral("follow"),
-                                    QStringLiteral("Stream the job's output until it ends."));
+    const QCommandLineOption check(QStringLiteral("check"),
+                                   QCoreApplication::translate("playdeck::Commands", "Run in check mode."));
+    const QCommandLineOption follow(
+        QStringLiteral("follow"),
+        QCoreApplication::translate("playdeck::Commands", "Stream the job's output until it ends."));
     parser.addOptions({extraVars, limit, verbosity, check, follow});
     if (!parse(parser, args,
                QStringLiteral("launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--follow]"),
@@ -106,7 +112,8 @@ int runLaunch(const GlobalOptions &options, const QStringList &args) {
     if (vars.startsWith(QLatin1Char('@'))) {
         QFile file(vars.mid(1));
         if (!file.open(QIODevice::ReadOnly)) {
-            printError(QStringLiteral("cannot read %1: %2").arg(file.fileName(), file.errorString()));
+            printError(QCoreApplication::translate("playdeck::Commands", "cannot read %1: %2")
+                           .arg(file.fileName(), file.errorString()));
             return 2;
         }
         vars = QString::fromUtf8(file.readAll());
@@ -184,8 +191,10 @@ int runServe(const GlobalOptions &options, const QStringList &args) {
 
 int runJobs(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
-    const QCommandLineOption count(QStringLiteral("count"), QStringLiteral("How many jobs (default 50)."),
-                                   QStringLiteral("n"), QStringLiteral("50"));
+    const QCommandLineOption count(
+        QStringLiteral("count"),
+        QCoreApplication::translate("playdeck::Commands", "How many jobs (default 50)."), QStringLiteral("n"),
+        QStringLiteral("50"));
     parser.addOption(count);
     if (!parse(parser, args, QStringLiteral("jobs [--count N]"), 0))
         return 2;
@@ -204,7 +213,8 @@ int runJobs(const GlobalOptions &options, const QStringList &args) {
 
 int runStdout(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("job"), QStringLiteral("Job id."));
+    parser.addPositionalArgument(QStringLiteral("job"),
+                                 QCoreApplication::translate("playdeck::Commands", "Job id."));
     if (!parse(parser, args, QStringLiteral("stdout JOB"), 1))
         return 2;
     const qint64 id = jobIdArgument(parser.positionalArguments().constFirst());
@@ -227,9 +237,11 @@ int runStdout(const GlobalOptions &options, const QStringList &args) {
 
 int runEvents(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("job"), QStringLiteral("Job id."));
-    parser.addOption(QCommandLineOption(QStringLiteral("json"),
-                                        QStringLiteral("One JSON object per line (the default).")));
+    parser.addPositionalArgument(QStringLiteral("job"),
+                                 QCoreApplication::translate("playdeck::Commands", "Job id."));
+    parser.addOption(QCommandLineOption(
+        QStringLiteral("json"),
+        QCoreApplication::translate("playdeck::Commands", "One JSON object per line (the default).")));
     if (!parse(parser, args, QStringLiteral("events JOB --json"), 1))
         return 2;
     const qint64 id = jobIdArgument(parser.positionalArguments().constFirst());
@@ -273,7 +285,8 @@ int runEvents(const GlobalOptions &options, const QStringList &args) {
 
 int runCancel(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("job"), QStringLiteral("Job id."));
+    parser.addPositionalArgument(QStringLiteral("job"),
+                                 QCoreApplication::translate("playdeck::Commands", "Job id."));
     if (!parse(parser, args, QStringLiteral("cancel JOB"), 1))
         return 2;
     const qint64 id = jobIdArgument(parser.positionalArguments().constFirst());

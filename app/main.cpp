@@ -10,8 +10,8 @@
 #include <QLibraryInfo>
 #include <QLocale>
 #include <QMessageBox>
-#include <QStatusBar>
 #include <QStandardPaths>
+#include <QStatusBar>
 #include <QTranslator>
 
 #include <cstdio>
@@ -38,6 +38,17 @@ const char *const kUsage =
     "\n"
     "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program)\n";
 
+// Playdeck's strings, and Qt's own (dialog buttons and the like), in the user's language.
+void installTranslators(QCoreApplication &app) {
+    auto *qt = new QTranslator(&app);
+    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
+                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
+        QCoreApplication::installTranslator(qt);
+    auto *own = new QTranslator(&app);
+    if (own->load(QLocale(), QStringLiteral("playdeck"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(own);
+}
+
 bool hasDisplay() {
     return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
            qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
@@ -48,13 +59,7 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
     QApplication::setApplicationName(QStringLiteral("playdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("Playdeck"));
     QApplication::setDesktopFileName(QStringLiteral("io.playdeck.Playdeck"));
-    QTranslator qtTranslator; // Qt's own strings (dialog buttons and the like)
-    if (qtTranslator.load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                          QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QApplication::installTranslator(&qtTranslator);
-    QTranslator translator;
-    if (translator.load(QLocale(), QStringLiteral("playdeck"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QApplication::installTranslator(&translator);
+    installTranslators(app);
 
     EngineOptions engineOptions;
     engineOptions.dataDir = options.dataDir;
@@ -69,8 +74,9 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
     {
         MainWindow window(engine.controller());
         window.resize(1200, 760);
-        QObject::connect(&engine, &Engine::databaseProblem, &window,
-                         [&window](const QString &message) { window.statusBar()->showMessage(message, 30000); });
+        QObject::connect(&engine, &Engine::databaseProblem, &window, [&window](const QString &message) {
+            window.statusBar()->showMessage(message, 30000);
+        });
         window.show();
         code = QApplication::exec();
     }
@@ -132,6 +138,7 @@ int main(int argc, char **argv) {
 
     QCoreApplication app(argc, argv);
     QCoreApplication::setApplicationName(QStringLiteral("playdeck"));
+    installTranslators(app);
     const QStringList commandArgs = QStringList{QStringLiteral("playdeck")} + args.mid(i + 1);
     if (command == QLatin1String("launch"))
         return runLaunch(options, commandArgs);

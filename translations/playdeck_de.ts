@@ -72,7 +72,7 @@
         <translation>Migration %1 fehlgeschlagen: %2</translation>
     </message>
     <message>
-        <location filename="../engine/dispatch/InstanceRegistry.cpp" line="108"/>
+        <location filename="../engine/dispatch/InstanceRegistry.cpp" line="120"/>
         <source>Job was reaped: its Playdeck instance %1 stopped (it exited or crashed) while the job was waiting or running.</source>
         <translation>Der Job wurde bereinigt: Seine Playdeck-Instanz %1 wurde beendet (regulär oder durch einen Absturz), während der Job wartete oder lief.</translation>
     </message>
@@ -197,9 +197,69 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="64"/>
+        <location filename="../app/main.cpp" line="70"/>
         <source>Playdeck cannot start</source>
         <translation>Playdeck kann nicht starten</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::Commands</name>
+    <message>
+        <location filename="../app/Commands.cpp" line="47"/>
+        <source>usage: playdeck %1</source>
+        <translation>Aufruf: playdeck %1</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="77"/>
+        <source>&apos;%1&apos; is not a job id</source>
+        <translation>&apos;%1&apos; ist keine Job-ID</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="87"/>
+        <source>Name of the job template.</source>
+        <translation>Name der Job-Vorlage.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="90"/>
+        <source>Extra variables: JSON, YAML or @file.</source>
+        <translation>Zusätzliche Variablen: JSON, YAML oder @Datei.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="94"/>
+        <source>Host pattern to limit the run to.</source>
+        <translation>Host-Muster, auf das der Lauf beschränkt wird.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="99"/>
+        <source>Run in check mode.</source>
+        <translation>Im Prüfmodus ausführen.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="102"/>
+        <source>Stream the job&apos;s output until it ends.</source>
+        <translation>Die Ausgabe des Jobs bis zu seinem Ende anzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="115"/>
+        <source>cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="196"/>
+        <source>How many jobs (default 50).</source>
+        <translation>Wie viele Jobs (Standard 50).</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="217"/>
+        <location filename="../app/Commands.cpp" line="241"/>
+        <location filename="../app/Commands.cpp" line="289"/>
+        <source>Job id.</source>
+        <translation>Job-ID.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="244"/>
+        <source>One JSON object per line (the default).</source>
+        <translation>Ein JSON-Objekt pro Zeile (Standard).</translation>
     </message>
 </context>
 <context>
@@ -216,97 +276,110 @@
     </message>
 </context>
 <context>
+    <name>playdeck::Dispatcher</name>
+    <message>
+        <location filename="../engine/dispatch/Dispatcher.cpp" line="75"/>
+        <source>Task was marked as running but was not present in the job queue, so it has been marked as failed.</source>
+        <translation>Der Job war als laufend markiert, stand aber in keiner Warteschlange und wurde daher als fehlgeschlagen markiert.</translation>
+    </message>
+</context>
+<context>
     <name>playdeck::EmbeddedCluster</name>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="92"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="93"/>
         <source>PostgreSQL server binaries were not found under /usr/lib/postgresql. Install them with: sudo apt-get install postgresql (or set PLAYDECK_PG_BINDIR).</source>
         <translation>Die Programmdateien des PostgreSQL-Servers wurden unter /usr/lib/postgresql nicht gefunden. Installation mit: sudo apt-get install postgresql (oder PLAYDECK_PG_BINDIR setzen).</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="98"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="99"/>
         <source>Playdeck runs as root, so its database server must run as the &apos;postgres&apos; system user, which does not exist. Install the postgresql package.</source>
         <translation>Playdeck läuft als root, daher muss sein Datenbankserver als Systembenutzer &apos;postgres&apos; laufen, den es aber nicht gibt. Bitte das Paket postgresql installieren.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="112"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="114"/>
         <source>Cannot lock %1: %2</source>
         <translation>%1 kann nicht gesperrt werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="119"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="121"/>
         <source>Cannot create %1: %2</source>
         <translation>%1 kann nicht angelegt werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="141"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="148"/>
         <source>The data directory %1 cannot be created or written. Choose another one with --data-dir or PLAYDECK_DATA_DIR.</source>
         <translation>Das Datenverzeichnis %1 kann nicht angelegt oder beschrieben werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="146"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="153"/>
         <source>Cannot create the directory %1 for the database.</source>
         <translation>Das Verzeichnis %1 für die Datenbank kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="150"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="157"/>
         <source>Cannot hand %1 to the postgres user: %2</source>
         <translation>%1 kann nicht an den Benutzer postgres übergeben werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="177"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="166"/>
+        <source>The directory %1 is not a private directory of this user; remove it or set XDG_RUNTIME_DIR.</source>
+        <translation>Das Verzeichnis %1 ist kein privates Verzeichnis dieses Benutzers; es entfernen oder XDG_RUNTIME_DIR setzen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="193"/>
         <source>Cannot run %1: %2</source>
         <translation>%1 kann nicht ausgeführt werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="181"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="197"/>
         <source>%1 did not finish in time.</source>
         <translation>%1 wurde nicht rechtzeitig fertig.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="184"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="200"/>
         <source>%1 failed (exit code %2):
 %3</source>
         <translation>%1 fehlgeschlagen (Exit-Code %2):
 %3</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="220"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="236"/>
         <source>Cannot start the PostgreSQL server: %1</source>
         <translation>Der PostgreSQL-Server kann nicht gestartet werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="226"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="242"/>
         <source>The PostgreSQL server did not start. The end of its log (%1):
 %2</source>
         <translation>Der PostgreSQL-Server ist nicht gestartet. Das Ende seines Protokolls (%1):
 %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="234"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="250"/>
         <source>The PostgreSQL server did not become ready within 30 s. The end of its log (%1):
 %2</source>
         <translation>Der PostgreSQL-Server war nicht innerhalb von 30 s bereit. Das Ende seines Protokolls (%1):
 %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="245"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="261"/>
         <source>The PostgreSQL server stopped unexpectedly. The end of its log:
 %1</source>
         <translation>Der PostgreSQL-Server wurde unerwartet beendet. Das Ende seines Protokolls:
 %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="263"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="293"/>
         <source>Cannot connect to the private PostgreSQL server: %1</source>
         <translation>Keine Verbindung zum privaten PostgreSQL-Server möglich: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="273"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="303"/>
         <source>Cannot create the playdeck database: %1</source>
         <translation>Die Datenbank playdeck kann nicht angelegt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="285"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="315"/>
         <source>(no server log)</source>
         <translation>(kein Serverprotokoll)</translation>
     </message>
@@ -314,9 +387,13 @@
 <context>
     <name>playdeck::Engine</name>
     <message>
-        <location filename="../engine/Engine.cpp" line="40"/>
         <source>The data directory %1 cannot be created.</source>
-        <translation>Das Datenverzeichnis %1 kann nicht angelegt werden.</translation>
+        <translation type="vanished">Das Datenverzeichnis %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/Engine.cpp" line="42"/>
+        <source>The data directory %1 cannot be created. Choose another one with --data-dir or PLAYDECK_DATA_DIR.</source>
+        <translation>Das Datenverzeichnis %1 kann nicht angelegt werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
 </context>
 <context>
@@ -350,69 +427,69 @@
 <context>
     <name>playdeck::JobRunner</name>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="76"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="87"/>
         <source>Cannot create the job directory %1.</source>
         <translation>Das Job-Verzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="82"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="93"/>
         <source>Cannot pack the job&apos;s files: %1</source>
         <translation>Die Dateien des Jobs können nicht gepackt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="127"/>
-        <location filename="../engine/runner/JobRunner.cpp" line="258"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="141"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="272"/>
         <source>Task was canceled due to receiving a shutdown signal.</source>
         <translation>Die Aufgabe wurde abgebrochen, weil ein Signal zum Herunterfahren empfangen wurde.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="229"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="243"/>
         <source>Cannot start %1: %2. Install ansible-runner (Debian package python3-ansible-runner).</source>
         <translation>%1 kann nicht gestartet werden: %2. Bitte ansible-runner installieren (Debian-Paket python3-ansible-runner).</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="241"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="255"/>
         <source>The output of ansible-runner could not be read: %1</source>
         <translation>Die Ausgabe von ansible-runner konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="247"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="261"/>
         <source>ansible-runner worker was killed before it finished the job.</source>
         <translation>Der Prozess ansible-runner worker wurde zwangsweise beendet, bevor er den Job abgeschlossen hatte.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="248"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="262"/>
         <source>ansible-runner worker exited with code %1 before the end of its output.</source>
         <translation>Der Prozess ansible-runner worker wurde mit Code %1 beendet, bevor seine Ausgabe vollständig war.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="261"/>
-        <location filename="../engine/runner/JobRunner.cpp" line="283"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="275"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="297"/>
         <source>Job terminated due to timeout</source>
         <translation>Job wegen Zeitüberschreitung beendet</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="276"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="290"/>
         <source>ansible-playbook exited with code %1.</source>
         <translation>ansible-playbook wurde mit Code %1 beendet.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="277"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="291"/>
         <source>The playbook could not be run (ansible-playbook exited with code %1); the output says why.</source>
         <translation>Das Playbook konnte nicht ausgeführt werden (ansible-playbook wurde mit Code %1 beendet); der Grund steht in der Ausgabe.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="287"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="301"/>
         <source>The running ansible process received a shutdown signal.</source>
         <translation>Der laufende ansible-Prozess hat ein Signal zum Herunterfahren erhalten.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="290"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="304"/>
         <source>Job terminated due to error</source>
         <translation>Job wegen eines Fehlers beendet</translation>
     </message>
     <message>
-        <location filename="../engine/runner/JobRunner.cpp" line="292"/>
+        <location filename="../engine/runner/JobRunner.cpp" line="306"/>
         <source>ansible-runner ended its output without a final status.</source>
         <translation>ansible-runner hat seine Ausgabe ohne abschließenden Status beendet.</translation>
     </message>
