@@ -66,9 +66,25 @@ int main(int argc, char **argv) {
         return 1;
     }
 
+    // The same job without Playdeck: its private data dir, run by ansible-playbook and by the worker.
+    // Runs alternate with the engine's so that both see the same machine.
+    const qint64 warmup = engine.launch(QStringLiteral("Demo Job Template"));
+    if (!warmup || engine.waitForFinished(warmup) != JobStatus::Successful) {
+        std::fprintf(stderr, "bench_launch: the warm-up job did not succeed\n");
+        return 1;
+    }
+    QSqlDatabase db = engine.db();
+    auto spec = loadRunSpec(db, warmup);
+    QTemporaryDir dir;
+    if (!spec || !buildPrivateDataDir(spec.value(), dir.path())) {
+        std::fprintf(stderr, "bench_launch: cannot build the private data dir\n");
+        return 1;
+    }
+    const QByteArray transmit = transmitStream(runnerKwargs(spec.value()), zipDirectory(dir.path()).value());
+    QList<double> bareWorker, barePlaybook;
+
     QList<double> toRunning, toFinished, wall;
-    qint64 lastJob = 0;
-    for (int i = 0; i < runs + 1; ++i) { // the first run warms caches and is not counted
+    for (int i = 1; i < runs + 1; ++i) {
         QElapsedTimer timer;
         timer.start();
         const qint64 id = engine.launch(QStringLiteral("Demo Job Template"));
@@ -76,11 +92,7 @@ int main(int argc, char **argv) {
             std::fprintf(stderr, "bench_launch: job %lld did not succeed\n", id);
             return 1;
         }
-        const double total = double(timer.nsecsElapsed()) / 1e6;
-        if (i == 0)
-            continue;
-        lastJob = id;
-        wall << total;
+        wall << double(timer.nsecsElapsed()) / 1e6;
         toRunning << engine
                          .scalar(QStringLiteral(
                                      "SELECT extract(epoch FROM started - created) * 1000 FROM unified_job"
@@ -93,19 +105,6 @@ int main(int argc, char **argv) {
                                       " WHERE id = ?"),
                                   {id})
                           .toDouble();
-    }
-
-    // The same job without Playdeck: its private data dir, run by ansible-playbook and by the worker.
-    QSqlDatabase db = engine.db();
-    auto spec = loadRunSpec(db, lastJob);
-    QTemporaryDir dir;
-    if (!spec || !buildPrivateDataDir(spec.value(), dir.path())) {
-        std::fprintf(stderr, "bench_launch: cannot build the private data dir\n");
-        return 1;
-    }
-    const QByteArray transmit = transmitStream(runnerKwargs(spec.value()), zipDirectory(dir.path()).value());
-    QList<double> bareWorker, barePlaybook;
-    for (int i = 0; i < runs; ++i) {
         bareWorker << timeProcess(QStringLiteral("ansible-runner"), {QStringLiteral("worker")}, dir.path(),
                                   transmit);
         barePlaybook << timeProcess(QStringLiteral("ansible-playbook"),
