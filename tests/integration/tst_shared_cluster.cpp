@@ -94,15 +94,15 @@ void SharedClusterTest::commandLineNextToARunningEngine() {
     QCOMPARE(m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong(), id);
 }
 
-void SharedClusterTest::ctrlCOnFollowCancelsTheJob()
-{
+void SharedClusterTest::ctrlCOnFollowCancelsTheJob() {
     QVERIFY(m_engine);
     QVERIFY(m_engine->addTemplate(QStringLiteral("Long Sleep"),
                                   QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
                                                  "    - name: Sleep\n      command: sleep 60\n")));
     QProcess launch;
-    launch.start(QStringLiteral(PLAYDECK_BINARY), {QStringLiteral("--data-dir"), m_engine->dataDir(), QStringLiteral("launch"),
-                                                   QStringLiteral("Long Sleep"), QStringLiteral("--follow")});
+    launch.start(QStringLiteral(PLAYDECK_BINARY),
+                 {QStringLiteral("--data-dir"), m_engine->dataDir(), QStringLiteral("launch"),
+                  QStringLiteral("Long Sleep"), QStringLiteral("--follow")});
     QVERIFY(launch.waitForStarted());
     QByteArray out;
     QTRY_VERIFY_WITH_TIMEOUT((out += launch.readAllStandardOutput()).contains("TASK [Sleep]"), 30000);
