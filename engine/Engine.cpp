@@ -120,7 +120,6 @@ Status Engine::start() {
         connect(m_bus, &NotifyBus::reconnected, m_dispatcher, &Dispatcher::rescan);
         connect(m_bus, &NotifyBus::reconnected, tm, &TaskManager::requestRun);
         connect(m_dispatcher, &Dispatcher::jobFinished, this, &Engine::jobFinished);
-        connect(m_taskManager, &TaskManager::ran, this, &Engine::taskManagerRan);
         connect(m_dispatcher, &Dispatcher::activeJobsChanged, this, [this](int count) {
             m_activeJobs = count;
             if (count == 0 && m_drained)

@@ -59,7 +59,6 @@ public:
 
 Q_SIGNALS:
     void jobFinished(qint64 jobId, const QString &status);
-    void taskManagerRan(int startedJobs, double milliseconds);
     void databaseProblem(const QString &message);
 
 private:

@@ -25,7 +25,6 @@ public:
     void stop();
 
     DatabaseConfig config() const;
-    bool ownsServer() const { return m_server != nullptr; }
     QString clusterDir() const { return m_clusterDir; }
     QString socketDir() const { return m_socketDir; }
     QString serverLogPath() const;

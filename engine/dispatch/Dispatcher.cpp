@@ -150,7 +150,6 @@ void Dispatcher::runJob(qint64 jobId) {
         Q_EMIT activeJobsChanged(int(m_runners.size()));
     });
     thread->start();
-    Q_EMIT jobStarted(jobId);
     Q_EMIT activeJobsChanged(int(m_runners.size()));
 }
 

@@ -34,7 +34,6 @@ public Q_SLOTS:
     Q_INVOKABLE int activeJobs() const;
 
 Q_SIGNALS:
-    void jobStarted(qint64 jobId);
     void jobFinished(qint64 jobId, const QString &status);
     // How many jobs this dispatcher is running now.
     void activeJobsChanged(int count);

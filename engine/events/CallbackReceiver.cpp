@@ -277,8 +277,6 @@ CallbackReceiver::WriteResult CallbackReceiver::write(const QList<JobEvent> &bat
     }
     if (!db.commit())
         return fail(db.lastError().text());
-    for (auto it = highest.begin(); it != highest.end(); ++it)
-        Q_EMIT committed(it.key(), it.value());
     return WriteResult::Stored;
 }
 
@@ -301,7 +299,6 @@ bool CallbackReceiver::finishJobs() {
         }
         (void)repo::notify(db, Channel::JobStatus,
                            QStringLiteral("{\"id\":%1,\"events_finished\":true}").arg(it.key()));
-        Q_EMIT processingFinished(it.key());
         it = m_ended.erase(it);
     }
     return true;

@@ -32,10 +32,6 @@ public Q_SLOTS:
     // once they are all stored.
     void streamEnded(qint64 jobId, int emitted);
 
-Q_SIGNALS:
-    void committed(qint64 jobId, int counter);
-    void processingFinished(qint64 jobId);
-
 private:
     void flush();
     enum class WriteResult { Stored, DatabaseAway, Rejected };
