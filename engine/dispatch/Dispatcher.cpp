@@ -46,12 +46,17 @@ void Dispatcher::periodic() {
         qCWarning(lcDispatch) << "heartbeat failed:" << beat.error();
         return;
     }
+    // Back from a gap longer than the lost-instance limit (suspend, database outage): the others
+    // were silent for us as we were for them. Judge nobody by silence until they could beat again.
+    if (m_lastBeat.isValid() && m_lastBeat.elapsed() > instances::kLostAfterSeconds * 1000)
+        m_judgeSilenceFrom.setRemainingTime(instances::kLostAfterSeconds * 1000);
+    m_lastBeat.start();
     if (!beat.value()) {
         // Our row is gone (another instance thought us lost): come back under the same id.
         if (Status s = instances::reRegister(db, m_instance); !s)
             qCWarning(lcDispatch) << "cannot register again:" << s.error();
     }
-    if (auto reaped = instances::reapLost(db); !reaped)
+    if (auto reaped = instances::reapLost(db, m_judgeSilenceFrom.hasExpired()); !reaped)
         qCWarning(lcDispatch) << "reaper:" << reaped.error();
     reapOrphans(db);
     rescan();

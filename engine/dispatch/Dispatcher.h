@@ -3,6 +3,8 @@
 #include "dispatch/InstanceRegistry.h"
 #include "runner/JobRunner.h"
 
+#include <QDeadlineTimer>
+#include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
@@ -51,6 +53,8 @@ private:
     QHash<qint64, QPointer<JobRunner>> m_runners;
     QHash<qint64, QThread *> m_threads;
     QTimer *m_timer = nullptr;
+    QElapsedTimer m_lastBeat;
+    QDeadlineTimer m_judgeSilenceFrom{0};
     bool m_stopping = false;
 };
 

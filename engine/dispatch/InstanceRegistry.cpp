@@ -12,6 +12,7 @@
 
 #include <cerrno>
 #include <csignal>
+#include <limits>
 #include <unistd.h>
 
 namespace playdeck::instances {
@@ -84,7 +85,7 @@ Status unregister(QSqlDatabase &db, qint64 instanceId) {
     return exec(db, QStringLiteral("DELETE FROM instance WHERE id = ?"), {instanceId}).status();
 }
 
-Result<int> reapLost(QSqlDatabase &db) {
+Result<int> reapLost(QSqlDatabase &db, bool bySilence) {
     // Processes of this machine that are gone do not need to miss heartbeats to be known lost.
     auto local = exec(db, QStringLiteral("SELECT id, pid FROM instance WHERE hostname LIKE ? || ':%'"),
                       {machineName()});
@@ -107,7 +108,7 @@ Result<int> reapLost(QSqlDatabase &db) {
                             " LEFT JOIN instance i ON i.hostname = j.execution_node"
                             " WHERE j.status IN ('waiting', 'running') AND (i.id IS NULL"
                             " OR i.node_state = 'lost' OR i.last_seen < now() - make_interval(secs => ?))"),
-             {kLostAfterSeconds});
+             {bySilence ? kLostAfterSeconds : std::numeric_limits<int>::max()});
     if (!orphans)
         return orphans.status();
     QList<std::pair<qint64, QString>> reaped;
@@ -128,8 +129,10 @@ Result<int> reapLost(QSqlDatabase &db) {
     }
     if (!reaped.isEmpty())
         (void)repo::notify(db, Channel::Schedule);
-    if (auto r = exec(db, QStringLiteral("DELETE FROM instance WHERE node_state = 'lost'"
-                                         " OR last_seen < now() - interval '1 hour'"));
+    if (auto r = exec(db,
+                      QStringLiteral("DELETE FROM instance WHERE node_state = 'lost'"
+                                     " OR (? AND last_seen < now() - interval '1 hour')"),
+                      {bySilence});
         !r)
         return r.status();
     return int(reaped.size());

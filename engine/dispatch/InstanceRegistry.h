@@ -27,8 +27,10 @@ int computeCapacity(int cpus, qint64 memoryBytes);
 [[nodiscard]] Status reRegister(QSqlDatabase &db, const InstanceInfo &instance);
 [[nodiscard]] Status unregister(QSqlDatabase &db, qint64 instanceId);
 // Forgets instances of this machine whose process is gone and instances silent too long, and
-// ends their waiting/running jobs as `error` with an explanation. Returns how many jobs it reaped.
-[[nodiscard]] Result<int> reapLost(QSqlDatabase &db);
+// ends their waiting/running jobs as `failed` with an explanation. Returns how many jobs it reaped.
+// Without `bySilence` only gone processes count: the caller itself was away (suspended, cut off from
+// the database) and cannot tell a silent instance from its own absence yet.
+[[nodiscard]] Result<int> reapLost(QSqlDatabase &db, bool bySilence = true);
 // Whether any instance that takes work is alive (another Playdeck process, say).
 [[nodiscard]] Result<bool> anyLiveWorker(QSqlDatabase &db);
 
