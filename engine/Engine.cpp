@@ -121,7 +121,6 @@ Status Engine::start() {
         connect(m_bus, &NotifyBus::reconnected, tm, &TaskManager::requestRun);
         connect(m_dispatcher, &Dispatcher::jobFinished, this, &Engine::jobFinished);
         connect(m_dispatcher, &Dispatcher::activeJobsChanged, this, [this](int count) {
-            m_activeJobs = count;
             if (count == 0 && m_drained)
                 std::exchange(m_drained, {})();
         });
@@ -146,28 +145,17 @@ void Engine::restartCluster() {
 }
 
 void Engine::drain(std::function<void()> done) {
-    if (!m_dispatcher || !m_queries) {
+    if (!m_dispatcher) {
         done();
         return;
     }
-    const qint64 id = m_instance.id;
-    m_queries->query<bool>(
-        [id](QSqlDatabase &db) {
-            return exec(db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {id}).ok();
-        },
-        this,
-        [this, done](bool) {
-            // Anything sent here before the instance was disabled starts now; then count for real.
-            int active = 0;
-            QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::rescan, Qt::BlockingQueuedConnection);
-            QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::activeJobs, Qt::BlockingQueuedConnection,
-                                      &active);
-            m_activeJobs = active;
-            if (active == 0)
-                done();
-            else
-                m_drained = done;
-        });
+    int active = 0;
+    QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::stopTakingWork, Qt::BlockingQueuedConnection,
+                              &active);
+    if (active == 0)
+        done();
+    else
+        m_drained = std::move(done);
 }
 
 void Engine::stop() {

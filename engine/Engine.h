@@ -80,7 +80,6 @@ private:
     Dispatcher *m_dispatcher = nullptr;
     CallbackReceiver *m_receiver = nullptr;
     bool m_started = false;
-    int m_activeJobs = 0;
     std::function<void()> m_drained;
 };
 

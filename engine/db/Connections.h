@@ -4,7 +4,10 @@
 #include "core/Result.h"
 
 #include <QSqlDatabase>
+#include <QSqlError>
 #include <QSqlQuery>
+
+#include <functional>
 
 struct pg_conn; // libpq
 
@@ -20,6 +23,20 @@ void closeConnection(const QString &name);
 
 // Runs `sql` with positional bindings; on failure returns the driver's message with the statement.
 [[nodiscard]] Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+
+// Runs `body` in a transaction; commits when it succeeds, rolls back otherwise.
+template <typename T> Result<T> inTransaction(QSqlDatabase &db, const std::function<Result<T>()> &body) {
+    if (!db.transaction())
+        return Result<T>::failure(db.lastError().text());
+    Result<T> r = body();
+    if (!r) {
+        db.rollback();
+        return r;
+    }
+    if (!db.commit())
+        return Result<T>::failure(db.lastError().text());
+    return r;
+}
 
 // The libpq handle behind a QPSQL connection, for COPY.
 [[nodiscard]] ::pg_conn *nativeHandle(const QSqlDatabase &db);

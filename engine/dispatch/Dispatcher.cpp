@@ -110,7 +110,14 @@ void Dispatcher::rescan() {
                 QMetaObject::invokeMethod(runner, &JobRunner::cancel, Qt::QueuedConnection);
 }
 
-int Dispatcher::activeJobs() const {
+int Dispatcher::stopTakingWork() {
+    // No task manager may send this instance a job from now on; what was sent before starts now
+    // (unless the dispatcher is stopping, when rescan does nothing).
+    {
+        QSqlDatabase db = database();
+        (void)exec(db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {m_instance.id});
+    }
+    rescan();
     return int(m_runners.size());
 }
 
@@ -162,11 +169,7 @@ void Dispatcher::stop() {
     m_stopping = true;
     if (m_timer)
         m_timer->stop();
-    // Take no more work: no task manager may send this instance a job from now on.
-    {
-        QSqlDatabase db = database();
-        (void)exec(db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {m_instance.id});
-    }
+    stopTakingWork();
     // Each runner's cancel ends its job; the runner's own thread then reports and is joined.
     for (auto it = m_runners.begin(); it != m_runners.end(); ++it)
         if (JobRunner *runner = it.value())

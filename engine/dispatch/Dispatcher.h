@@ -32,8 +32,8 @@ public:
 public Q_SLOTS:
     void onNotification(const QString &channel, const QString &payload);
     void rescan();
-    // How many jobs run here now (call in the dispatcher's thread).
-    Q_INVOKABLE int activeJobs() const;
+    // Disables this instance, starts what was already sent to it, and says how many jobs run here.
+    Q_INVOKABLE int stopTakingWork();
 
 Q_SIGNALS:
     void jobFinished(qint64 jobId, const QString &status);

@@ -196,12 +196,8 @@ void CallbackReceiver::flush() {
             m_buffer.removeFirst();
         }
     }
-    if (!m_ended.isEmpty() && !finishJobs()) {
-        m_retryDelayMs = m_retryDelayMs == 0 ? 100 : std::min(m_retryDelayMs * 2, 5000);
-        if (m_flushTimer)
-            m_flushTimer->start(m_retryDelayMs);
-        return;
-    }
+    if (!m_ended.isEmpty() && !finishJobs())
+        return backOff();
     m_retryDelayMs = 0;
 }
 

@@ -38,8 +38,6 @@ Status seedDemoContent(QSqlDatabase &db, const QString &dataDir) {
     if (Status s = copyDemoProject(projectDir); !s)
         return s;
 
-    if (!db.transaction())
-        return Status::failure(db.lastError().text());
     const auto steps = {
         std::pair{QStringLiteral("INSERT INTO project (name, description, local_path) VALUES ('Demo Project',"
                                  " 'A playbook that says hello', ?) ON CONFLICT (name) DO NOTHING"),
@@ -60,15 +58,14 @@ Status seedDemoContent(QSqlDatabase &db, const QString &dataDir) {
                       " AND i.name = 'Demo Inventory' ON CONFLICT (name) DO NOTHING"),
                   QVariantList{}},
     };
-    for (const auto &[sql, binds] : steps) {
-        if (auto r = exec(db, sql, binds); !r) {
-            db.rollback();
-            return r.status();
-        }
-    }
-    if (!db.commit())
-        return Status::failure(db.lastError().text());
-    return {};
+    return inTransaction<bool>(db,
+                               [&]() -> Result<bool> {
+                                   for (const auto &[sql, binds] : steps)
+                                       if (auto r = exec(db, sql, binds); !r)
+                                           return r.status();
+                                   return true;
+                               })
+        .status();
 }
 
 } // namespace playdeck

@@ -65,20 +65,6 @@ void readSummary(const QSqlQuery &q, JobSummary &j) {
     j.explanation = q.value(10).toString();
 }
 
-// Runs `body` in a transaction; commits when it succeeds, rolls back otherwise.
-template <typename T> Result<T> inTransaction(QSqlDatabase &db, const std::function<Result<T>()> &body) {
-    if (!db.transaction())
-        return Result<T>::failure(db.lastError().text());
-    Result<T> r = body();
-    if (!r) {
-        db.rollback();
-        return r;
-    }
-    if (!db.commit())
-        return Result<T>::failure(db.lastError().text());
-    return r;
-}
-
 } // namespace
 
 Status notify(QSqlDatabase &db, const QString &channel, const QString &payload) {

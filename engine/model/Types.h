@@ -105,15 +105,9 @@ struct JobEvent {
     QDateTime created;
 };
 
-struct JobStatusChange {
-    qint64 jobId = 0;
-    QString status;
-};
-
 } // namespace playdeck
 
 Q_DECLARE_METATYPE(playdeck::JobEvent)
 Q_DECLARE_METATYPE(playdeck::JobSummary)
 Q_DECLARE_METATYPE(playdeck::JobDetail)
 Q_DECLARE_METATYPE(playdeck::JobTemplate)
-Q_DECLARE_METATYPE(playdeck::JobStatusChange)

@@ -92,9 +92,8 @@ void JobRunner::start() {
     if (!zip)
         return finish(JobStatus::Error, tr("Cannot pack the job's files: %1").arg(zip.error()));
 
-    const QString program = QStandardPaths::findExecutable(m_settings.runnerProgram).isEmpty()
-                                ? m_settings.runnerProgram
-                                : QStandardPaths::findExecutable(m_settings.runnerProgram);
+    const QString found = QStandardPaths::findExecutable(m_settings.runnerProgram);
+    const QString program = found.isEmpty() ? m_settings.runnerProgram : found;
     const QByteArray transmit = transmitStream(runnerKwargs(spec.value()), zip.value());
 
     m_process = new QProcess(this);

@@ -62,7 +62,6 @@ void TaskManager::run() {
     }
     const double ms = double(timer.nsecsElapsed()) / 1e6;
     qCDebug(lcTaskManager) << "run started" << started << "jobs in" << ms << "ms";
-    Q_EMIT ran(started, ms);
 }
 
 bool TaskManager::runOnce(int &started) {

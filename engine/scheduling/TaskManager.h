@@ -23,9 +23,6 @@ public:
 
     static constexpr int kPeriodicIntervalMs = 20000; // AWX's TASK_MANAGER periodic run
 
-Q_SIGNALS:
-    void ran(int startedJobs, double milliseconds);
-
 private:
     void run();
     bool runOnce(int &started);
