@@ -8,7 +8,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # Debian 12 packages: build, run, test.
 BUILD_PACKAGES := build-essential cmake ninja-build pkg-config ccache clang-format \
 	qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-tools-dev qt6-l10n-tools \
-	qtkeychain-qt6-dev libarchive-dev libpq-dev libyaml-cpp-dev
+	qtkeychain-qt6-dev libarchive-dev libpq-dev libyaml-dev
 RUN_PACKAGES := libqt6sql6-psql postgresql ansible-core python3-ansible-runner \
 	libsecret-1-0 gnome-keyring fonts-dejavu-core
 TEST_PACKAGES := xvfb xauth dbus-daemon

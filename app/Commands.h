@@ -1,5 +1,7 @@
 #pragma once
 
+#include "Engine.h"
+
 #include <QStringList>
 
 namespace playdeck {
@@ -8,6 +10,10 @@ struct GlobalOptions {
     QString dataDir;
     QString databaseUrl;
 };
+
+// The engine's options from the global options and the environment (PLAYDECK_RUNNER,
+// PLAYDECK_KEEP_JOB_DIRS, PLAYDECK_HEARTBEAT_SECONDS, PLAYDECK_LOST_AFTER_SECONDS).
+EngineOptions engineOptions(const GlobalOptions &options, EngineOptions::RunJobs runJobs);
 
 // The command line: `launch`, `serve`, `jobs`, `stdout`, `events`, `cancel`. Each returns the
 // process exit code.

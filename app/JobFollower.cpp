@@ -1,5 +1,11 @@
 #include "JobFollower.h"
 
+#include "db/DbPool.h"
+#include "runner/InputWait.h"
+#include "services/JobService.h"
+
+#include <limits>
+
 namespace playdeck {
 
 JobFollower::JobFollower(Controller &controller, qint64 jobId, bool printStdout, FILE *out, QObject *parent)
@@ -8,22 +14,30 @@ JobFollower::JobFollower(Controller &controller, qint64 jobId, bool printStdout,
     , m_jobId(jobId)
     , m_print(printStdout)
     , m_out(out) {
-    connect(&m_controller, &Controller::jobEventsCommitted, this, [this](qint64 id, int) {
+    connect(&m_controller, &Controller::eventsCommitted, this, [this](qint64 id, int) {
         if (id == m_jobId)
             fetch();
     });
-    connect(&m_controller, &Controller::jobStatusChanged, this, [this](qint64 id, const QString &) {
-        if (id == m_jobId)
+    connect(&m_controller, &Controller::jobChanged, this, [this](const bus::JobChanged &change) {
+        if (change.jobId == m_jobId)
             fetch();
     });
-    // Notifications are the fast path; this catches anything said while we were not listening yet.
-    m_safety.setInterval(1000);
+    connect(&m_controller, &Controller::resynced, this, &JobFollower::fetch);
+    m_safety.setInterval(kSafetyIntervalMs);
     connect(&m_safety, &QTimer::timeout, this, &JobFollower::fetch);
 }
 
 void JobFollower::start() {
     m_safety.start();
     fetch();
+}
+
+void JobFollower::retryLater(const QString &why) {
+    m_fetching = false;
+    if (!m_saidAway)
+        std::fprintf(stderr, "playdeck: the database does not answer (%s); still following job %lld\n",
+                     qPrintable(why), m_jobId);
+    m_saidAway = true; // the safety timer tries again
 }
 
 void JobFollower::fetch() {
@@ -34,50 +48,76 @@ void JobFollower::fetch() {
         return;
     }
     m_fetching = true;
-    m_controller.fetchEvents(m_jobId, m_lastCounter, 1000, this, [this](Result<QList<JobEvent>> events) {
-        if (events) {
-            for (const JobEvent &e : events.value()) {
-                m_lastCounter = std::max(m_lastCounter, e.counter);
-                if (m_print && !e.stdout.isEmpty()) {
-                    std::fputs(e.stdout.toUtf8().constData(), m_out);
-                    std::fputc('\n', m_out);
-                }
-            }
-            std::fflush(m_out);
-            if (events.value().size() == 1000) {
-                m_fetching = false;
-                fetch();
-                return;
-            }
-        }
-        check();
-    });
+    m_again = false;
+    whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, kPageSize), this,
+              [this](Result<QList<JobEvent>> events) {
+                  if (!events)
+                      return retryLater(events.error());
+                  for (const JobEvent &e : events.value()) {
+                      m_lastCounter = std::max(m_lastCounter, e.counter);
+                      if (m_print && !e.stdout.isEmpty()) {
+                          std::fputs(e.stdout.toUtf8().constData(), m_out);
+                          std::fputc('\n', m_out);
+                      }
+                  }
+                  std::fflush(m_out);
+                  if (events.value().size() == kPageSize) {
+                      m_fetching = false;
+                      fetch(); // more are committed already
+                      return;
+                  }
+                  check();
+              });
 }
 
 void JobFollower::check() {
-    m_controller.fetchJob(m_jobId, this, [this](Result<JobDetail> job) {
+    whenReady(m_controller.jobs().job(m_jobId), this, [this](Result<JobDetail> job) {
+        if (!job)
+            return retryLater(job.error());
         m_fetching = false;
-        if (!job) {
-            m_finished = true;
-            Q_EMIT done(QString(), job.error());
-            return;
+        if (m_saidAway) {
+            m_saidAway = false;
+            std::fprintf(stderr, "playdeck: the database answers again\n");
         }
         const JobDetail &j = job.value();
-        // Over when the status is final and every event the runner emitted is stored and printed
-        // (a job that never started has none).
-        const bool eventsDone = j.eventProcessingFinished || !j.started.isValid() ||
-                                j.finished.secsTo(QDateTime::currentDateTimeUtc()) > 10;
-        if (JobStatus::isFinished(j.status) && eventsDone &&
-            (!j.eventProcessingFinished || m_lastCounter >= j.emittedEvents)) {
+        if (j.inputPrompt != m_prompt) {
+            m_prompt = j.inputPrompt;
+            if (!m_prompt.isEmpty())
+                std::fprintf(stderr, "playdeck: job %lld: %s\n", m_jobId,
+                             qPrintable(inputWaitMessage(m_prompt)));
+        }
+        // Over when the status is final and every event is stored (the receiver says so, or the job
+        // never ran, or whoever reaped it said nothing more will come): whatever the counters say.
+        if (isFinished(j.status) && (j.eventProcessingFinished || !j.started.isValid())) {
             m_finished = true;
             m_safety.stop();
-            Q_EMIT done(j.status, j.explanation);
+            // Events committed just before the final status: print them, then end.
+            whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, std::numeric_limits<int>::max()),
+                      this, [this, j](Result<QList<JobEvent>> rest) {
+                          if (rest && m_print) {
+                              for (const JobEvent &e : rest.value())
+                                  if (!e.stdout.isEmpty()) {
+                                      std::fputs(e.stdout.toUtf8().constData(), m_out);
+                                      std::fputc('\n', m_out);
+                                  }
+                              std::fflush(m_out);
+                          }
+                          QString explanation = j.explanation;
+                          if (j.refusedEvents > 0)
+                              explanation +=
+                                  (explanation.isEmpty() ? QString() : QStringLiteral(" ")) +
+                                  (j.refusedEvents == 1
+                                       ? tr("1 event was refused by the database and is not stored: %1")
+                                       : tr("%1 events were refused by the database and are not "
+                                            "stored: %2")
+                                             .arg(j.refusedEvents))
+                                      .arg(j.refusedReason);
+                          Q_EMIT done(j.status, explanation);
+                      });
             return;
         }
-        if (m_again) {
-            m_again = false;
+        if (m_again)
             fetch();
-        }
     });
 }
 

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "Controller.h"
+#include "core/JobStatus.h"
 
 #include <QObject>
 #include <QTimer>
@@ -9,8 +10,11 @@
 
 namespace playdeck {
 
-// Streams one job's stdout to a terminal as its events are committed, and says when the job is
-// over with all of its events printed.
+// Follows one job for a terminal: streams its stdout as its events are committed (with `printStdout`),
+// says on stderr when it waits for input, and reports when the job is over with all of its events
+// printed. A follower always ends when its job ends: notifications are only the fast path; after a
+// reconnect, and every second anyway, it re-reads the job and its events, and it keeps trying while
+// the database is away.
 class JobFollower : public QObject {
     Q_OBJECT
 public:
@@ -19,12 +23,16 @@ public:
 
     void start();
 
+    static constexpr int kPageSize = 1000;
+    static constexpr int kSafetyIntervalMs = 1000;
+
 Q_SIGNALS:
-    void done(const QString &status, const QString &explanation);
+    void done(playdeck::JobStatus status, const QString &explanation);
 
 private:
     void fetch();
     void check();
+    void retryLater(const QString &why);
 
     Controller &m_controller;
     qint64 m_jobId;
@@ -34,6 +42,8 @@ private:
     bool m_fetching = false;
     bool m_again = false;
     bool m_finished = false;
+    bool m_saidAway = false;
+    QString m_prompt;
     QTimer m_safety;
 };
 

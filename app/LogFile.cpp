@@ -7,6 +7,9 @@
 #include <QThread>
 
 #include <cstdio>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 namespace playdeck {
 
@@ -37,13 +40,23 @@ void handleMessage(QtMsgType type, const QMessageLogContext &context, const QStr
 } // namespace
 
 void installLogFile(const QString &dataDir) {
+    // The log names hosts, paths and job output: it is the user's alone (0700 directory, 0600 file),
+    // also when an earlier version made them readable to others.
     QDir().mkpath(dataDir);
-    auto *file = new QFile(dataDir + QStringLiteral("/playdeck.log"));
-    if (file->open(QIODevice::Append | QIODevice::Text)) {
+    QFile::setPermissions(dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    const QString path = dataDir + QStringLiteral("/playdeck.log");
+    const int fd =
+        ::open(QFile::encodeName(path).constData(), O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd >= 0)
+        ::fchmod(fd, 0600);
+    auto *file = new QFile;
+    if (fd >= 0 && file->open(fd, QIODevice::Append | QIODevice::Text, QFileDevice::AutoCloseHandle)) {
         g_logFile = file;
         qInstallMessageHandler(handleMessage);
     } else {
         delete file;
+        if (fd >= 0)
+            ::close(fd);
     }
 }
 

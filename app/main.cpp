@@ -5,15 +5,16 @@
 #include "Engine.h"
 #include "LogFile.h"
 #include "MainWindow.h"
+#include "SignalWatcher.h"
 
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
-#include <QMessageBox>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTranslator>
 
+#include <csignal>
 #include <cstdio>
 #include <memory>
 
@@ -59,34 +60,50 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
     QApplication::setApplicationName(QStringLiteral("playdeck"));
     QApplication::setApplicationDisplayName(QStringLiteral("Playdeck"));
     QApplication::setDesktopFileName(QStringLiteral("io.playdeck.Playdeck"));
+    // The window hides at once when asked to quit; the process ends when the engine has stopped.
+    QApplication::setQuitOnLastWindowClosed(false);
     installTranslators(app);
 
-    EngineOptions engineOptions;
-    engineOptions.dataDir = options.dataDir;
-    engineOptions.databaseUrl = options.databaseUrl;
-    engineOptions.runnerProgram = qEnvironmentVariable("PLAYDECK_RUNNER", QStringLiteral("ansible-runner"));
-    Engine engine(engineOptions);
-    if (Status s = engine.start(); !s) {
-        QMessageBox::critical(nullptr, QApplication::translate("main", "Playdeck cannot start"), s.error());
-        return 2;
-    }
-    int code = 0;
-    {
-        MainWindow window(engine.controller());
-        window.resize(1200, 760);
-        QObject::connect(&engine, &Engine::databaseProblem, &window, [&window](const QString &message) {
-            window.statusBar()->showMessage(message, 30000);
-        });
-        window.show();
-        code = QApplication::exec();
-    }
-    engine.stop();
-    return code;
+    Engine engine(engineOptions(options, EngineOptions::RunJobs::Always));
+    MainWindow window(engine.controller());
+    window.resize(1200, 760);
+    QObject::connect(&engine, &Engine::databaseProblem, &window,
+                     [&window](const QString &message) { window.statusBar()->showMessage(message, 30000); });
+    QObject::connect(&engine, &Engine::databaseBack, &window, [&window] {
+        window.statusBar()->showMessage(QApplication::translate("main", "The database answers again."), 5000);
+    });
+    QObject::connect(&window, &MainWindow::quitRequested, &engine, [&](MainWindow::QuitMode mode) {
+        window.hide();
+        switch (mode) {
+        case MainWindow::QuitMode::Now:
+            engine.stop();
+            break;
+        case MainWindow::QuitMode::CancelJobs:
+            engine.stop(true);
+            break;
+        case MainWindow::QuitMode::FinishFirst:
+            // New work goes elsewhere at once; this process stays until its jobs are done.
+            engine.drain([&engine] { engine.stop(); });
+            break;
+        }
+    });
+    QObject::connect(&engine, &Engine::stopped, &app, &QApplication::quit);
+    SignalWatcher signals;
+    QObject::connect(&signals, &SignalWatcher::signalled, &engine, [&](int) {
+        // SIGTERM or a session ending: as AWX's dispatcher on shutdown, running jobs end as failed.
+        window.hide();
+        engine.stop();
+    });
+    window.show();
+    engine.start();
+    return QApplication::exec();
 }
 
 } // namespace
 
 int main(int argc, char **argv) {
+    // A closed pipe or terminal makes writes fail with an error instead of killing the process.
+    ::signal(SIGPIPE, SIG_IGN);
     QStringList args;
     for (int i = 0; i < argc; ++i)
         args << QString::fromLocal8Bit(argv[i]);

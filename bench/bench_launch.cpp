@@ -6,8 +6,8 @@
 #include "TestEngine.h"
 
 #include "db/Connections.h"
-#include "runner/RunSpec.h"
-#include "runner/ZipArchive.h"
+#include "runner/PlaybookPlan.h"
+#include "store/UnifiedJobStore.h"
 
 #include <QCoreApplication>
 #include <QElapsedTimer>
@@ -74,13 +74,17 @@ int main(int argc, char **argv) {
         return 1;
     }
     QSqlDatabase db = engine.db();
-    auto spec = loadRunSpec(db, warmup);
+    auto job = UnifiedJobStore(db).load(warmup);
+    auto input = job ? readRunInput(db, job.take()) : Result<RunInput>(job.status());
     QTemporaryDir dir;
-    if (!spec || !buildPrivateDataDir(spec.value(), dir.path())) {
-        std::fprintf(stderr, "bench_launch: cannot build the private data dir\n");
+    auto prepared =
+        input ? PlaybookPlan().prepare(input.value(), dir.path()) : Result<QByteArray>(input.status());
+    if (!prepared) {
+        std::fprintf(stderr, "bench_launch: cannot build the private data dir: %s\n",
+                     qPrintable(prepared.error()));
         return 1;
     }
-    const QByteArray transmit = transmitStream(runnerKwargs(spec.value()), zipDirectory(dir.path()).value());
+    const QByteArray transmit = prepared.value();
     QList<double> bareWorker, barePlaybook;
 
     QList<double> toRunning, toFinished, wall;

@@ -1,52 +1,59 @@
 #pragma once
 
-#include "core/Result.h"
-#include "model/Types.h"
+#include "bus/Messages.h"
+#include "core/JobStatus.h"
 
-#include <QJsonObject>
 #include <QObject>
-
-#include <functional>
-#include <memory>
 
 namespace playdeck {
 
-class DbWorker;
+class JobService;
 class NotifyBus;
+class TemplateService;
 
-// The engine's face toward the UI and the command line, living on the main thread. Every call
-// returns at once; answers arrive on the given context object, never by blocking the caller.
-// Changes anywhere in the cluster (this process or another on the same database) arrive as signals.
+// The engine's face toward the UI and the command line, on the main thread: the services (whose
+// answers arrive as futures, see whenReady()), the engine's state, and what changes anywhere in the
+// cluster (this process or another on the same database) as signals on this thread.
 class Controller : public QObject {
     Q_OBJECT
 public:
-    Controller(std::shared_ptr<DbWorker> db, QObject *parent = nullptr);
+    enum class EngineState { Starting, Ready, Failed, Stopping };
+    Q_ENUM(EngineState)
+
+    Controller(JobService &jobs, TemplateService &templates, QObject *parent = nullptr);
     ~Controller() override;
 
-    // Fed by the engine's NotifyBus (set up by Engine).
+    JobService &jobs() { return m_jobs; }
+    TemplateService &templates() { return m_templates; }
+
+    EngineState engineState() const { return m_state; }
+    QString engineMessage() const { return m_stateMessage; }
+    bool isReady() const { return m_state == EngineState::Ready; }
+    // Jobs this process runs right now (0 when it takes no work).
+    int activeJobsHere() const { return m_activeJobsHere; }
+
+    // Set up by Engine.
     void attachBus(NotifyBus *bus);
-
-    void launch(const LaunchRequest &request, QObject *context, std::function<void(Result<qint64>)> done);
-    void relaunch(qint64 jobId, QObject *context, std::function<void(Result<qint64>)> done);
-    void cancel(qint64 jobId, QObject *context = nullptr, std::function<void(Status)> done = {});
-
-    void fetchTemplates(QObject *context, std::function<void(Result<QList<JobTemplate>>)> done);
-    void fetchJobs(int limit, QObject *context, std::function<void(Result<QList<JobSummary>>)> done);
-    void fetchJob(qint64 jobId, QObject *context, std::function<void(Result<JobDetail>)> done);
-    // Events with counter > afterCounter, in counter order, at most maxCount of them.
-    void fetchEvents(qint64 jobId, int afterCounter, int maxCount, QObject *context,
-                     std::function<void(Result<QList<JobEvent>>)> done);
+    void setEngineState(EngineState state, const QString &message);
+    void setActiveJobsHere(int count);
 
 Q_SIGNALS:
-    void jobCreated(qint64 jobId);
-    void jobStatusChanged(qint64 jobId, const QString &status);
+    void engineStateChanged(playdeck::Controller::EngineState state, const QString &message);
+    void activeJobsHereChanged(int count);
+    // A job moved to a status (status set) or changed otherwise (re-read it if it matters).
+    void jobChanged(const playdeck::bus::JobChanged &change);
     // Events of job `jobId` up to `counter` are committed and can be fetched.
-    void jobEventsCommitted(qint64 jobId, int counter);
+    void eventsCommitted(qint64 jobId, int counter);
     void templatesChanged();
+    // The bus reconnected: re-read whatever you show, it may have changed unseen.
+    void resynced();
 
 private:
-    void onNotification(const QString &channel, const QString &payload);
-    std::shared_ptr<DbWorker> m_db;
+    JobService &m_jobs;
+    TemplateService &m_templates;
+    EngineState m_state = EngineState::Starting;
+    QString m_stateMessage;
+    int m_activeJobsHere = 0;
 };
 
 } // namespace playdeck

@@ -1,30 +1,80 @@
 #include "Engine.h"
 
+#include "bus/NotifyBus.h"
 #include "core/Logging.h"
-#include "db/Connections.h"
-#include "db/DbWorker.h"
-#include "db/EmbeddedCluster.h"
+#include "db/ClusterKeeper.h"
+#include "db/DbConnection.h"
+#include "db/DbPool.h"
+#include "db/HelperProgram.h"
 #include "db/Migrations.h"
-#include "db/NotifyBus.h"
 #include "dispatch/Dispatcher.h"
+#include "dispatch/InstanceRegistry.h"
 #include "events/CallbackReceiver.h"
+#include "events/EventBacklog.h"
 #include "model/DemoContent.h"
+#include "runner/LocalTransport.h"
+#include "runner/RunJob.h"
 #include "scheduling/TaskManager.h"
+#include "services/JobService.h"
+#include "services/TemplateService.h"
 
+#include <QCoreApplication>
 #include <QDir>
+#include <QEventLoop>
+#include <QFile>
 #include <QTimer>
 
 namespace playdeck {
 
+struct Engine::Setup {
+    bool runJobs = false;
+    InstanceRow instance;
+};
+
+namespace {
+
+// The worker's environment: this process's, less Playdeck's own settings (a database URL with its
+// password, say): the worker passes it on to ansible-playbook, and facts and job_env show it.
+QProcessEnvironment workerEnvironment() {
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    for (const QString &key : env.keys())
+        if (key.startsWith(QLatin1String("PLAYDECK_")) || key.startsWith(QLatin1String("PG")))
+            env.remove(key);
+    return env;
+}
+
+} // namespace
+
 Engine::Engine(EngineOptions options, QObject *parent)
     : QObject(parent)
-    , m_options(std::move(options)) {
+    , m_options(std::move(options))
+    , m_queries(std::make_unique<DbPool>(QStringLiteral("queries"), 3))
+    , m_jobState(std::make_unique<DbPool>(QStringLiteral("job-state"), 2))
+    , m_backlog(std::make_unique<EventBacklog>())
+    , m_jobService(std::make_unique<JobService>(*m_queries, m_options.timing.lostAfterSeconds))
+    , m_templateService(std::make_unique<TemplateService>(*m_queries))
+    , m_controller(std::make_unique<Controller>(*m_jobService, *m_templateService)) {
     qRegisterMetaType<JobEvent>();
     qRegisterMetaType<QList<JobEvent>>();
+    qRegisterMetaType<JobStatus>();
+    qRegisterMetaType<Status>();
 }
 
 Engine::~Engine() {
-    stop();
+    if (m_state == State::Running || m_state == State::Stopping || m_state == State::Starting) {
+        // Only when the owner did not stop the engine first (a test, an early exit): finish it here.
+        QEventLoop loop;
+        connect(this, &Engine::stopped, &loop, &QEventLoop::quit);
+        connect(this, &Engine::started, &loop, [this] { stop(); });
+        connect(this, &Engine::started, &loop, [&loop, this] {
+            if (m_state == State::Stopped)
+                loop.quit();
+        });
+        if (m_state == State::Running)
+            stop();
+        if (m_state != State::Stopped)
+            loop.exec();
+    }
 }
 
 template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const QString &name) {
@@ -36,153 +86,260 @@ template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const
     return worker;
 }
 
-Status Engine::start() {
-    if (!QDir().mkpath(m_options.dataDir))
-        return Status::failure(
+void Engine::fail(const QString &message) {
+    qCCritical(lcController) << "the engine cannot start:" << message;
+    m_state = State::Stopped;
+    m_controller->setEngineState(Controller::EngineState::Failed, message);
+    leaveCluster();
+    Q_EMIT started(Status::failure(message));
+}
+
+void Engine::leaveCluster() {
+    if (!m_clusterThread.isRunning())
+        return;
+    ClusterKeeper *keeper = m_keeper;
+    auto *context = new QObject;
+    context->moveToThread(&m_clusterThread);
+    QMetaObject::invokeMethod(context, [keeper, context] {
+        if (keeper)
+            keeper->leave(); // the supervisor stops the server if this was its last user
+        delete context;
+        QThread::currentThread()->quit();
+    });
+    m_clusterThread.wait();
+    m_keeper = nullptr;
+}
+
+void Engine::start() {
+    if (m_state != State::Idle)
+        return;
+    m_state = State::Starting;
+    m_controller->setEngineState(Controller::EngineState::Starting, tr("Starting the database…"));
+    // Private things (the log, job dirs with their secrets) stay the user's own.
+    if (!QDir().mkpath(m_options.dataDir)) {
+        const QString message =
             tr("The data directory %1 cannot be created. Choose another one with --data-dir or "
                "PLAYDECK_DATA_DIR.")
-                .arg(m_options.dataDir));
+                .arg(m_options.dataDir);
+        QTimer::singleShot(0, this, [this, message] { fail(message); });
+        return;
+    }
+    QFile::setPermissions(m_options.dataDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+    m_clusterThread.setObjectName(QStringLiteral("cluster"));
+    m_clusterThread.start();
     if (m_options.databaseUrl.isEmpty()) {
-        m_cluster = std::make_unique<EmbeddedCluster>(m_options.dataDir);
-        if (Status s = m_cluster->start(); !s)
-            return s;
-        m_database = m_cluster->config();
-        connect(m_cluster.get(), &EmbeddedCluster::serverDied, this, [this](const QString &message) {
-            qCCritical(lcCluster) << message;
-            Q_EMIT databaseProblem(message);
-            restartCluster();
-        });
-    } else {
-        auto config = DatabaseConfig::fromUrl(m_options.databaseUrl);
-        if (!config)
-            return config.status();
-        m_database = config.value();
+        m_keeper = new ClusterKeeper(m_options.dataDir);
+        m_keeper->moveToThread(&m_clusterThread);
+        connect(&m_clusterThread, &QThread::finished, m_keeper, &QObject::deleteLater);
+        connect(m_keeper, &ClusterKeeper::ready, this,
+                [this](const DatabaseConfig &config, const QString &clusterDir) {
+                    m_clusterDir = clusterDir;
+                    onDatabaseReady(config);
+                });
+        connect(m_keeper, &ClusterKeeper::failed, this, &Engine::fail);
+        connect(m_keeper, &ClusterKeeper::serverLost, this, &Engine::databaseProblem);
+        connect(m_keeper, &ClusterKeeper::serverBack, this, &Engine::databaseBack);
+        QMetaObject::invokeMethod(m_keeper, &ClusterKeeper::start, Qt::QueuedConnection);
+        return;
     }
+    auto config = DatabaseConfig::fromUrl(m_options.databaseUrl);
+    if (!config) {
+        QTimer::singleShot(0, this, [this, message = config.error()] { fail(message); });
+        return;
+    }
+    QTimer::singleShot(0, this, [this, c = config.value()] { onDatabaseReady(c); });
+}
 
-    // Set-up runs on a connection of its own, closed before the threads start.
-    const QString setupName = QStringLiteral("playdeck-setup");
-    {
-        auto db = openConnection(m_database, setupName);
-        if (!db)
-            return db.status();
-        if (Status s = Migrations::apply(db.value()); !s)
-            return s;
-        if (m_options.seedDemo) {
-            if (Status s = seedDemoContent(db.value(), m_options.dataDir); !s)
+void Engine::onDatabaseReady(const DatabaseConfig &config) {
+    m_database = config;
+    const EngineOptions options = m_options;
+    // Schema, demo content and registration: blocking work, in the cluster thread.
+    auto *context = new QObject;
+    context->moveToThread(&m_clusterThread);
+    QMetaObject::invokeMethod(context, [this, context, config, options] {
+        Result<Setup> result = [&]() -> Result<Setup> {
+            DbConnection connection(config, QStringLiteral("setup"));
+            auto db = connection.get();
+            if (!db)
+                return db.status();
+            if (Status s = Migrations::apply(db.value()); !s)
                 return s;
-        }
-        bool runJobs = m_options.runJobs == EngineOptions::RunJobs::Always;
-        if (m_options.runJobs == EngineOptions::RunJobs::IfNoOtherWorker) {
-            if (auto reaped = instances::reapLost(db.value()); !reaped)
+            if (options.seedDemo)
+                if (Status s = seedDemoContent(db.value(), options.dataDir); !s)
+                    return s;
+            // A Playdeck of this machine that died left its jobs running: any command that looks at
+            // the database settles them, not only the next one that takes work.
+            if (auto reaped = instances::reapLost(db.value(), options.timing, false); !reaped)
                 return reaped.status();
-            auto other = instances::anyLiveWorker(db.value());
-            if (!other)
-                return other.status();
-            runJobs = !other.value();
-        }
-        if (runJobs) {
-            if (auto reaped = instances::reapLost(db.value()); !reaped)
-                return reaped.status();
-            auto registered = instances::registerSelf(db.value(), QStringLiteral("hybrid"));
-            if (!registered)
-                return registered.status();
-            m_instance = registered.value();
-        }
-    }
-    closeConnection(setupName);
+            Setup setup;
+            setup.runJobs = options.runJobs == EngineOptions::RunJobs::Always;
+            if (options.runJobs == EngineOptions::RunJobs::IfNoOtherWorker) {
+                auto other = InstanceStore(db.value()).anyLiveWorker(options.timing.lostAfterSeconds);
+                if (!other)
+                    return other.status();
+                setup.runJobs = !other.value();
+            }
+            if (setup.runJobs) {
+                auto registered = instances::registerSelf(db.value(), QStringLiteral("hybrid"));
+                if (!registered)
+                    return registered.status();
+                setup.instance = registered.value();
+            }
+            return setup;
+        }();
+        QMetaObject::invokeMethod(
+            this, [this, result] { onSetupDone(result); }, Qt::QueuedConnection);
+        context->deleteLater();
+    });
+}
 
-    m_queries = std::make_shared<DbWorker>(m_database, QStringLiteral("controller-db"));
-    m_controller = std::make_unique<Controller>(m_queries);
+void Engine::onSetupDone(const Result<Setup> &setup) {
+    if (!setup)
+        return fail(setup.error());
+    m_instance = setup.value().instance;
+    m_queries->start(m_database);
+    m_jobState->start(m_database);
+    startThreads();
+    m_state = State::Running;
+    m_controller->setEngineState(Controller::EngineState::Ready, {});
+    qCInfo(lcController) << "engine started; database" << m_database.describe() << "instance"
+                         << m_instance.hostname;
+    Q_EMIT started(Status());
+}
 
-    QStringList channels{Channel::Schedule, Channel::JobStatus, Channel::Events, Channel::Control,
-                         Channel::Templates};
+void Engine::startThreads() {
+    QStringList channels = bus::broadcastChannels();
     const bool runJobs = m_instance.id != 0;
     if (runJobs)
-        channels << Channel::dispatchQueue(m_instance.id);
+        channels << bus::dispatchChannel(m_instance.id);
     m_bus = new NotifyBus(m_database, channels);
     m_controller->attachBus(m_bus);
+    connect(m_bus, &NotifyBus::connectionLost, this, &Engine::databaseProblem);
 
     if (runJobs) {
-        m_receiver = startInThread(new CallbackReceiver(m_database), m_receiverThread,
+        m_receiver = startInThread(new CallbackReceiver(m_database, m_backlog.get()), m_receiverThread,
                                    QStringLiteral("callback-receiver"));
-        RunnerSettings runner{m_database, m_options.dataDir, m_options.runnerProgram, m_options.keepJobDirs,
-                              m_options.cancelGraceMs};
-        m_dispatcher = startInThread(new Dispatcher(runner, m_instance, m_receiver), m_dispatcherThread,
-                                     QStringLiteral("dispatcher"));
-        m_taskManager = startInThread(new TaskManager(m_database, m_instance.hostname), m_taskManagerThread,
-                                      QStringLiteral("task-manager"));
-        TaskManager *tm = m_taskManager;
-        connect(m_bus, &NotifyBus::notification, tm, [tm](const QString &channel, const QString &) {
-            if (channel == Channel::Schedule)
-                tm->requestRun();
-        });
-        connect(m_bus, &NotifyBus::notification, m_dispatcher, &Dispatcher::onNotification);
-        connect(m_bus, &NotifyBus::reconnected, m_dispatcher, &Dispatcher::rescan);
-        connect(m_bus, &NotifyBus::reconnected, tm, &TaskManager::requestRun);
+        auto context = std::make_shared<RunJobContext>();
+        context->jobState = m_jobState.get();
+        context->backlog = m_backlog.get();
+        context->dataDir = m_options.dataDir;
+        context->instanceHostname = m_instance.hostname;
+        context->keepJobDirs = m_options.keepJobDirs;
+        context->cancelGraceMs = m_options.cancelGraceMs;
+        context->treeGraceMs = m_options.treeGraceMs;
+        context->redactor.addSecret(m_database.password);
+        if (m_options.transport) {
+            context->transport = m_options.transport;
+        } else {
+            LocalTransportSettings local;
+            local.helperProgram = helperProgram();
+            local.runnerProgram = m_options.runnerProgram;
+            local.treeGraceMs = m_options.treeGraceMs;
+            context->transport = [local](const RunInput &, const QString &privateDir) {
+                LocalTransportSettings s = local;
+                s.workingDirectory = privateDir;
+                s.environment = workerEnvironment(); // as the process has it now
+                return std::unique_ptr<WorkerTransport>(std::make_unique<LocalTransport>(s));
+            };
+        }
+        m_dispatcher = startInThread(new Dispatcher(m_database, m_instance, context, m_receiver,
+                                                    m_options.jobWorkerThreads, m_options.timing),
+                                     m_dispatcherThread, QStringLiteral("dispatcher"));
+        m_taskManager =
+            startInThread(new TaskManager(m_database, m_instance.hostname, m_options.timing.lostAfterSeconds),
+                          m_taskManagerThread, QStringLiteral("task-manager"));
+        connect(m_bus, &NotifyBus::scheduleRequested, m_taskManager, &TaskManager::requestRun);
+        connect(m_bus, &NotifyBus::resynced, m_taskManager, &TaskManager::requestRun);
+        connect(m_bus, &NotifyBus::dispatchRequested, m_dispatcher, &Dispatcher::onDispatch);
+        connect(m_bus, &NotifyBus::cancelRequested, m_dispatcher, &Dispatcher::onCancel);
+        connect(m_bus, &NotifyBus::jobChanged, m_dispatcher, &Dispatcher::onJobChanged);
+        connect(m_bus, &NotifyBus::resynced, m_dispatcher, &Dispatcher::rescan);
         connect(m_dispatcher, &Dispatcher::jobFinished, this, &Engine::jobFinished);
         connect(m_dispatcher, &Dispatcher::activeJobsChanged, this, [this](int count) {
+            m_activeJobs = count;
+            m_controller->setActiveJobsHere(count);
+            Q_EMIT activeJobsChanged(count);
             if (count == 0 && m_drained)
                 std::exchange(m_drained, {})();
         });
+        connect(m_dispatcher, &Dispatcher::stopped, this, [this] {
+            if (!m_receiver)
+                return finishStop();
+            CallbackReceiver *receiver = m_receiver;
+            QMetaObject::invokeMethod(receiver, [this, receiver] {
+                receiver->stop();
+                QMetaObject::invokeMethod(this, &Engine::finishStop, Qt::QueuedConnection);
+            });
+        });
     }
-    connect(m_bus, &NotifyBus::connectionLost, this, &Engine::databaseProblem);
     startInThread(m_bus, m_busThread, QStringLiteral("bus"));
-    m_started = true;
-    qCInfo(lcController) << "engine started; database" << m_database.describe() << "instance"
-                         << m_instance.hostname;
-    return {};
-}
-
-void Engine::restartCluster() {
-    // Bring the server back; the bus, receiver and workers reconnect on their own. Right after a
-    // crash the old server's backends may still hold its shared memory, so keep trying.
-    if (!m_started || !m_cluster)
-        return;
-    if (Status s = m_cluster->start(); !s) {
-        qCWarning(lcCluster) << "restarting PostgreSQL failed, trying again in 1 s:" << s.error();
-        QTimer::singleShot(1000, this, &Engine::restartCluster);
-    }
 }
 
 void Engine::drain(std::function<void()> done) {
-    if (!m_dispatcher) {
+    if (!m_dispatcher || m_state != State::Running) {
         done();
         return;
     }
-    int active = 0;
-    QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::stopTakingWork, Qt::BlockingQueuedConnection,
-                              &active);
-    if (active == 0)
-        done();
-    else
-        m_drained = std::move(done);
+    m_drained = std::move(done);
+    QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::stopTakingWork, Qt::QueuedConnection);
 }
 
-void Engine::stop() {
-    if (!m_started)
+void Engine::stop(bool cancelJobs) {
+    switch (m_state) {
+    case State::Idle:
+    case State::Stopped:
+        m_state = State::Stopped;
+        QTimer::singleShot(0, this, &Engine::stopped);
         return;
-    m_started = false;
-    // Reverse order of start: stop taking work, finish running jobs, store the last events.
+    case State::Starting:
+        // Stopped as soon as it has started.
+        connect(
+            this, &Engine::started, this, [this, cancelJobs] { stop(cancelJobs); }, Qt::SingleShotConnection);
+        return;
+    case State::Stopping:
+        return;
+    case State::Running:
+        break;
+    }
+    m_state = State::Stopping;
+    m_controller->setEngineState(Controller::EngineState::Stopping, tr("Stopping…"));
+    // Reverse order of start: stop taking work, end running jobs, store the last events.
     if (m_taskManager)
-        QMetaObject::invokeMethod(m_taskManager, &TaskManager::stop, Qt::BlockingQueuedConnection);
+        QMetaObject::invokeMethod(m_taskManager, &TaskManager::stop, Qt::QueuedConnection);
     if (m_dispatcher)
-        QMetaObject::invokeMethod(m_dispatcher, &Dispatcher::stop, Qt::BlockingQueuedConnection);
-    if (m_receiver)
-        QMetaObject::invokeMethod(m_receiver, &CallbackReceiver::stop, Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_bus, &NotifyBus::stop, Qt::BlockingQueuedConnection);
-    for (QThread *thread : {&m_taskManagerThread, &m_dispatcherThread, &m_receiverThread, &m_busThread}) {
+        QMetaObject::invokeMethod(
+            m_dispatcher, [d = m_dispatcher, cancelJobs] { d->shutdown(cancelJobs); }, Qt::QueuedConnection);
+    else
+        QTimer::singleShot(0, this, &Engine::finishStop);
+}
+
+void Engine::finishStop() {
+    if (m_state != State::Stopping)
+        return;
+    if (m_bus) {
+        NotifyBus *bus = m_bus;
+        QMetaObject::invokeMethod(bus, [bus] {
+            bus->stop();
+            QThread::currentThread()->quit();
+        });
+    }
+    // Each thread has only its own stop left to run (the workers close their connections in their
+    // own threads as they are deleted): joining them is quick.
+    for (QThread *thread : {&m_taskManagerThread, &m_dispatcherThread, &m_receiverThread}) {
         thread->quit();
         thread->wait();
     }
+    m_busThread.wait();
     m_taskManager = nullptr;
     m_dispatcher = nullptr;
     m_receiver = nullptr;
     m_bus = nullptr;
-    m_controller.reset();
-    m_queries.reset();
-    if (m_cluster)
-        m_cluster->stop();
+    m_queries->stop();
+    m_jobState->stop();
+    leaveCluster();
+    m_state = State::Stopped;
     qCInfo(lcController) << "engine stopped";
+    Q_EMIT stopped();
 }
 
 } // namespace playdeck

@@ -4,6 +4,7 @@
 #include "core/Result.h"
 #include "db/DatabaseConfig.h"
 #include "dispatch/InstanceRegistry.h"
+#include "store/InstanceStore.h"
 
 #include <QObject>
 #include <QThread>
@@ -14,11 +15,16 @@
 namespace playdeck {
 
 class CallbackReceiver;
-class DbWorker;
+class ClusterKeeper;
+class DbPool;
 class Dispatcher;
-class EmbeddedCluster;
+class EventBacklog;
+class JobService;
 class NotifyBus;
 class TaskManager;
+class TemplateService;
+class WorkerTransport;
+struct RunInput;
 
 struct EngineOptions {
     QString dataDir;
@@ -31,55 +37,85 @@ struct EngineOptions {
     QString runnerProgram = QStringLiteral("ansible-runner");
     bool keepJobDirs = false;
     int cancelGraceMs = 5000;
+    int treeGraceMs = 3000;
+    int jobWorkerThreads = 2;
+    instances::Timing timing;
+    // Tests inject a scripted transport; everything else runs the worker locally.
+    std::function<std::unique_ptr<WorkerTransport>(const RunInput &, const QString &privateDir)> transport;
 };
 
-// The engine's services and their threads (ARCHITECTURE.md "Threads"): bus, task-manager,
-// dispatcher (+ one thread per running job), callback-receiver and the controller's query thread.
-// The composition root (app/) creates one, starts it, and hands its Controller to the UI.
+// The engine's services and their threads (ARCHITECTURE.md "Threads"): cluster, bus, task-manager,
+// dispatcher (+ the job-worker pool), callback-receiver and the database pools. The composition root
+// (app/) creates one, starts it, and hands its Controller to the UI. start() and stop() return at
+// once and report through signals: nothing here blocks the thread that calls them.
 class Engine : public QObject {
     Q_OBJECT
 public:
     explicit Engine(EngineOptions options, QObject *parent = nullptr);
     ~Engine() override;
 
-    // Blocking set-up (database, schema, demo content, threads): run it before the event loop.
-    Status start();
-    void stop();
-    // Stops taking new work and calls `done` (on this thread) once no job runs here any more, so a
-    // short-lived process never takes away a job it was given for someone else.
+    // The database (started or attached), schema, demo content, instance registration, then the
+    // engine's threads. Emits started() with the outcome.
+    void start();
+    // Stops taking new work, ends running jobs as AWX's dispatcher does on shutdown (or cancels them,
+    // with `cancelJobs`), stores the last events, and leaves the cluster. Emits stopped().
+    void stop(bool cancelJobs = false);
+    // Stops taking new work; `done` is called (on this thread) once no job runs here any more.
     void drain(std::function<void()> done);
 
     Controller &controller() { return *m_controller; }
     DatabaseConfig databaseConfig() const { return m_database; }
-    const InstanceInfo &instance() const { return m_instance; }
+    const InstanceRow &instance() const { return m_instance; }
     const EngineOptions &options() const { return m_options; }
+    bool isStarted() const { return m_state == State::Running; }
     bool runsJobs() const { return m_dispatcher != nullptr; }
-    // The embedded cluster, or nullptr with an external database.
-    const EmbeddedCluster *cluster() const { return m_cluster.get(); }
+    int activeJobs() const { return m_activeJobs; }
+    // For tests: where the embedded cluster lives (empty with an external database).
+    QString clusterDir() const { return m_clusterDir; }
+    QString socketDir() const { return m_database.host; }
 
 Q_SIGNALS:
-    void jobFinished(qint64 jobId, const QString &status);
+    void started(const playdeck::Status &status);
+    void stopped();
+    void jobFinished(qint64 jobId, playdeck::JobStatus status);
+    void activeJobsChanged(int count);
     void databaseProblem(const QString &message);
+    void databaseBack();
 
 private:
-    void restartCluster();
+    enum class State { Idle, Starting, Running, Stopping, Stopped };
+    struct Setup;
+    void onDatabaseReady(const DatabaseConfig &config);
+    void onSetupDone(const Result<Setup> &setup);
+    void fail(const QString &message);
+    void startThreads();
+    void stopThreads();
+    void finishStop();
+    void leaveCluster();
     template <typename T> T *startInThread(T *worker, QThread &thread, const QString &name);
 
     EngineOptions m_options;
+    State m_state = State::Idle;
     DatabaseConfig m_database;
-    InstanceInfo m_instance;
-    std::unique_ptr<EmbeddedCluster> m_cluster;
-    std::shared_ptr<DbWorker> m_queries;
+    InstanceRow m_instance;
+    QString m_clusterDir;
+    std::unique_ptr<DbPool> m_queries;  // the window, the command line (and later the API)
+    std::unique_ptr<DbPool> m_jobState; // running jobs' own writes
+    std::unique_ptr<EventBacklog> m_backlog;
+    std::unique_ptr<JobService> m_jobService;
+    std::unique_ptr<TemplateService> m_templateService;
     std::unique_ptr<Controller> m_controller;
+    QThread m_clusterThread;
     QThread m_busThread;
     QThread m_taskManagerThread;
     QThread m_dispatcherThread;
     QThread m_receiverThread;
+    ClusterKeeper *m_keeper = nullptr;
     NotifyBus *m_bus = nullptr;
     TaskManager *m_taskManager = nullptr;
     Dispatcher *m_dispatcher = nullptr;
     CallbackReceiver *m_receiver = nullptr;
-    bool m_started = false;
+    int m_activeJobs = 0;
     std::function<void()> m_drained;
 };
 

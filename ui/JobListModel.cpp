@@ -2,6 +2,10 @@
 
 #include "Controller.h"
 #include "JobPresentation.h"
+#include "db/DbPool.h"
+#include "services/JobService.h"
+
+#include "runner/InputWait.h"
 
 #include <QLocale>
 
@@ -19,8 +23,8 @@ JobListModel::JobListModel(Controller &controller, QObject *parent)
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, &JobListModel::tick);
 
-    connect(&m_controller, &Controller::jobCreated, this, &JobListModel::scheduleRefresh);
-    connect(&m_controller, &Controller::jobStatusChanged, this, &JobListModel::scheduleRefresh);
+    connect(&m_controller, &Controller::jobChanged, this, &JobListModel::scheduleRefresh);
+    connect(&m_controller, &Controller::resynced, this, &JobListModel::scheduleRefresh);
 }
 
 int JobListModel::columnCount(const QModelIndex &parent) const {
@@ -53,6 +57,8 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const {
             return iconFor(job.status);
         return {};
     case Qt::ToolTipRole:
+        if (index.column() == StatusColumn && !job.inputPrompt.isEmpty())
+            return inputWaitMessage(job.inputPrompt);
         if (index.column() == StatusColumn && !job.explanation.isEmpty())
             return job.explanation;
         if (index.column() == StartedColumn && job.started.isValid())
@@ -65,7 +71,7 @@ QVariant JobListModel::data(const QModelIndex &index, int role) const {
     case IdRole:
         return job.id;
     case StatusRole:
-        return job.status;
+        return QVariant::fromValue(job.status);
     default:
         return {};
     }
@@ -111,7 +117,7 @@ void JobListModel::refresh() {
     }
     m_fetching = true;
     m_fetchAgain = false;
-    m_controller.fetchJobs(FetchLimit, this, [this](Result<QList<JobSummary>> result) {
+    whenReady(m_controller.jobs().recent(FetchLimit), this, [this](Result<QList<JobSummary>> result) {
         m_fetching = false;
         if (result) {
             applySnapshot(result.value());
@@ -129,7 +135,8 @@ void JobListModel::refresh() {
 bool JobListModel::rowDiffers(const JobSummary &a, const JobSummary &b) const {
     return a.status != b.status || a.name != b.name || a.started != b.started || a.finished != b.finished ||
            a.elapsed != b.elapsed || a.explanation != b.explanation || a.launchType != b.launchType ||
-           a.templateId != b.templateId || a.created != b.created || a.executionNode != b.executionNode;
+           a.templateId != b.templateId || a.created != b.created || a.executionNode != b.executionNode ||
+           a.inputPrompt != b.inputPrompt;
 }
 
 void JobListModel::tick() {
@@ -159,10 +166,10 @@ void JobListModel::updateClock() {
         m_clock.stop();
 }
 
-QIcon JobListModel::iconFor(const QString &status) const {
-    auto it = m_icons.constFind(status);
+QIcon JobListModel::iconFor(JobStatus status) const {
+    auto it = m_icons.constFind(int(status));
     if (it == m_icons.cend())
-        it = m_icons.insert(status, statusIcon(status));
+        it = m_icons.insert(int(status), statusIcon(status));
     return *it;
 }
 

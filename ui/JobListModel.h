@@ -1,7 +1,7 @@
 #pragma once
 
 #include "IdRowsModel.h"
-#include "model/Types.h"
+#include "model/Job.h"
 
 #include <QAbstractTableModel>
 #include <QIcon>
@@ -21,7 +21,7 @@ public:
     enum Column { IdColumn, NameColumn, StatusColumn, StartedColumn, ElapsedColumn, ColumnCount };
     enum Role {
         IdRole = Qt::UserRole + 1,
-        StatusRole, // the engine's status word
+        StatusRole, // the engine's status (JobStatus)
     };
     static constexpr int FetchLimit = 200;
 
@@ -50,14 +50,14 @@ protected:
 private:
     void tick();
     void updateClock();
-    QIcon iconFor(const QString &status) const;
+    QIcon iconFor(JobStatus status) const;
 
     Controller &m_controller;
     QTimer m_refreshTimer;
     QTimer m_clock; // repaints the elapsed column of running jobs
     bool m_fetching = false;
     bool m_fetchAgain = false;
-    mutable QHash<QString, QIcon> m_icons;
+    mutable QHash<int, QIcon> m_icons;
 };
 
 } // namespace playdeck

@@ -7,39 +7,45 @@
 
 namespace playdeck {
 
-QString statusText(const QString &status) {
-    if (status == JobStatus::New)
+QString statusText(JobStatus status) {
+    switch (status) {
+    case JobStatus::New:
         return QCoreApplication::translate("JobStatus", "new");
-    if (status == JobStatus::Pending)
+    case JobStatus::Pending:
         return QCoreApplication::translate("JobStatus", "pending");
-    if (status == JobStatus::Waiting)
+    case JobStatus::Waiting:
         return QCoreApplication::translate("JobStatus", "waiting");
-    if (status == JobStatus::Running)
+    case JobStatus::Running:
         return QCoreApplication::translate("JobStatus", "running");
-    if (status == JobStatus::Successful)
+    case JobStatus::Successful:
         return QCoreApplication::translate("JobStatus", "successful");
-    if (status == JobStatus::Failed)
+    case JobStatus::Failed:
         return QCoreApplication::translate("JobStatus", "failed");
-    if (status == JobStatus::Error)
+    case JobStatus::Error:
         return QCoreApplication::translate("JobStatus", "error");
-    if (status == JobStatus::Canceled)
+    case JobStatus::Canceled:
         return QCoreApplication::translate("JobStatus", "canceled");
-    return status;
+    }
+    return statusName(status);
 }
 
-QColor statusColor(const QString &status) {
-    if (status == JobStatus::Successful)
+QColor statusColor(JobStatus status) {
+    switch (status) {
+    case JobStatus::Successful:
         return QColor(0x2e, 0x9e, 0x44);
-    if (status == JobStatus::Failed || status == JobStatus::Error)
+    case JobStatus::Failed:
+    case JobStatus::Error:
         return QColor(0xd3, 0x2f, 0x2f);
-    if (status == JobStatus::Canceled)
+    case JobStatus::Canceled:
         return QColor(0xf0, 0x8c, 0x00);
-    if (status == JobStatus::Running)
+    case JobStatus::Running:
         return QColor(0x1e, 0x6f, 0xd9);
-    return QColor(0x9e, 0x9e, 0x9e);
+    default:
+        return QColor(0x9e, 0x9e, 0x9e);
+    }
 }
 
-QIcon statusIcon(const QString &status) {
+QIcon statusIcon(JobStatus status) {
     constexpr int size = 16;
     QPixmap pixmap(size, size);
     pixmap.fill(Qt::transparent);
@@ -55,7 +61,7 @@ QIcon statusIcon(const QString &status) {
 double elapsedSeconds(const JobSummary &job, const QDateTime &now) {
     if (!job.started.isValid())
         return 0;
-    if (JobStatus::isFinished(job.status)) {
+    if (isFinished(job.status)) {
         if (job.elapsed > 0 || !job.finished.isValid())
             return job.elapsed;
         return qMax<qint64>(0, job.started.msecsTo(job.finished)) / 1000.0;

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "model/Types.h"
+#include "model/Job.h"
 
 #include <QColor>
 #include <QDateTime>
@@ -12,13 +12,13 @@ namespace playdeck {
 // How a job's state looks in every view, so the job table and the job tabs always agree.
 
 // The status word shown to the operator (the engine's status, translated).
-QString statusText(const QString &status);
+QString statusText(JobStatus status);
 
 // Green successful, red failed/error, orange canceled, blue running, grey pending/waiting/new.
-QColor statusColor(const QString &status);
+QColor statusColor(JobStatus status);
 
 // A small filled circle in the status colour, for decorations.
-QIcon statusIcon(const QString &status);
+QIcon statusIcon(JobStatus status);
 
 // Seconds the job has run: while it runs, counted from `started` to `now`; once finished, the
 // engine's figure (or finished - started when the engine has none).

@@ -3,6 +3,9 @@
 #include "AnsiText.h"
 #include "Controller.h"
 #include "JobPresentation.h"
+#include "db/DbPool.h"
+#include "runner/InputWait.h"
+#include "services/JobService.h"
 
 #include <QCheckBox>
 #include <QFontDatabase>
@@ -80,6 +83,26 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_explanationLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_explanationLabel->hide();
 
+    m_inputLabel = new QLabel(this);
+    m_inputLabel->setObjectName(QStringLiteral("inputLabel"));
+    m_inputLabel->setTextFormat(Qt::PlainText);
+    m_inputLabel->setWordWrap(true);
+    m_inputLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_inputLabel->setAutoFillBackground(true);
+    m_inputLabel->setMargin(6);
+    QPalette inputPalette = m_inputLabel->palette();
+    inputPalette.setColor(QPalette::Window, QColor(0xff, 0xf3, 0xcd));
+    inputPalette.setColor(QPalette::WindowText, QColor(0x66, 0x4d, 0x03));
+    m_inputLabel->setPalette(inputPalette);
+    m_inputLabel->hide();
+
+    m_eventsLabel = new QLabel(this);
+    m_eventsLabel->setObjectName(QStringLiteral("eventsLabel"));
+    m_eventsLabel->setTextFormat(Qt::PlainText);
+    m_eventsLabel->setWordWrap(true);
+    m_eventsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_eventsLabel->hide();
+
     m_messageLabel = new QLabel(this);
     m_messageLabel->setObjectName(QStringLiteral("messageLabel"));
     m_messageLabel->setTextFormat(Qt::PlainText);
@@ -127,14 +150,21 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     layout->addLayout(titleRow);
     layout->addLayout(stateRow);
     layout->addWidget(m_explanationLabel);
+    layout->addWidget(m_inputLabel);
+    layout->addWidget(m_eventsLabel);
     layout->addWidget(m_messageLabel);
     layout->addWidget(m_output, 1);
 
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, &JobView::updateElapsed);
 
-    connect(&m_controller, &Controller::jobStatusChanged, this, &JobView::onStatusChanged);
-    connect(&m_controller, &Controller::jobEventsCommitted, this, &JobView::onEventsCommitted);
+    connect(&m_controller, &Controller::jobChanged, this, &JobView::onJobChanged);
+    connect(&m_controller, &Controller::eventsCommitted, this, &JobView::onEventsCommitted);
+    connect(&m_controller, &Controller::resynced, this, [this] {
+        // The bus was deaf for a while: whatever changed meanwhile was not announced to us.
+        refreshJob();
+        fetchEvents();
+    });
 
     updateHeader();
     refreshJob();
@@ -148,7 +178,7 @@ QString JobView::title() const {
 }
 
 bool JobView::canCancel() const {
-    return m_loaded && !m_cancelling && (JobStatus::isActive(m_job.status) || m_job.status == JobStatus::New);
+    return m_loaded && !m_cancelling && (isActive(m_job.status) || m_job.status == JobStatus::New);
 }
 
 bool JobView::canRelaunch() const {
@@ -168,10 +198,11 @@ void JobView::cancelJob() {
         return;
     m_cancelling = true;
     updateActions();
-    m_controller.cancel(m_jobId, this, [this](Status status) {
+    whenReady(m_controller.jobs().cancel(m_jobId), this, [this](Result<CancelOutcome> outcome) {
         m_cancelling = false;
-        if (!status)
-            showMessage(tr("Job %1 could not be canceled: %2").arg(QString::number(m_jobId), status.error()));
+        if (!outcome)
+            showMessage(
+                tr("Job %1 could not be canceled: %2").arg(QString::number(m_jobId), outcome.error()));
         updateActions();
         refreshJob();
     });
@@ -182,7 +213,7 @@ void JobView::relaunchJob() {
         return;
     m_relaunching = true;
     updateActions();
-    m_controller.relaunch(m_jobId, this, [this](Result<qint64> result) {
+    whenReady(m_controller.jobs().relaunch(m_jobId), this, [this](Result<qint64> result) {
         m_relaunching = false;
         updateActions();
         if (!result) {
@@ -202,7 +233,7 @@ void JobView::refreshJob() {
     }
     m_jobFetching = true;
     m_jobFetchAgain = false;
-    m_controller.fetchJob(m_jobId, this, [this](Result<JobDetail> result) {
+    whenReady(m_controller.jobs().job(m_jobId), this, [this](Result<JobDetail> result) {
         m_jobFetching = false;
         if (result)
             applyJob(result.take());
@@ -220,26 +251,26 @@ void JobView::fetchEvents() {
     }
     m_eventsFetching = true;
     m_eventsFetchAgain = false;
-    m_controller.fetchEvents(m_jobId, m_lastCounter, EventChunk, this,
-                             [this](Result<QList<JobEvent>> result) {
-                                 m_eventsFetching = false;
-                                 bool more = m_eventsFetchAgain;
-                                 if (result) {
-                                     appendEvents(result.value());
-                                     // A full chunk means there may be more already committed.
-                                     more = more || result.value().size() >= EventChunk;
-                                 } else {
-                                     showMessage(tr("The output of job %1 could not be loaded: %2")
-                                                     .arg(QString::number(m_jobId), result.error()));
-                                 }
-                                 if (more)
-                                     fetchEvents();
-                             });
+    whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, EventChunk), this,
+              [this](Result<QList<JobEvent>> result) {
+                  m_eventsFetching = false;
+                  bool more = m_eventsFetchAgain;
+                  if (result) {
+                      appendEvents(result.value());
+                      // A full chunk means there may be more already committed.
+                      more = more || result.value().size() >= EventChunk;
+                  } else {
+                      showMessage(tr("The output of job %1 could not be loaded: %2")
+                                      .arg(QString::number(m_jobId), result.error()));
+                  }
+                  if (more)
+                      fetchEvents();
+              });
 }
 
 void JobView::applyJob(JobDetail job) {
     const bool wasLoaded = m_loaded;
-    const QString oldStatus = m_job.status;
+    const JobStatus oldStatus = m_job.status;
     const QString oldTitle = title();
     m_job = std::move(job);
     m_loaded = true;
@@ -249,7 +280,7 @@ void JobView::applyJob(JobDetail job) {
     if (!wasLoaded || m_job.status != oldStatus) {
         Q_EMIT statusChanged(m_job.status);
         // The last events may have been committed just before the job finished.
-        if (wasLoaded && JobStatus::isFinished(m_job.status))
+        if (wasLoaded && isFinished(m_job.status))
             fetchEvents();
     }
 }
@@ -295,8 +326,8 @@ void JobView::onEventsCommitted(qint64 jobId, int counter) {
         fetchEvents();
 }
 
-void JobView::onStatusChanged(qint64 jobId, const QString &) {
-    if (jobId == m_jobId)
+void JobView::onJobChanged(const bus::JobChanged &change) {
+    if (change.jobId == m_jobId)
         refreshJob();
 }
 
@@ -313,8 +344,8 @@ void JobView::updateHeader() {
 
     QStringList details;
     QStringList fullDetails;
-    if (!m_job.playbook.isEmpty()) {
-        details << tr("Playbook: %1").arg(m_job.playbook);
+    if (!m_job.options.playbook.isEmpty()) {
+        details << tr("Playbook: %1").arg(m_job.options.playbook);
         fullDetails << details.last();
     }
     if (m_job.started.isValid()) {
@@ -338,8 +369,22 @@ void JobView::updateHeader() {
     m_explanationLabel->setToolTip(m_job.resultTraceback);
     m_explanationLabel->setVisible(!m_job.explanation.isEmpty());
 
+    m_inputLabel->setText(m_job.inputPrompt.isEmpty() ? QString() : inputWaitMessage(m_job.inputPrompt));
+    m_inputLabel->setVisible(!m_job.inputPrompt.isEmpty() && isActive(m_job.status));
+
+    const QString refused =
+        m_job.refusedEvents > 0
+            ? (m_job.refusedEvents == 1
+                   ? tr("1 event of this job was refused by the database and is not stored: %1")
+                   : tr("%1 events of this job were refused by the database and are not stored: %2")
+                         .arg(m_job.refusedEvents))
+                  .arg(m_job.refusedReason)
+            : QString();
+    m_eventsLabel->setText(refused);
+    m_eventsLabel->setVisible(!refused.isEmpty());
+
     updateElapsed();
-    if (m_loaded && JobStatus::isActive(m_job.status) && m_job.started.isValid()) {
+    if (m_loaded && isActive(m_job.status) && m_job.started.isValid()) {
         if (!m_clock.isActive())
             m_clock.start();
     } else {

@@ -1,6 +1,8 @@
 #pragma once
 
-#include "model/Types.h"
+#include "bus/Messages.h"
+#include "model/Job.h"
+#include "model/JobEvent.h"
 
 #include <QTextCharFormat>
 #include <QTimer>
@@ -29,8 +31,8 @@ public:
     // The last state fetched from the engine; empty fields until isLoaded().
     const JobDetail &job() const { return m_job; }
     bool isLoaded() const { return m_loaded; }
-    // The engine's status word ("running", "successful", ...); empty until loaded.
-    QString status() const { return m_job.status; }
+    // The job's status; New until loaded.
+    JobStatus status() const { return m_job.status; }
     // "Demo Job Template #12"; "Job #12" until loaded. For tab titles.
     QString title() const;
     // The highest event counter shown so far (0 before any).
@@ -52,7 +54,7 @@ public Q_SLOTS:
 
 Q_SIGNALS:
     void titleChanged(const QString &title);
-    void statusChanged(const QString &status);
+    void statusChanged(playdeck::JobStatus status);
     // canCancel() or canRelaunch() may have changed.
     void actionsChanged();
     void relaunched(qint64 newJobId);
@@ -61,7 +63,7 @@ private:
     void applyJob(JobDetail job);
     void appendEvents(const QList<JobEvent> &events);
     void onEventsCommitted(qint64 jobId, int counter);
-    void onStatusChanged(qint64 jobId, const QString &status);
+    void onJobChanged(const bus::JobChanged &change);
     void updateHeader();
     void updateElapsed();
     void updateActions();
@@ -91,6 +93,8 @@ private:
     QLabel *m_elapsedLabel = nullptr;
     QLabel *m_detailsLabel = nullptr;
     QLabel *m_explanationLabel = nullptr;
+    QLabel *m_inputLabel = nullptr;  // the job waits at a prompt
+    QLabel *m_eventsLabel = nullptr; // events the database refused
     QLabel *m_messageLabel = nullptr;
     QPushButton *m_cancelButton = nullptr;
     QPushButton *m_relaunchButton = nullptr;

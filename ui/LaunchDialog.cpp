@@ -1,6 +1,6 @@
 #include "LaunchDialog.h"
 
-#include "model/ExtraVars.h"
+#include "ExtraVarsValidator.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -46,8 +46,9 @@ LaunchDialog::LaunchDialog(const JobTemplate &jobTemplate, QWidget *parent)
     templateVars->setTextInteractionFlags(Qt::TextSelectableByMouse);
     templateVars->setFont(fixed);
     templateVars->setWordWrap(true);
-    templateVars->setText(m_template.extraVars.trimmed().isEmpty() ? tr("(none)")
-                                                                   : m_template.extraVars.trimmed());
+    templateVars->setText(m_template.options.extraVars.trimmed().isEmpty()
+                              ? tr("(none)")
+                              : m_template.options.extraVars.trimmed());
     templateVars->setToolTip(
         tr("The template's own variables. Variables entered below are merged over them."));
 
@@ -69,7 +70,8 @@ LaunchDialog::LaunchDialog(const JobTemplate &jobTemplate, QWidget *parent)
 
     m_limitEdit = new QLineEdit(this);
     m_limitEdit->setObjectName(QStringLiteral("limitEdit"));
-    m_limitEdit->setPlaceholderText(m_template.limit.isEmpty() ? tr("all hosts") : m_template.limit);
+    m_limitEdit->setPlaceholderText(m_template.options.limit.isEmpty() ? tr("all hosts")
+                                                                       : m_template.options.limit);
     m_limitEdit->setToolTip(tr("A host pattern that narrows the inventory, such as webservers:!db1. "
                                "Leave empty to keep the template's limit."));
     m_limitEdit->setClearButtonEnabled(true);
@@ -80,11 +82,11 @@ LaunchDialog::LaunchDialog(const JobTemplate &jobTemplate, QWidget *parent)
                               tr("Debug"),  tr("Connection Debug"), tr("WinRM Debug")};
     for (int level = 0; level < 6; ++level)
         m_verbosityCombo->addItem(tr("%1 (%2)").arg(level).arg(levels[level]), level);
-    m_verbosityCombo->setCurrentIndex(qBound(0, m_template.verbosity, 5));
+    m_verbosityCombo->setCurrentIndex(qBound(0, m_template.options.verbosity, 5));
 
     m_checkModeBox = new QCheckBox(tr("Check mode (report what would change, change nothing)"), this);
     m_checkModeBox->setObjectName(QStringLiteral("checkModeBox"));
-    m_checkModeBox->setChecked(m_template.jobType == CheckJobType);
+    m_checkModeBox->setChecked(m_template.options.jobType == CheckJobType);
 
     auto *form = new QFormLayout;
     form->setFieldGrowthPolicy(QFormLayout::ExpandingFieldsGrow);
@@ -110,8 +112,11 @@ LaunchDialog::LaunchDialog(const JobTemplate &jobTemplate, QWidget *parent)
     layout->addLayout(form, 1);
     layout->addWidget(m_buttons);
 
-    connect(m_extraVarsEdit, &QPlainTextEdit::textChanged, this, &LaunchDialog::validateExtraVars);
-    validateExtraVars();
+    m_validator = new ExtraVarsValidator(this);
+    connect(m_validator, &ExtraVarsValidator::settled, this, &LaunchDialog::onChecked);
+    connect(m_extraVarsEdit, &QPlainTextEdit::textChanged, this,
+            [this] { m_validator->check(m_extraVarsEdit->toPlainText()); });
+    m_validator->check(QString(), true);
     m_extraVarsEdit->setFocus();
     resize(560, sizeHint().height());
 }
@@ -120,31 +125,44 @@ LaunchRequest LaunchDialog::request() const {
     LaunchRequest request;
     request.templateId = m_template.id;
     const QString extraVars = m_extraVarsEdit->toPlainText();
-    request.extraVars = extraVars.trimmed().isEmpty() ? QString() : extraVars;
+    request.prompts.extraVars = extraVars.trimmed().isEmpty() ? QString() : extraVars;
     const QString limit = m_limitEdit->text().trimmed();
     if (!limit.isEmpty())
-        request.limit = limit;
+        request.prompts.limit = limit;
     const int verbosity = m_verbosityCombo->currentData().toInt();
-    if (verbosity != m_template.verbosity)
-        request.verbosity = verbosity;
+    if (verbosity != m_template.options.verbosity)
+        request.prompts.verbosity = verbosity;
     const QString jobType = m_checkModeBox->isChecked() ? CheckJobType : RunJobType;
-    if (jobType != m_template.jobType)
-        request.jobType = jobType;
+    if (jobType != m_template.options.jobType)
+        request.prompts.jobType = jobType;
     return request;
 }
 
+bool LaunchDialog::extraVarsValid() const {
+    return m_validator->isValid();
+}
+
+bool LaunchDialog::extraVarsChecked() const {
+    return m_validator->isSettled();
+}
+
 void LaunchDialog::accept() {
-    validateExtraVars();
-    if (m_extraVarsValid)
+    if (!m_validator->isSettled()) {
+        // Launch as soon as the text typed last is known to be valid.
+        m_acceptWhenChecked = true;
+        m_validator->check(m_extraVarsEdit->toPlainText(), true);
+        return;
+    }
+    if (m_validator->isValid())
         QDialog::accept();
 }
 
-void LaunchDialog::validateExtraVars() {
-    const Result<QJsonObject> parsed = parseExtraVars(m_extraVarsEdit->toPlainText());
-    m_extraVarsValid = parsed.ok();
-    m_extraVarsError->setText(m_extraVarsValid ? QString() : parsed.error());
-    m_extraVarsError->setVisible(!m_extraVarsValid);
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_extraVarsValid);
+void LaunchDialog::onChecked(bool valid, const QString &error) {
+    m_extraVarsError->setText(error);
+    m_extraVarsError->setVisible(!valid);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(valid);
+    if (std::exchange(m_acceptWhenChecked, false) && valid)
+        QDialog::accept();
 }
 
 } // namespace playdeck

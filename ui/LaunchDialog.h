@@ -1,6 +1,7 @@
 #pragma once
 
-#include "model/Types.h"
+#include "launch/LaunchConfig.h"
+#include "model/JobTemplate.h"
 
 #include <QDialog>
 
@@ -23,14 +24,16 @@ public:
     const JobTemplate &jobTemplate() const { return m_template; }
     // Only what differs from the template is set; the rest keeps the template's values.
     LaunchRequest request() const;
-    bool extraVarsValid() const { return m_extraVarsValid; }
+    // Whether the extra variables typed last were checked and found valid.
+    bool extraVarsValid() const;
+    bool extraVarsChecked() const;
 
 public Q_SLOTS:
-    // Refused while the extra variables are invalid.
+    // Refused while the extra variables are invalid; waits for a check still under way.
     void accept() override;
 
 private:
-    void validateExtraVars();
+    void onChecked(bool valid, const QString &error);
 
     JobTemplate m_template;
     QPlainTextEdit *m_extraVarsEdit = nullptr;
@@ -39,7 +42,8 @@ private:
     QComboBox *m_verbosityCombo = nullptr;
     QCheckBox *m_checkModeBox = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
-    bool m_extraVarsValid = true;
+    class ExtraVarsValidator *m_validator = nullptr;
+    bool m_acceptWhenChecked = false;
 };
 
 } // namespace playdeck

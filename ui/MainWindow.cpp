@@ -6,8 +6,11 @@
 #include "JobView.h"
 #include "LaunchDialog.h"
 #include "TemplateListModel.h"
+#include "db/DbPool.h"
+#include "services/JobService.h"
 
 #include <QAction>
+#include <QCloseEvent>
 #include <QHeaderView>
 #include <QLabel>
 #include <QListView>
@@ -128,12 +131,79 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
         statusBar()->showMessage(tr("Jobs could not be loaded: %1").arg(message));
     });
 
-    statusBar();
+    m_engineLabel = new QLabel(this);
+    m_engineLabel->setObjectName(QStringLiteral("engineLabel"));
+    statusBar()->addPermanentWidget(m_engineLabel);
+    connect(&m_controller, &Controller::engineStateChanged, this, &MainWindow::onEngineState);
     resize(1200, 800);
-    updateActions();
+    onEngineState();
+}
 
-    m_templateModel->refresh();
-    m_jobModel->refresh();
+void MainWindow::onEngineState() {
+    // The window opens at once; the engine says when its database is there.
+    switch (m_controller.engineState()) {
+    case Controller::EngineState::Starting:
+        m_engineLabel->setText(tr("Starting the database…"));
+        break;
+    case Controller::EngineState::Ready:
+        m_engineLabel->clear();
+        m_templateModel->refresh();
+        m_jobModel->refresh();
+        break;
+    case Controller::EngineState::Failed:
+        m_engineLabel->setText(tr("Playdeck cannot start"));
+        showError(tr("Playdeck cannot start"), m_controller.engineMessage());
+        break;
+    case Controller::EngineState::Stopping:
+        m_engineLabel->setText(tr("Stopping…"));
+        break;
+    }
+    updateActions();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    // Closing is the composition root's to do, once the engine is told how to treat running jobs.
+    event->ignore();
+    if (m_quitting)
+        return;
+    if (m_controller.activeJobsHere() == 0) {
+        m_quitting = true;
+        Q_EMIT quitRequested(QuitMode::Now);
+        return;
+    }
+    askHowToQuit();
+}
+
+void MainWindow::askHowToQuit() {
+    const int running = m_controller.activeJobsHere();
+    auto *box = new QMessageBox(QMessageBox::Question, tr("Quit Playdeck"),
+                                running == 1 ? tr("A job is running in this window.")
+                                             : tr("%1 jobs are running in this window.").arg(running),
+                                QMessageBox::NoButton, this);
+    box->setObjectName(QStringLiteral("quitBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setInformativeText(
+        tr("Canceling stops their playbooks now. Letting them finish closes the window; "
+           "Playdeck quits when they are done, and new jobs go to any other Playdeck that "
+           "takes work."));
+    QPushButton *cancelJobs = box->addButton(tr("&Cancel Them and Quit"), QMessageBox::DestructiveRole);
+    cancelJobs->setObjectName(QStringLiteral("cancelAndQuitButton"));
+    QPushButton *finish = box->addButton(tr("Let Them &Finish, Then Quit"), QMessageBox::AcceptRole);
+    finish->setObjectName(QStringLiteral("finishThenQuitButton"));
+    QPushButton *stay = box->addButton(tr("&Don't Quit"), QMessageBox::RejectRole);
+    stay->setObjectName(QStringLiteral("dontQuitButton"));
+    box->setDefaultButton(stay);
+    box->setEscapeButton(stay);
+    connect(box, &QMessageBox::buttonClicked, this, [this, cancelJobs, finish](QAbstractButton *button) {
+        if (button == cancelJobs) {
+            m_quitting = true;
+            Q_EMIT quitRequested(QuitMode::CancelJobs);
+        } else if (button == finish) {
+            m_quitting = true;
+            Q_EMIT quitRequested(QuitMode::FinishFirst);
+        }
+    });
+    box->open();
 }
 
 MainWindow::~MainWindow() = default;
@@ -203,7 +273,7 @@ void MainWindow::launchSelectedTemplate() {
 
 void MainWindow::launch(const LaunchRequest &request) {
     statusBar()->showMessage(tr("Launching…"));
-    m_controller.launch(request, this, [this](Result<qint64> result) {
+    whenReady(m_controller.jobs().launch(request), this, [this](Result<qint64> result) {
         if (!result) {
             statusBar()->clearMessage();
             showError(tr("Launch failed"), result.error());
@@ -230,7 +300,7 @@ JobView *MainWindow::openJob(qint64 jobId) {
         m_jobTabs->setTabText(i, title);
         m_jobTabs->setTabToolTip(i, title);
     });
-    connect(view, &JobView::statusChanged, this, [this, view](const QString &status) {
+    connect(view, &JobView::statusChanged, this, [this, view](JobStatus status) {
         m_jobTabs->setTabIcon(m_jobTabs->indexOf(view), statusIcon(status));
     });
     connect(view, &JobView::actionsChanged, this, &MainWindow::updateActions);
@@ -260,7 +330,7 @@ void MainWindow::closeJobTab(int index) {
 }
 
 void MainWindow::updateActions() {
-    const bool templateSelected = m_templateList->selectionModel()->hasSelection();
+    const bool templateSelected = m_controller.isReady() && m_templateList->selectionModel()->hasSelection();
     m_launchButton->setEnabled(templateSelected);
     m_launchAction->setEnabled(templateSelected);
     JobView *view = currentJobView();

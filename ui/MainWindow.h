@@ -4,6 +4,8 @@
 #include <QPointer>
 
 class QAction;
+class QCloseEvent;
+class QLabel;
 class QListView;
 class QPushButton;
 class QTabWidget;
@@ -22,6 +24,14 @@ struct LaunchRequest;
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
+    // How to quit when jobs run in this process.
+    enum class QuitMode {
+        Now,         // nothing runs here
+        CancelJobs,  // cancel the jobs running here, then quit
+        FinishFirst, // close the window, take no new work, quit once the running jobs have finished
+    };
+    Q_ENUM(QuitMode)
+
     explicit MainWindow(Controller &controller, QWidget *parent = nullptr);
     ~MainWindow() override;
 
@@ -32,6 +42,10 @@ public:
     // The tab showing `jobId`, or nullptr.
     JobView *jobView(qint64 jobId) const;
 
+Q_SIGNALS:
+    // The operator wants to quit; the composition root stops the engine the way asked and closes us.
+    void quitRequested(playdeck::MainWindow::QuitMode mode);
+
 public Q_SLOTS:
     // Opens the launch dialog for the selected template (non-modal; the job starts once accepted).
     void launchSelectedTemplate();
@@ -40,7 +54,12 @@ public Q_SLOTS:
     void cancelCurrentJob();
     void relaunchCurrentJob();
 
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
 private:
+    void onEngineState();
+    void askHowToQuit();
     void createActions();
     void createMenus();
     void launch(const LaunchRequest &request);
@@ -57,6 +76,8 @@ private:
     QTableView *m_jobTable = nullptr;
     QTabWidget *m_jobTabs = nullptr;
     QPointer<LaunchDialog> m_launchDialog;
+    QLabel *m_engineLabel = nullptr;
+    bool m_quitting = false;
 
     QAction *m_quitAction = nullptr;
     QAction *m_launchAction = nullptr;

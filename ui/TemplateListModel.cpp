@@ -1,6 +1,8 @@
 #include "TemplateListModel.h"
 
 #include "Controller.h"
+#include "db/DbPool.h"
+#include "services/TemplateService.h"
 
 namespace playdeck {
 
@@ -8,6 +10,7 @@ TemplateListModel::TemplateListModel(Controller &controller, QObject *parent)
     : TemplateRowsBase(parent)
     , m_controller(controller) {
     connect(&m_controller, &Controller::templatesChanged, this, &TemplateListModel::refresh);
+    connect(&m_controller, &Controller::resynced, this, &TemplateListModel::refresh);
 }
 
 QVariant TemplateListModel::data(const QModelIndex &index, int role) const {
@@ -22,7 +25,7 @@ QVariant TemplateListModel::data(const QModelIndex &index, int role) const {
         QStringList lines;
         if (!t.description.isEmpty())
             lines << t.description;
-        lines << tr("Playbook: %1").arg(t.playbook);
+        lines << tr("Playbook: %1").arg(t.options.playbook);
         if (!t.projectName.isEmpty())
             lines << tr("Project: %1").arg(t.projectName);
         if (!t.inventoryName.isEmpty())
@@ -52,7 +55,7 @@ void TemplateListModel::refresh() {
     }
     m_fetching = true;
     m_fetchAgain = false;
-    m_controller.fetchTemplates(this, [this](Result<QList<JobTemplate>> result) {
+    whenReady(m_controller.templates().list(), this, [this](Result<QList<JobTemplate>> result) {
         m_fetching = false;
         if (result)
             applySnapshot(result.value());
@@ -66,12 +69,8 @@ void TemplateListModel::refresh() {
 }
 
 bool TemplateListModel::rowDiffers(const JobTemplate &a, const JobTemplate &b) const {
-    return a.name != b.name || a.description != b.description || a.playbook != b.playbook ||
-           a.projectName != b.projectName || a.inventoryName != b.inventoryName ||
-           a.extraVars != b.extraVars || a.limit != b.limit || a.verbosity != b.verbosity ||
-           a.jobType != b.jobType || a.forks != b.forks || a.jobTags != b.jobTags ||
-           a.skipTags != b.skipTags || a.timeout != b.timeout || a.allowSimultaneous != b.allowSimultaneous ||
-           a.projectId != b.projectId || a.inventoryId != b.inventoryId;
+    return a.name != b.name || a.description != b.description || a.projectName != b.projectName ||
+           a.inventoryName != b.inventoryName || !(a.options == b.options);
 }
 
 } // namespace playdeck

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "IdRowsModel.h"
-#include "model/Types.h"
+#include "model/JobTemplate.h"
 
 #include <QAbstractListModel>
 

@@ -8,20 +8,27 @@
 namespace playdeck {
 
 // The engine's one error style: a value or a message for the operator. No exceptions cross the
-// event loop; callers must look at the result.
+// event loop; callers must look at the result. A failure may carry a machine-readable code (for a
+// database error its SQLSTATE) so that callers can tell "the data was refused" from "the database is
+// away" without parsing messages.
 class [[nodiscard]] Status {
 public:
     Status() = default;
-    static Status failure(QString message) { return Status(std::move(message)); }
+    static Status failure(QString message, QString code = {}) {
+        return Status(std::move(message), std::move(code));
+    }
 
     bool ok() const { return !m_error.has_value(); }
     explicit operator bool() const { return ok(); }
     const QString &error() const { return *m_error; }
+    const QString &code() const { return m_code; }
 
 private:
-    explicit Status(QString message)
-        : m_error(std::move(message)) {}
+    Status(QString message, QString code)
+        : m_error(std::move(message))
+        , m_code(std::move(code)) {}
     std::optional<QString> m_error;
+    QString m_code;
 };
 
 template <typename T> class [[nodiscard]] Result {
@@ -29,8 +36,11 @@ public:
     Result(T value)
         : m_value(std::move(value)) {}
     Result(Status failure)
-        : m_error(failure.error()) {}
-    static Result failure(QString message) { return Result(Status::failure(std::move(message))); }
+        : m_error(failure.error())
+        , m_code(failure.code()) {}
+    static Result failure(QString message, QString code = {}) {
+        return Result(Status::failure(std::move(message), std::move(code)));
+    }
 
     bool ok() const { return m_value.has_value(); }
     explicit operator bool() const { return ok(); }
@@ -38,11 +48,13 @@ public:
     T &value() { return *m_value; }
     T take() { return std::move(*m_value); }
     const QString &error() const { return m_error; }
-    Status status() const { return ok() ? Status() : Status::failure(m_error); }
+    const QString &code() const { return m_code; }
+    Status status() const { return ok() ? Status() : Status::failure(m_error, m_code); }
 
 private:
     std::optional<T> m_value;
     QString m_error;
+    QString m_code;
 };
 
 } // namespace playdeck

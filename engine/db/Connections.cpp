@@ -10,6 +10,19 @@
 
 namespace playdeck {
 
+namespace {
+// libpq prints NOTICEs to stderr by default; they belong in the log.
+void logNotices(const QSqlDatabase &db) {
+    if (::pg_conn *conn = nativeHandle(db))
+        PQsetNoticeProcessor(
+            conn,
+            [](void *, const char *message) {
+                qCDebug(lcDb) << "server notice:" << QByteArray(message).trimmed();
+            },
+            nullptr);
+}
+} // namespace
+
 Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString &name) {
     if (QSqlDatabase::contains(name))
         QSqlDatabase::removeDatabase(name);
@@ -30,16 +43,17 @@ Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString 
         return Status::failure(
             QObject::tr("Cannot connect to PostgreSQL at %1: %2").arg(config.describe(), message.trimmed()));
     }
-    // libpq prints NOTICEs to stderr by default; they belong in the log.
-    if (::pg_conn *conn = nativeHandle(db))
-        PQsetNoticeProcessor(
-            conn,
-            [](void *, const char *message) {
-                qCDebug(lcDb) << "server notice:" << QByteArray(message).trimmed();
-            },
-            nullptr);
+    logNotices(db);
     qCDebug(lcDb) << "opened connection" << name;
     return db;
+}
+
+Status reopenConnection(QSqlDatabase &db, const DatabaseConfig &config) {
+    if (!db.open())
+        return Status::failure(QObject::tr("Cannot connect to PostgreSQL at %1: %2")
+                                   .arg(config.describe(), db.lastError().text().trimmed()));
+    logNotices(db);
+    return {};
 }
 
 void closeConnection(const QString &name) {
@@ -51,37 +65,21 @@ void closeConnection(const QString &name) {
     QSqlDatabase::removeDatabase(name);
 }
 
-Result<QSqlDatabase> ensureConnection(const DatabaseConfig &config, const QString &name) {
-    {
-        QSqlDatabase db = QSqlDatabase::database(name, false);
-        if (db.isValid() && db.isOpen()) {
-            // libpq notices a server restart only when it next talks to it: ask with an empty
-            // query (one round trip over the socket, no parsing) before trusting the connection.
-            ::pg_conn *conn = nativeHandle(db);
-            if (conn && PQstatus(conn) == CONNECTION_OK && PQtransactionStatus(conn) == PQTRANS_IDLE) {
-                PGresult *probe = PQexec(conn, "");
-                const bool alive = PQresultStatus(probe) == PGRES_EMPTY_QUERY;
-                PQclear(probe);
-                if (alive)
-                    return db;
-            }
-        }
-    }
-    closeConnection(name);
-    return openConnection(config, name);
-}
-
 Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds) {
     QSqlQuery query(db);
     query.setForwardOnly(true);
     // Without bindings the text goes as it is: PostgreSQL cannot PREPARE DDL.
+    const auto failure = [&query, &sql] {
+        return Status::failure(QStringLiteral("%1 [%2]").arg(query.lastError().text(), sql.simplified()),
+                               query.lastError().nativeErrorCode());
+    };
     if (binds.isEmpty()) {
         if (!query.exec(sql))
-            return Status::failure(QStringLiteral("%1 [%2]").arg(query.lastError().text(), sql.simplified()));
+            return failure();
         return query;
     }
     if (!query.prepare(sql))
-        return Status::failure(QStringLiteral("%1 [%2]").arg(query.lastError().text(), sql.simplified()));
+        return failure();
     for (const QVariant &value : binds) {
         // A null QString would bind as SQL NULL; the schema's text columns mean "empty" instead.
         if (value.typeId() == QMetaType::QString && value.toString().isNull())
@@ -90,8 +88,12 @@ Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList 
             query.addBindValue(value);
     }
     if (!query.exec())
-        return Status::failure(QStringLiteral("%1 [%2]").arg(query.lastError().text(), sql.simplified()));
+        return failure();
     return query;
+}
+
+bool isDataError(const QString &sqlState) {
+    return sqlState.startsWith(QLatin1String("22")) || sqlState.startsWith(QLatin1String("23"));
 }
 
 pg_conn *nativeHandle(const QSqlDatabase &db) {

@@ -4,52 +4,54 @@
 #include "core/Result.h"
 
 #include <QObject>
-#include <QPointer>
-#include <QProcess>
+#include <QString>
 
 namespace playdeck {
 
-// Playdeck's private PostgreSQL cluster: created on first use under the data directory, listening
-// on a unix socket only, the server run as a direct child so a crash is noticed. Every Playdeck
-// process on the same data directory shares one server: the first one starts it, the others attach,
-// and the last one to leave stops it (a shared flock counts the users).
+// Playdeck's private PostgreSQL cluster: created on first use, listening on a unix socket only.
+// Every Playdeck process on the same data directory shares one server. Each one holds a shared flock
+// on cluster.users.lock for as long as it lives (the kernel lets go of it however the process ends).
+// The server runs under `playdeck-helper postgres`, a supervisor started detached by whichever
+// process found no server: it restarts a crashed server while users remain, and stops it as soon as
+// the last user is gone, even when that user was SIGKILLed. Any process that finds the supervisor
+// gone starts a new one, so nobody depends on the process that started it first.
+//
+// All calls block (for a few seconds at most) and belong in a thread of their own, never the GUI's.
 class EmbeddedCluster : public QObject {
     Q_OBJECT
 public:
     explicit EmbeddedCluster(QString dataDir, QObject *parent = nullptr);
     ~EmbeddedCluster() override;
 
-    // Attaches to the running server or creates/starts one. Blocking (at most a few seconds).
-    Status start();
-    // Leaves the cluster: stops the server if no other Playdeck process uses it.
-    void stop();
+    // Counts this process as a user, then attaches to the running server or has one started.
+    Status ensureRunning();
+    // Whether the server answers right now (one PQping).
+    bool answers() const;
+    // Leaves the cluster: when this was the last user, the supervisor stops the server.
+    void leave();
 
     DatabaseConfig config() const;
     QString clusterDir() const { return m_clusterDir; }
     QString socketDir() const { return m_socketDir; }
     QString serverLogPath() const;
 
-Q_SIGNALS:
-    void serverDied(const QString &message);
-
 private:
+    Status resolvePaths();
     Status ensureDirectories();
     Status initDb();
-    Status startServer();
+    Status startSupervisor();
+    Status waitUntilReady(int timeoutMs);
     Status createDatabase();
-    bool ping() const;
+    bool supervisorAlive() const;
     int pingState() const; // PGPing
-    bool waitForServerExit(int timeoutMs) const;
     QString logTail() const;
     Status runTool(const QString &tool, const QStringList &args, int timeoutMs);
-    void prepareChild(QProcess &process) const;
 
     QString m_dataDir;
     QString m_clusterDir;
     QString m_socketDir;
     QString m_binDir;
     int m_usersLockFd = -1;
-    QProcess *m_server = nullptr;
     bool m_asRoot = false;
     unsigned m_pgUid = 0;
     unsigned m_pgGid = 0;

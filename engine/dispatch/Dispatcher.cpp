@@ -1,207 +1,227 @@
 #include "Dispatcher.h"
 
+#include "InstanceRegistry.h"
 #include "core/Logging.h"
-#include "db/Connections.h"
-#include "db/NotifyBus.h"
+#include "db/DbConnection.h"
 #include "events/CallbackReceiver.h"
-#include "model/Repository.h"
+#include "runner/RunJob.h"
+#include "store/UnifiedJobStore.h"
 
-#include <QCoreApplication>
-#include <QEventLoop>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QThread>
+#include <QDir>
 
 namespace playdeck {
 
-Dispatcher::Dispatcher(RunnerSettings settings, InstanceInfo instance, CallbackReceiver *receiver)
-    : m_settings(std::move(settings))
+Dispatcher::Dispatcher(DatabaseConfig database, InstanceRow instance,
+                       std::shared_ptr<RunJobContext> runContext, CallbackReceiver *receiver,
+                       int workerThreads, instances::Timing timing)
+    : m_config(std::move(database))
     , m_instance(std::move(instance))
+    , m_runContext(std::move(runContext))
+    , m_timing(timing)
     , m_receiver(receiver)
-    , m_connectionName(QStringLiteral("playdeck-dispatcher-%1").arg(quintptr(this), 0, 16)) {}
+    , m_workers(workerThreads) {}
 
-Dispatcher::~Dispatcher() {
-    closeConnection(m_connectionName);
-}
+Dispatcher::~Dispatcher() = default;
 
-QSqlDatabase Dispatcher::database() {
-    auto opened = ensureConnection(m_settings.database, m_connectionName);
-    if (!opened)
-        qCWarning(lcDispatch) << opened.error();
-    return opened ? opened.value() : QSqlDatabase();
+Result<QSqlDatabase> Dispatcher::database() {
+    auto db = m_connection->get();
+    if (!db)
+        qCWarning(lcDispatch) << db.error();
+    return db;
 }
 
 void Dispatcher::start() {
+    m_connection = std::make_unique<DbConnection>(m_config, QStringLiteral("dispatcher"));
     m_timer = new QTimer(this);
-    m_timer->setInterval(instances::kHeartbeatSeconds * 1000);
+    m_timer->setInterval(m_timing.heartbeatSeconds * 1000);
     connect(m_timer, &QTimer::timeout, this, &Dispatcher::periodic);
     m_timer->start();
+    if (auto db = database())
+        cleanLeakedJobDirs(db.value());
     periodic();
 }
 
 void Dispatcher::periodic() {
-    QSqlDatabase db = database();
-    auto beat = instances::heartbeat(db, m_instance.id);
+    if (m_stopping)
+        return;
+    auto db = database();
+    if (!db)
+        return;
+    InstanceStore instances(db.value());
+    auto beat = instances.heartbeat(m_instance.id);
     if (!beat) {
         qCWarning(lcDispatch) << "heartbeat failed:" << beat.error();
         return;
     }
     // Back from a gap longer than the lost-instance limit (suspend, database outage): the others
     // were silent for us as we were for them. Judge nobody by silence until they could beat again.
-    if (m_lastBeat.isValid() && m_lastBeat.elapsed() > instances::kLostAfterSeconds * 1000)
-        m_judgeSilenceFrom.setRemainingTime(instances::kLostAfterSeconds * 1000);
+    if (m_lastBeat.isValid() && m_lastBeat.elapsed() > m_timing.lostAfterSeconds * 1000)
+        m_judgeSilenceFrom.setRemainingTime(m_timing.lostAfterSeconds * 1000);
     m_lastBeat.start();
     if (!beat.value()) {
-        // Our row is gone (another instance thought us lost): come back under the same id.
-        if (Status s = instances::reRegister(db, m_instance); !s)
+        // Our row is gone (another instance took us for lost): come back under the same id.
+        if (Status s = instances.reRegister(m_instance); !s)
             qCWarning(lcDispatch) << "cannot register again:" << s.error();
     }
-    if (auto reaped = instances::reapLost(db, m_judgeSilenceFrom.hasExpired()); !reaped)
+    if (auto reaped = instances::reapLost(db.value(), m_timing, m_judgeSilenceFrom.hasExpired()); !reaped)
         qCWarning(lcDispatch) << "reaper:" << reaped.error();
-    reapOrphans(db);
+    checkRunningJobs(db.value());
+    reapOrphans(db.value());
     rescan();
+}
+
+void Dispatcher::checkRunningJobs(QSqlDatabase &db) {
+    // A job of ours that is no longer running here was finished by someone else (we were taken for
+    // lost while suspended or cut off): its processes must stop now, not when the playbook ends.
+    UnifiedJobStore jobs(db);
+    for (auto it = m_runners.begin(); it != m_runners.end(); ++it) {
+        RunJob *runner = it.value();
+        if (!runner)
+            continue;
+        auto status = jobs.status(it.key());
+        if (status && status.value() && isFinished(*status.value()))
+            QMetaObject::invokeMethod(runner, &RunJob::abandon, Qt::QueuedConnection);
+    }
 }
 
 void Dispatcher::reapOrphans(QSqlDatabase &db) {
     // AWX's own-node reaper: a job marked running here that no runner of ours holds will never end.
-    auto running =
-        exec(db, QStringLiteral("SELECT id FROM unified_job WHERE status = 'running' AND execution_node = ?"),
-             {m_instance.hostname});
+    UnifiedJobStore jobs(db);
+    auto running = jobs.onNode(m_instance.hostname, JobStatus::Running);
     if (!running)
         return;
-    QList<qint64> orphans;
-    while (running.value().next())
-        if (!m_runners.contains(running.value().value(0).toLongLong()))
-            orphans << running.value().value(0).toLongLong();
-    for (qint64 id : orphans) {
-        (void)repo::setJobStatus(
-            db, id, JobStatus::Failed,
-            {{QStringLiteral("job_explanation"),
-              tr("Task was marked as running but was not present in the job queue, so it has "
-                 "been marked as failed.")}},
-            {JobStatus::Running});
+    for (qint64 id : running.value()) {
+        if (m_runners.contains(id))
+            continue;
+        JobTransition t{JobStatus::Failed, {JobStatus::Running}, {}};
+        t.fields.explanation =
+            tr("Task was marked as running but was not present in the job queue, so it has "
+               "been marked as failed.");
+        t.fields.eventProcessingFinished = true;
+        (void)jobs.transition(id, t);
         qCWarning(lcDispatch) << "reaped orphaned job" << id;
+    }
+}
+
+void Dispatcher::cleanLeakedJobDirs(QSqlDatabase &db) {
+    // Private data dirs of jobs that no instance runs any more: left behind by a Playdeck that was
+    // killed. A job another live process on this data dir still runs keeps its directory.
+    const QDir jobsDir(m_runContext->dataDir + QStringLiteral("/jobs"));
+    UnifiedJobStore jobs(db);
+    for (const QString &name : jobsDir.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        bool numeric = false;
+        const qint64 id = name.toLongLong(&numeric);
+        if (!numeric)
+            continue;
+        auto status = jobs.status(id);
+        if (!status)
+            return; // the database is away: look next time
+        if (!status.value() || !isActive(*status.value())) {
+            QDir(jobsDir.filePath(name)).removeRecursively();
+            qCInfo(lcDispatch) << "removed the leaked directory of job" << id;
+        }
     }
 }
 
 void Dispatcher::rescan() {
     if (m_stopping)
         return;
-    QSqlDatabase db = database();
-    auto waiting =
-        exec(db,
-             QStringLiteral("SELECT id FROM unified_job WHERE status = 'waiting' AND execution_node = ?"
-                            " ORDER BY created"),
-             {m_instance.hostname});
-    if (!waiting) {
-        qCWarning(lcDispatch) << waiting.error();
+    auto db = database();
+    if (!db)
         return;
-    }
-    while (waiting.value().next())
-        runJob(waiting.value().value(0).toLongLong());
+    UnifiedJobStore jobs(db.value());
+    if (auto waiting = jobs.onNode(m_instance.hostname, JobStatus::Waiting))
+        for (qint64 id : waiting.value())
+            runJob(id);
     // A cancel said while the bus was reconnecting is still in the table.
-    auto canceled = exec(db,
-                         QStringLiteral("SELECT id FROM unified_job WHERE status = 'running' AND cancel_flag"
-                                        " AND execution_node = ?"),
-                         {m_instance.hostname});
-    if (canceled)
-        while (canceled.value().next())
-            if (JobRunner *runner = m_runners.value(canceled.value().value(0).toLongLong()))
-                QMetaObject::invokeMethod(runner, &JobRunner::cancel, Qt::QueuedConnection);
+    if (auto canceled = jobs.cancelRequestedOn(m_instance.hostname))
+        for (qint64 id : canceled.value())
+            onCancel(id);
 }
 
-int Dispatcher::stopTakingWork() {
-    // No task manager may send this instance a job from now on; what was sent before starts now
-    // (unless the dispatcher is stopping, when rescan does nothing).
-    {
-        QSqlDatabase db = database();
-        (void)exec(db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {m_instance.id});
-    }
-    rescan();
-    return int(m_runners.size());
+void Dispatcher::stopTakingWork() {
+    if (auto db = database())
+        (void)InstanceStore(db.value()).disable(m_instance.id);
+    Q_EMIT activeJobsChanged(int(m_runners.size()));
 }
 
-void Dispatcher::onNotification(const QString &channel, const QString &payload) {
-    if (m_stopping)
+void Dispatcher::onDispatch(const bus::DispatchJob &message) {
+    if (message.instanceId == m_instance.id)
+        runJob(message.jobId);
+}
+
+void Dispatcher::onCancel(qint64 jobId) {
+    if (RunJob *runner = m_runners.value(jobId))
+        QMetaObject::invokeMethod(runner, &RunJob::cancel, Qt::QueuedConnection);
+}
+
+void Dispatcher::onJobChanged(const bus::JobChanged &message) {
+    if (!message.status || !isFinished(*message.status))
         return;
-    const QJsonObject message = QJsonDocument::fromJson(payload.toUtf8()).object();
-    if (channel == Channel::dispatchQueue(m_instance.id)) {
-        runJob(message.value(QLatin1String("job")).toInteger());
-    } else if (channel == Channel::Control && message.contains(QLatin1String("cancel"))) {
-        const qint64 jobId = message.value(QLatin1String("cancel")).toInteger();
-        if (JobRunner *runner = m_runners.value(jobId))
-            QMetaObject::invokeMethod(runner, &JobRunner::cancel, Qt::QueuedConnection);
-    }
+    // Our own runner's final status comes back here too; it ignores abandon() by then.
+    if (RunJob *runner = m_runners.value(message.jobId))
+        QMetaObject::invokeMethod(runner, &RunJob::abandon, Qt::QueuedConnection);
 }
 
 void Dispatcher::runJob(qint64 jobId) {
     if (jobId <= 0 || m_runners.contains(jobId) || m_stopping)
         return;
-    auto *thread = new QThread;
-    thread->setObjectName(QStringLiteral("job-%1").arg(jobId));
-    auto *runner = new JobRunner(m_settings, jobId);
-    runner->moveToThread(thread);
+    auto *runner = new RunJob(m_runContext, jobId);
     m_runners.insert(jobId, runner);
-    m_threads.insert(jobId, thread);
     if (m_receiver) {
-        connect(runner, &JobRunner::eventsReady, m_receiver, &CallbackReceiver::addEvents);
-        connect(runner, &JobRunner::streamEnded, m_receiver, &CallbackReceiver::streamEnded);
+        connect(runner, &RunJob::eventsReady, m_receiver, &CallbackReceiver::addEvents);
+        connect(runner, &RunJob::streamEnded, m_receiver, &CallbackReceiver::streamEnded);
     }
-    connect(thread, &QThread::started, runner, &JobRunner::start);
-    connect(runner, &JobRunner::finished, this, [this, jobId](qint64, const QString &status) {
-        QThread *t = m_threads.take(jobId);
-        JobRunner *r = m_runners.take(jobId);
-        if (r)
-            r->deleteLater(); // thread-safe; delivered in the runner's thread before it finishes
-        if (t) {
-            connect(t, &QThread::finished, t, &QObject::deleteLater);
-            t->quit();
-        }
-        if (!status.isEmpty())
-            Q_EMIT jobFinished(jobId, status);
+    connect(runner, &RunJob::finished, this, [this, runner](qint64 id, bool ran, JobStatus status) {
+        m_runners.remove(id);
+        m_workers.release(runner);
+        runner->deleteLater(); // delivered in the runner's thread
+        if (ran)
+            Q_EMIT jobFinished(id, status);
         Q_EMIT activeJobsChanged(int(m_runners.size()));
+        if (m_stopping && m_runners.isEmpty())
+            finishShutdown();
     });
-    thread->start();
+    m_workers.place(runner);
+    QMetaObject::invokeMethod(runner, &RunJob::start, Qt::QueuedConnection);
     Q_EMIT activeJobsChanged(int(m_runners.size()));
 }
 
-void Dispatcher::stop() {
+void Dispatcher::shutdown(bool cancelJobs) {
+    if (m_stopping)
+        return;
     m_stopping = true;
     if (m_timer)
         m_timer->stop();
     stopTakingWork();
-    // Each runner's cancel ends its job; the runner's own thread then reports and is joined.
-    for (auto it = m_runners.begin(); it != m_runners.end(); ++it)
-        if (JobRunner *runner = it.value())
-            QMetaObject::invokeMethod(runner, &JobRunner::shutdown, Qt::QueuedConnection);
-    // Let the runners end their jobs before we go: their `finished` arrives here as a queued call.
-    if (!m_threads.isEmpty()) {
-        QEventLoop loop;
-        connect(this, &Dispatcher::activeJobsChanged, &loop, [&loop](int count) {
-            if (count == 0)
-                loop.quit();
-        });
-        QTimer::singleShot(m_settings.cancelGraceMs * 3, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    for (QThread *thread : std::as_const(m_threads)) {
-        thread->quit();
-        if (!thread->wait(2000))
-            qCWarning(lcDispatch) << "job thread" << thread->objectName() << "did not stop";
-    }
-    {
+    if (m_runners.isEmpty())
+        return finishShutdown();
+    for (RunJob *runner : std::as_const(m_runners))
+        if (runner)
+            QMetaObject::invokeMethod(runner, cancelJobs ? &RunJob::cancel : &RunJob::shutdown,
+                                      Qt::QueuedConnection);
+    // Each runner escalates to killing its worker's tree; this is the backstop for a runner that
+    // somehow never reports.
+    const int deadline = m_runContext->cancelGraceMs + 2 * (m_runContext->treeGraceMs + 2000) + 10000;
+    QTimer::singleShot(deadline, this, [this] {
+        if (!m_runners.isEmpty())
+            qCCritical(lcDispatch) << m_runners.size() << "jobs did not stop in time; leaving them";
+        finishShutdown();
+    });
+}
+
+void Dispatcher::finishShutdown() {
+    if (m_stopped)
+        return;
+    m_stopped = true;
+    if (auto db = database()) {
         // Jobs sent here that never started go back to pending for another instance.
-        QSqlDatabase db = database();
-        auto requeued =
-            exec(db,
-                 QStringLiteral("UPDATE unified_job SET status = 'pending', execution_node = '',"
-                                " controller_node = '' WHERE status = 'waiting' AND execution_node = ?"),
-                 {m_instance.hostname});
-        if (requeued && requeued.value().numRowsAffected() > 0)
-            (void)repo::notify(db, Channel::Schedule);
-        (void)instances::unregister(db, m_instance.id);
+        (void)UnifiedJobStore(db.value()).requeueWaiting(m_instance.hostname);
+        (void)InstanceStore(db.value()).unregister(m_instance.id);
     }
-    closeConnection(m_connectionName);
+    m_workers.stop();
+    m_connection.reset();
+    Q_EMIT stopped();
 }
 
 } // namespace playdeck

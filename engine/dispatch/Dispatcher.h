@@ -1,61 +1,79 @@
 #pragma once
 
-#include "dispatch/InstanceRegistry.h"
-#include "runner/JobRunner.h"
+#include "InstanceRegistry.h"
+#include "JobWorkers.h"
+#include "bus/Messages.h"
+#include "db/DatabaseConfig.h"
+#include "store/InstanceStore.h"
 
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QHash>
 #include <QObject>
 #include <QPointer>
-#include <QSet>
 #include <QTimer>
+
+#include <memory>
 
 namespace playdeck {
 
 class CallbackReceiver;
+class DbConnection;
+class RunJob;
+struct RunJobContext;
 
-// AWX's dispatcher for this instance: takes the task manager's messages from this instance's
-// queue channel and gives each job to a JobRunner in a thread of its own. It also beats the
-// instance's heartbeat, reaps jobs of lost instances, forwards cancel requests, and re-scans the
-// table for waiting jobs it may have missed while the bus was reconnecting.
+// AWX's dispatcher for this instance: takes the task manager's messages from this instance's queue
+// and gives each job to a RunJob in the bounded job-worker pool. It also beats the instance's
+// heartbeat, reaps the jobs of lost instances, forwards cancels, stops the processes of a job that
+// someone else finished meanwhile (we were taken for lost), and re-scans the tables for what it may
+// have missed while the bus was reconnecting.
 class Dispatcher : public QObject {
     Q_OBJECT
 public:
-    Dispatcher(RunnerSettings settings, InstanceInfo instance, CallbackReceiver *receiver);
+    Dispatcher(DatabaseConfig database, InstanceRow instance, std::shared_ptr<RunJobContext> runContext,
+               CallbackReceiver *receiver, int workerThreads, instances::Timing timing);
     ~Dispatcher() override;
 
     Q_INVOKABLE void start();
-    // Ends running jobs (as AWX does on dispatcher shutdown) and waits for their threads.
-    Q_INVOKABLE void stop();
+    // Disables this instance (no new work is sent to it); what was already sent still runs.
+    Q_INVOKABLE void stopTakingWork();
+    // Ends running jobs as AWX does on dispatcher shutdown (or cancels them, with `cancelJobs`),
+    // hands back what never started, leaves the cluster, and then says stopped().
+    void shutdown(bool cancelJobs = false);
 
 public Q_SLOTS:
-    void onNotification(const QString &channel, const QString &payload);
+    void onDispatch(const playdeck::bus::DispatchJob &message);
+    void onCancel(qint64 jobId);
+    void onJobChanged(const playdeck::bus::JobChanged &message);
     void rescan();
-    // Disables this instance, starts what was already sent to it, and says how many jobs run here.
-    Q_INVOKABLE int stopTakingWork();
 
 Q_SIGNALS:
-    void jobFinished(qint64 jobId, const QString &status);
-    // How many jobs this dispatcher is running now.
+    void jobFinished(qint64 jobId, playdeck::JobStatus status);
     void activeJobsChanged(int count);
+    void stopped();
 
 private:
     void runJob(qint64 jobId);
     void periodic();
     void reapOrphans(QSqlDatabase &db);
-    QSqlDatabase database();
+    void checkRunningJobs(QSqlDatabase &db);
+    void cleanLeakedJobDirs(QSqlDatabase &db);
+    void finishShutdown();
+    Result<QSqlDatabase> database();
 
-    RunnerSettings m_settings;
-    InstanceInfo m_instance;
+    DatabaseConfig m_config;
+    InstanceRow m_instance;
+    std::shared_ptr<RunJobContext> m_runContext;
+    instances::Timing m_timing;
     QPointer<CallbackReceiver> m_receiver;
-    QString m_connectionName;
-    QHash<qint64, QPointer<JobRunner>> m_runners;
-    QHash<qint64, QThread *> m_threads;
+    std::unique_ptr<DbConnection> m_connection;
+    JobWorkers m_workers;
+    QHash<qint64, QPointer<RunJob>> m_runners;
     QTimer *m_timer = nullptr;
     QElapsedTimer m_lastBeat;
     QDeadlineTimer m_judgeSilenceFrom{0};
     bool m_stopping = false;
+    bool m_stopped = false;
 };
 
 } // namespace playdeck

@@ -1,51 +1,76 @@
 #pragma once
 
 #include "db/DatabaseConfig.h"
-#include "model/Types.h"
+#include "model/JobEvent.h"
 
 #include <QHash>
 #include <QList>
 #include <QObject>
+#include <QPointer>
 #include <QTimer>
+
+#include <memory>
 
 namespace playdeck {
 
+class DbConnection;
+class EventBacklog;
+
 // AWX's callback receiver, in one thread with its own connection: buffers the events that job
-// runners hand it and writes them in batches with COPY (flushed on size or after a short delay),
+// runners hand it and writes them in batches (COPY; flushed on size or after a short delay),
 // idempotently on (job, counter). After each commit it tells the cluster how far each job's events
-// are stored. A database that goes away keeps the events buffered and retried; nothing is dropped.
+// are stored.
+//
+// Nothing is dropped because of the database: a failure that is not a data error (SQLSTATE class 22
+// or 23) means the database is away, and the batch is kept and written after a reconnect. Only an
+// event the database refuses on its own as bad data is not stored, and its job then says so (a count
+// and the reason, in refused_events / refused_reason).
 class CallbackReceiver : public QObject {
     Q_OBJECT
 public:
-    explicit CallbackReceiver(DatabaseConfig config);
+    CallbackReceiver(DatabaseConfig config, EventBacklog *backlog);
     ~CallbackReceiver() override;
 
     static constexpr int kMaxBatch = 1000;
     static constexpr int kFlushDelayMs = 20;
 
     Q_INVOKABLE void start();
+    // A last flush; what cannot be stored now is logged as lost (the process is going away).
     Q_INVOKABLE void stop();
 
 public Q_SLOTS:
     void addEvents(const QList<playdeck::JobEvent> &events);
-    // The runner has handed over all `emitted` events of the job: mark event processing finished
-    // once they are all stored.
+    // The runner has handed over all `emitted` events of the job: event processing is finished once
+    // they are all stored.
     void streamEnded(qint64 jobId, int emitted);
 
+Q_SIGNALS:
+    // The database refused an event as bad data (it is not stored; its job says so).
+    void eventRefused(qint64 jobId, int counter, const QString &reason);
+
 private:
+    enum class Write { Stored, DatabaseAway, Refused };
+    struct Refusals {
+        int count = 0;
+        QString firstReason;
+    };
+
+    void scheduleFlush();
     void flush();
-    enum class WriteResult { Stored, DatabaseAway, Rejected };
-    WriteResult write(const QList<JobEvent> &batch);
+    Write write(const QList<JobEvent> &batch);
     bool finishJobs();
+    void backOff();
 
     DatabaseConfig m_config;
-    QString m_connectionName;
+    QPointer<EventBacklog> m_backlog;
+    std::unique_ptr<DbConnection> m_connection;
+    quint64 m_preparedGeneration = 0;
     QList<JobEvent> m_buffer;
-    QHash<qint64, int> m_ended; // job -> events emitted, waiting for their commit
+    QHash<qint64, int> m_ended;        // job -> events emitted, waiting for the last of them to be stored
+    QHash<qint64, Refusals> m_refused; // job -> refused events
     QTimer *m_flushTimer = nullptr;
     int m_retryDelayMs = 0;
     QString m_lastError;
-    const void *m_stagingConnection = nullptr; // the connection that has the staging table
 };
 
 } // namespace playdeck

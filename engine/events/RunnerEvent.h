@@ -1,13 +1,13 @@
 #pragma once
 
-#include "model/Types.h"
+#include "model/JobEvent.h"
 
 #include <QJsonObject>
 
 namespace playdeck {
 
-// One runner event line as a job_event row: host/play/task/role lifted out of event_data, and
-// failed/changed judged as AWX does (reference/awx-engine.md 6.2).
+// One runner event line (already sanitized, see JsonText.h) as a job_event row: host/play/task/role
+// lifted out of event_data, and failed/changed judged as AWX does (reference/awx-engine.md 6.2).
 JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line);
 
 } // namespace playdeck

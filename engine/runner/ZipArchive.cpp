@@ -10,6 +10,7 @@
 
 #include <memory>
 #include <sys/stat.h>
+#include <unistd.h>
 
 namespace playdeck {
 
@@ -17,9 +18,6 @@ namespace {
 
 struct ArchiveWriteDeleter {
     void operator()(archive *a) const { archive_write_free(a); }
-};
-struct ArchiveReadDeleter {
-    void operator()(archive *a) const { archive_read_free(a); }
 };
 struct EntryDeleter {
     void operator()(archive_entry *e) const { archive_entry_free(e); }
@@ -62,7 +60,14 @@ Result<QByteArray> zipDirectory(const QString &directory) {
         archive_entry_set_pathname_utf8(entry.get(), name.constData());
         QByteArray content;
         if (S_ISLNK(st.st_mode)) {
-            archive_entry_set_symlink(entry.get(), QFile::encodeName(QFile::symLinkTarget(path)).constData());
+            // The link as it is written, not QFile::symLinkTarget's absolute resolution: a link within
+            // the directory must stay one on the execution node.
+            QByteArray target(qsizetype(st.st_size) + 1, Qt::Uninitialized);
+            const ssize_t length = ::readlink(local.constData(), target.data(), size_t(target.size()));
+            if (length < 0 || length >= target.size())
+                return Status::failure(QObject::tr("Cannot read the symlink %1 for the job.").arg(path));
+            target.truncate(length);
+            archive_entry_set_symlink(entry.get(), target.constData());
             archive_entry_set_size(entry.get(), 0);
         } else if (S_ISREG(st.st_mode)) {
             QFile file(path);
@@ -83,52 +88,6 @@ Result<QByteArray> zipDirectory(const QString &directory) {
     if (archive_write_close(a.get()) != ARCHIVE_OK)
         return Status::failure(archiveError(a.get()));
     return out;
-}
-
-Status unzipInto(const QByteArray &zip, const QString &directory) {
-    std::unique_ptr<archive, ArchiveReadDeleter> a(archive_read_new());
-    archive_read_support_format_zip(a.get());
-    if (archive_read_open_memory(a.get(), zip.constData(), size_t(zip.size())) != ARCHIVE_OK)
-        return Status::failure(archiveError(a.get()));
-    const QString root = QFileInfo(directory).absoluteFilePath();
-    QDir().mkpath(root);
-    archive_entry *entry = nullptr;
-    int r = ARCHIVE_OK;
-    while ((r = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK) {
-        const QString name =
-            QString::fromUtf8(archive_entry_pathname_utf8(entry) ? archive_entry_pathname_utf8(entry)
-                                                                 : archive_entry_pathname(entry));
-        const QStringList parts = name.split(QLatin1Char('/'), Qt::SkipEmptyParts);
-        if (name.startsWith(QLatin1Char('/')) || parts.contains(QStringLiteral("..")) || parts.isEmpty())
-            return Status::failure(QObject::tr("The archive contains an unsafe path: %1").arg(name));
-        const QString target = root + QLatin1Char('/') + parts.join(QLatin1Char('/'));
-        const mode_t mode = archive_entry_mode(entry);
-        if (S_ISDIR(mode)) {
-            QDir().mkpath(target);
-            continue;
-        }
-        QDir().mkpath(QFileInfo(target).absolutePath());
-        if (S_ISLNK(mode)) {
-            QFile::remove(target);
-            if (const char *link = archive_entry_symlink(entry))
-                QFile::link(QFile::decodeName(link), target);
-            continue;
-        }
-        QFile out(target);
-        if (!out.open(QIODevice::WriteOnly | QIODevice::Truncate))
-            return Status::failure(QObject::tr("Cannot write %1: %2").arg(target, out.errorString()));
-        char buffer[65536];
-        la_ssize_t n = 0;
-        while ((n = archive_read_data(a.get(), buffer, sizeof buffer)) > 0)
-            out.write(buffer, n);
-        if (n < 0)
-            return Status::failure(archiveError(a.get()));
-        out.close();
-        ::chmod(QFile::encodeName(target).constData(), (mode & 07777) ? (mode & 0777) : 0644);
-    }
-    if (r != ARCHIVE_EOF)
-        return Status::failure(archiveError(a.get()));
-    return {};
 }
 
 } // namespace playdeck

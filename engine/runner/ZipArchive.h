@@ -7,13 +7,9 @@
 
 namespace playdeck {
 
-// Zip streams in both directions through libarchive, as ansible-runner's transmit/worker protocol
-// wants them: Unix modes kept (the exec bit matters for inventory scripts), symlinks kept, FIFOs and
-// sockets skipped.
+// Zips a directory as ansible-runner's transmit/worker protocol wants it, through libarchive: Unix
+// modes kept (the exec bit matters for inventory scripts), symlinks kept, FIFOs and sockets skipped.
+// The other direction, the artifacts that come back, is SafeUnpacker's.
 [[nodiscard]] Result<QByteArray> zipDirectory(const QString &directory);
-
-// Unpacks into `directory`, refusing absolute names and `..` so a hostile stream cannot write
-// outside it.
-[[nodiscard]] Status unzipInto(const QByteArray &zip, const QString &directory);
 
 } // namespace playdeck

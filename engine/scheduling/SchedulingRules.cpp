@@ -10,7 +10,7 @@ SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapa
     QHash<QString, int> jobsOn;
     QHash<qint64, qint64> templateHolder; // template -> the job that holds it
     for (const ActiveJob &job : active) {
-        if (job.status == QLatin1String("pending"))
+        if (job.status == JobStatus::Pending)
             continue;
         consumed[job.executionNode] += job.impact;
         jobsOn[job.executionNode] += 1;
@@ -19,7 +19,7 @@ SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapa
     }
 
     for (const ActiveJob &job : active) {
-        if (job.status != QLatin1String("pending"))
+        if (job.status != JobStatus::Pending)
             continue;
         if (!job.allowSimultaneous && job.templateId) {
             const auto holder = templateHolder.constFind(job.templateId);
@@ -55,6 +55,11 @@ SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapa
             templateHolder.insert(job.templateId, job.id);
     }
     return plan;
+}
+
+int playbookTaskImpact(int forks, int hostCount, bool hasInventory) {
+    const int effectiveForks = forks > 0 ? forks : 5;
+    return std::min(hasInventory ? hostCount : effectiveForks, effectiveForks) + 1 + 1;
 }
 
 } // namespace playdeck

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "core/JobStatus.h"
+
 #include <QHash>
 #include <QList>
 #include <QString>
@@ -10,7 +12,7 @@ namespace playdeck {
 // (reference/awx-engine.md 3.4-3.5, seed 002).
 struct ActiveJob {
     qint64 id = 0;
-    QString status; // pending, waiting or running
+    JobStatus status = JobStatus::Pending; // pending, waiting or running
     qint64 templateId = 0;
     bool allowSimultaneous = false;
     int impact = 1;
@@ -43,5 +45,9 @@ struct SchedulingPlan {
 // - a job starts on the instance with the most remaining capacity that can hold its impact; an
 //   instance running nothing always takes one job, however large.
 SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapacity> &instances);
+
+// AWX's task_impact of a playbook run: min(hosts, forks or 5) + 1 for the forks, plus 1 for the
+// controlling process. Without an inventory, forks stand in for the hosts.
+int playbookTaskImpact(int forks, int hostCount, bool hasInventory);
 
 } // namespace playdeck

@@ -1,10 +1,12 @@
 #include "TaskManager.h"
 
 #include "SchedulingRules.h"
+#include "bus/Publisher.h"
 #include "core/Logging.h"
 #include "db/Connections.h"
-#include "db/NotifyBus.h"
-#include "model/Repository.h"
+#include "db/DbConnection.h"
+#include "store/InstanceStore.h"
+#include "store/UnifiedJobStore.h"
 
 #include <QElapsedTimer>
 #include <QSqlError>
@@ -14,19 +16,17 @@ namespace playdeck {
 
 namespace {
 constexpr qint64 kTaskManagerLockKey = 0x7461736b6d677200; // "taskmgr"
-constexpr int kLiveInstanceSeconds = 30;
 } // namespace
 
-TaskManager::TaskManager(DatabaseConfig config, QString controllerNode)
+TaskManager::TaskManager(DatabaseConfig config, QString controllerNode, int liveInstanceSeconds)
     : m_config(std::move(config))
     , m_controllerNode(std::move(controllerNode))
-    , m_connectionName(QStringLiteral("playdeck-task-manager-%1").arg(quintptr(this), 0, 16)) {}
+    , m_liveInstanceSeconds(liveInstanceSeconds) {}
 
-TaskManager::~TaskManager() {
-    closeConnection(m_connectionName);
-}
+TaskManager::~TaskManager() = default;
 
 void TaskManager::start() {
+    m_connection = std::make_unique<DbConnection>(m_config, QStringLiteral("task-manager"));
     m_periodic = new QTimer(this);
     m_periodic->setInterval(kPeriodicIntervalMs);
     connect(m_periodic, &QTimer::timeout, this, &TaskManager::requestRun);
@@ -38,7 +38,7 @@ void TaskManager::stop() {
     m_stopped = true;
     if (m_periodic)
         m_periodic->stop();
-    closeConnection(m_connectionName);
+    m_connection.reset();
 }
 
 void TaskManager::requestRun() {
@@ -60,20 +60,22 @@ void TaskManager::run() {
         QTimer::singleShot(250, this, &TaskManager::requestRun);
         return;
     }
-    const double ms = double(timer.nsecsElapsed()) / 1e6;
-    qCDebug(lcTaskManager) << "run started" << started << "jobs in" << ms << "ms";
+    qCDebug(lcTaskManager) << "run started" << started << "jobs in" << double(timer.nsecsElapsed()) / 1e6
+                           << "ms";
 }
 
 bool TaskManager::runOnce(int &started) {
-    auto opened = ensureConnection(m_config, m_connectionName);
+    auto opened = m_connection->get();
     if (!opened) {
         qCWarning(lcTaskManager) << opened.error();
         return false;
     }
     QSqlDatabase db = opened.value();
-    if (!db.transaction())
+    if (!db.transaction()) {
+        m_connection->reset();
         return false;
-    auto rollback = [&db](const QString &why) {
+    }
+    auto rollback = [&](const QString &why) {
         qCWarning(lcTaskManager) << why;
         db.rollback();
         return false;
@@ -87,55 +89,42 @@ bool TaskManager::runOnce(int &started) {
         return false;
     }
 
-    auto activeQuery =
-        exec(db, QStringLiteral("SELECT id, status, coalesce(job_template_id, 0), allow_simultaneous,"
-                                " task_impact, execution_node, job_explanation FROM unified_job"
-                                " WHERE status IN ('pending', 'waiting', 'running')"
-                                " ORDER BY created, id"));
-    if (!activeQuery)
-        return rollback(activeQuery.error());
+    UnifiedJobStore jobs(db);
+    auto activeRows = jobs.activeSet();
+    if (!activeRows)
+        return rollback(activeRows.error());
     QList<ActiveJob> active;
     QHash<qint64, QString> explanations;
-    while (activeQuery.value().next()) {
-        const QSqlQuery &q = activeQuery.value();
-        active.append({q.value(0).toLongLong(), q.value(1).toString(), q.value(2).toLongLong(),
-                       q.value(3).toBool(), q.value(4).toInt(), q.value(5).toString()});
-        explanations.insert(q.value(0).toLongLong(), q.value(6).toString());
+    for (const ActiveJobRow &row : activeRows.value()) {
+        active.append(
+            {row.id, row.status, row.templateId, row.allowSimultaneous, row.impact, row.executionNode});
+        explanations.insert(row.id, row.explanation);
     }
-
-    auto instanceQuery =
-        exec(db,
-             QStringLiteral("SELECT id, hostname, capacity FROM instance WHERE enabled"
-                            " AND node_state = 'ready' AND node_type IN ('hybrid', 'execution')"
-                            " AND last_seen > now() - make_interval(secs => ?)"
-                            " ORDER BY hostname"),
-             {kLiveInstanceSeconds});
-    if (!instanceQuery)
-        return rollback(instanceQuery.error());
-    QList<InstanceCapacity> instances;
+    auto instanceRows = InstanceStore(db).schedulable(m_liveInstanceSeconds);
+    if (!instanceRows)
+        return rollback(instanceRows.error());
+    QList<InstanceCapacity> capacity;
     QHash<QString, qint64> instanceIds;
-    while (instanceQuery.value().next()) {
-        const QSqlQuery &q = instanceQuery.value();
-        instances.append({q.value(1).toString(), q.value(2).toInt()});
-        instanceIds.insert(q.value(1).toString(), q.value(0).toLongLong());
+    for (const InstanceRow &row : instanceRows.value()) {
+        capacity.append({row.hostname, row.capacity});
+        instanceIds.insert(row.hostname, row.id);
     }
 
-    const SchedulingPlan plan = planJobs(active, instances);
+    const SchedulingPlan plan = planJobs(active, capacity);
     for (const StartDecision &decision : plan.start) {
         const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        auto moved = repo::setJobStatus(db, decision.jobId, QStringLiteral("waiting"),
-                                        {{QStringLiteral("execution_node"), decision.instance},
-                                         {QStringLiteral("controller_node"), m_controllerNode},
-                                         {QStringLiteral("dispatch_uuid"), uuid},
-                                         {QStringLiteral("job_explanation"), QString()}},
-                                        {QStringLiteral("pending")});
+        JobTransition t{JobStatus::Waiting, {JobStatus::Pending}, {}};
+        t.fields.executionNode = decision.instance;
+        t.fields.controllerNode = m_controllerNode;
+        t.fields.dispatchUuid = uuid;
+        t.fields.explanation = QString();
+        auto moved = jobs.transition(decision.jobId, t);
         if (!moved)
             return rollback(moved.error());
         if (!moved.value())
             continue;
-        const QString message = QStringLiteral("{\"job\":%1,\"uuid\":\"%2\"}").arg(decision.jobId).arg(uuid);
-        if (Status s =
-                repo::notify(db, Channel::dispatchQueue(instanceIds.value(decision.instance)), message);
+        if (Status s = bus::publish(
+                db, bus::DispatchJob{instanceIds.value(decision.instance), decision.jobId, uuid});
             !s)
             return rollback(s.error());
         ++started;
@@ -144,9 +133,9 @@ bool TaskManager::runOnce(int &started) {
     for (const BlockedJob &blocked : plan.blocked) {
         if (explanations.value(blocked.jobId) == blocked.reason)
             continue; // write only what changed
-        if (Status s = repo::updateJobFields(db, blocked.jobId,
-                                             {{QStringLiteral("job_explanation"), blocked.reason}});
-            !s)
+        JobUpdate fields;
+        fields.explanation = blocked.reason;
+        if (Status s = jobs.update(blocked.jobId, fields); !s)
             return rollback(s.error());
     }
     if (!db.commit())

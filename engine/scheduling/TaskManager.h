@@ -5,7 +5,11 @@
 #include <QObject>
 #include <QTimer>
 
+#include <memory>
+
 namespace playdeck {
+
+class DbConnection;
 
 // AWX's task manager: decides which pending jobs start, and where. Runs in its own thread with its
 // own connection; run requests coalesce (many launches, one run), a periodic run is the fail-safe,
@@ -13,7 +17,7 @@ namespace playdeck {
 class TaskManager : public QObject {
     Q_OBJECT
 public:
-    TaskManager(DatabaseConfig config, QString controllerNode);
+    TaskManager(DatabaseConfig config, QString controllerNode, int liveInstanceSeconds);
     ~TaskManager() override;
 
     Q_INVOKABLE void start();
@@ -29,7 +33,8 @@ private:
 
     DatabaseConfig m_config;
     QString m_controllerNode;
-    QString m_connectionName;
+    int m_liveInstanceSeconds;
+    std::unique_ptr<DbConnection> m_connection;
     QTimer *m_periodic = nullptr;
     bool m_runQueued = false;
     bool m_stopped = false;

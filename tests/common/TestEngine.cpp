@@ -1,48 +1,59 @@
 #include "TestEngine.h"
 
 #include "db/Connections.h"
-#include "db/EmbeddedCluster.h"
-#include "model/Repository.h"
+#include "db/DbPool.h"
+#include "services/JobService.h"
 
 #include <QDir>
 #include <QFile>
-#include <QTest>
+#include <QSignalSpy>
 
 namespace playdeck::test {
 
-TestEngine::TestEngine(std::function<void(EngineOptions &)> tweak)
-    : m_connectionName(QStringLiteral("playdeck-test-%1").arg(quintptr(this), 0, 16)) {
+TestEngine::TestEngine(std::function<void(EngineOptions &)> tweak) {
     qputenv("PLAYDECK_CLUSTER_FAST", "1"); // initdb --no-sync, fsync off: tests need no durability
-    // The postgres user must reach the data dir when the tests run as root.
-    QFile::setPermissions(m_dir.path(), QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner |
-                                            QFile::ReadGroup | QFile::ExeGroup | QFile::ReadOther |
-                                            QFile::ExeOther);
     EngineOptions options;
     options.dataDir = m_dir.path();
     options.cancelGraceMs = 3000;
     if (tweak)
         tweak(options);
+    m_dataDir = options.dataDir;
     m_engine = std::make_unique<Engine>(options);
-    if (Status s = m_engine->start(); !s)
+    QSignalSpy started(m_engine.get(), &Engine::started);
+    m_engine->start();
+    if (!started.wait(120000)) {
+        m_error = QStringLiteral("the engine did not start within 120 s");
+        return;
+    }
+    const Status s = started.first().first().value<Status>();
+    if (!s)
         m_error = s.error();
+    else
+        m_connection = std::make_unique<DbConnection>(m_engine->databaseConfig(), QStringLiteral("test"));
 }
 
 TestEngine::~TestEngine() {
-    closeConnection(m_connectionName);
-    const QString clusterDir = m_engine->cluster() ? m_engine->cluster()->clusterDir() : QString();
-    m_engine->stop();
+    m_connection.reset();
+    const QString clusterDir = m_engine->clusterDir();
+    stopEngine();
     m_engine.reset();
-    if (!clusterDir.isEmpty() && !clusterDir.startsWith(m_dir.path()))
+    if (!clusterDir.isEmpty() && !clusterDir.startsWith(m_dataDir) && m_dataDir == m_dir.path())
         QDir(clusterDir).removeRecursively();
 }
 
 void TestEngine::stopEngine() {
-    closeConnection(m_connectionName);
+    m_connection.reset();
+    if (!m_engine->isStarted())
+        return;
+    QSignalSpy stopped(m_engine.get(), &Engine::stopped);
     m_engine->stop();
+    stopped.wait(120000);
 }
 
 QSqlDatabase TestEngine::db() {
-    auto opened = ensureConnection(m_engine->databaseConfig(), m_connectionName);
+    if (!m_connection)
+        m_connection = std::make_unique<DbConnection>(m_engine->databaseConfig(), QStringLiteral("test"));
+    auto opened = m_connection->get();
     return opened ? opened.value() : QSqlDatabase();
 }
 
@@ -56,6 +67,12 @@ QVariant TestEngine::scalar(const QString &sql, const QVariantList &binds) {
     return q.value().next() ? q.value().value(0) : QVariant();
 }
 
+int TestEngine::terminateEngineConnections() {
+    return scalar(QStringLiteral("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity"
+                                 " WHERE datname = current_database() AND pid <> pg_backend_pid()"))
+        .toInt();
+}
+
 qint64 TestEngine::addTemplate(const QString &name, const QString &playbook, const QString &columns,
                                const QVariantList &values) {
     const QString projectDir = dataDir() + QStringLiteral("/projects/tests");
@@ -67,13 +84,12 @@ qint64 TestEngine::addTemplate(const QString &name, const QString &playbook, con
         return 0;
     out.write(playbook.toUtf8());
     out.close();
-    if (!m_projectId) {
+    if (!m_projectId)
         m_projectId =
             scalar(QStringLiteral(
                        "INSERT INTO project (name, local_path) VALUES ('Test Project', ?) RETURNING id"),
                    {projectDir})
                 .toLongLong();
-    }
     QString sql =
         QStringLiteral("INSERT INTO job_template (name, project_id, playbook, inventory_id%1) SELECT ?, ?, ?,"
                        " id%2 FROM inventory WHERE name = 'Demo Inventory' RETURNING id")
@@ -86,41 +102,37 @@ qint64 TestEngine::addTemplate(const QString &name, const QString &playbook, con
 }
 
 qint64 TestEngine::launch(const LaunchRequest &request, QString *error) {
-    bool answered = false;
-    qint64 id = 0;
-    QObject context;
-    controller().launch(request, &context, [&](Result<qint64> r) {
-        answered = true;
-        if (r)
-            id = r.value();
-        else if (error)
+    auto r = await(controller().jobs().launch(request));
+    if (!r) {
+        if (error)
             *error = r.error();
-    });
-    if (!QTest::qWaitFor([&] { return answered; }, 10000) && error)
-        *error = QStringLiteral("no answer to the launch within 10 s");
-    return id;
+        return 0;
+    }
+    return r.value();
 }
 
 qint64 TestEngine::launch(const QString &templateName, const QString &extraVars, QString *error) {
     LaunchRequest request;
     request.templateName = templateName;
-    request.extraVars = extraVars;
+    request.prompts.extraVars = extraVars;
     return launch(request, error);
 }
 
-QString TestEngine::status(qint64 jobId) {
-    return scalar(QStringLiteral("SELECT status FROM unified_job WHERE id = ?"), {jobId}).toString();
+JobStatus TestEngine::status(qint64 jobId) {
+    return statusFromName(
+               scalar(QStringLiteral("SELECT status FROM unified_job WHERE id = ?"), {jobId}).toString())
+        .value_or(JobStatus::New);
 }
 
-QString TestEngine::waitForFinished(qint64 jobId, int timeoutMs) {
+JobStatus TestEngine::waitForFinished(qint64 jobId, int timeoutMs) {
     (void)QTest::qWaitFor(
         [&] {
-            return JobStatus::isFinished(status(jobId)) &&
-                   (scalar(
-                        QStringLiteral("SELECT event_processing_finished OR started IS NULL FROM unified_job"
-                                       " WHERE id = ?"),
-                        {jobId})
-                        .toBool());
+            return isFinished(status(jobId)) &&
+                   scalar(
+                       QStringLiteral("SELECT event_processing_finished OR started IS NULL FROM unified_job"
+                                      " WHERE id = ?"),
+                       {jobId})
+                       .toBool();
         },
         timeoutMs);
     return status(jobId);

@@ -1,12 +1,22 @@
 #pragma once
 
 #include "Engine.h"
+#include "db/DbConnection.h"
+#include "db/DbPool.h"
+#include "launch/LaunchConfig.h"
 
 #include <QSqlDatabase>
 #include <QTemporaryDir>
+#include <QTest>
 
 #include <functional>
 #include <memory>
+
+namespace QTest {
+template <> inline char *toString(const playdeck::JobStatus &status) {
+    return qstrdup(qPrintable(playdeck::statusName(status)));
+}
+} // namespace QTest
 
 namespace playdeck::test {
 
@@ -21,8 +31,8 @@ public:
     QString error() const { return m_error; }
     Engine &engine() { return *m_engine; }
     Controller &controller() { return m_engine->controller(); }
-    QString dataDir() const { return m_dir.path(); }
-    // Stops the engine but keeps its files (the embedded cluster may serve other processes).
+    QString dataDir() const { return m_dataDir; }
+    // Stops the engine (waiting for it) but keeps its files (the cluster may serve other processes).
     void stopEngine();
 
     // A main-thread connection for the test's own assertions.
@@ -35,17 +45,31 @@ public:
     // Launches and waits for the answer; 0 and `error` set on refusal.
     qint64 launch(const LaunchRequest &request, QString *error = nullptr);
     qint64 launch(const QString &templateName, const QString &extraVars = {}, QString *error = nullptr);
-    QString status(qint64 jobId);
+    JobStatus status(qint64 jobId);
     // Waits (event loop running) until the job has a final status and all its events are stored.
-    QString waitForFinished(qint64 jobId, int timeoutMs = 60000);
+    JobStatus waitForFinished(qint64 jobId, int timeoutMs = 60000);
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
+    // Asks the server to end every backend of the playdeck database but the test's own, as an
+    // operator's pg_terminate_backend would; returns how many it ended.
+    int terminateEngineConnections();
 
 private:
     QTemporaryDir m_dir;
+    QString m_dataDir;
     std::unique_ptr<Engine> m_engine;
+    std::unique_ptr<DbConnection> m_connection;
     QString m_error;
-    QString m_connectionName;
     qint64 m_projectId = 0;
 };
+
+// Waits for `future` with the event loop running; the value, or a failure after `timeoutMs`.
+template <typename T> Result<T> await(const QFuture<Result<T>> &future, int timeoutMs = 30000) {
+    std::optional<Result<T>> answer;
+    QObject context;
+    whenReady(future, &context, [&](Result<T> r) { answer.emplace(std::move(r)); });
+    if (!QTest::qWaitFor([&] { return answer.has_value(); }, timeoutMs))
+        return Result<T>::failure(QStringLiteral("no answer within %1 ms").arg(timeoutMs));
+    return std::move(*answer);
+}
 
 } // namespace playdeck::test

@@ -4,7 +4,9 @@
 #include "TestEngine.h"
 
 #include "db/Connections.h"
-#include "model/Repository.h"
+#include "db/DbPool.h"
+#include "services/JobService.h"
+#include "store/EventStore.h"
 
 #include <QDir>
 #include <QElapsedTimer>
@@ -32,19 +34,31 @@ const QString kEcho =
     QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
                    "    - name: Echo\n      debug:\n        msg: \"value={{ greeting }}\"\n");
 
-// The worker process of this test process (ansible-runner worker), found through /proc.
+qint64 parentOf(qint64 pid) {
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return 0;
+    const QByteArray text = stat.readAll();
+    return text.mid(text.lastIndexOf(')') + 2).split(' ').value(1).toLongLong();
+}
+
+// The `ansible-runner worker` processes under this test process (behind their playdeck-helper).
 QList<qint64> runnerPids() {
     QList<qint64> pids;
-    const QString self = QString::number(QCoreApplication::applicationPid());
+    const qint64 self = QCoreApplication::applicationPid();
     for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
-        QFile stat(QStringLiteral("/proc/%1/stat").arg(entry));
         QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(entry));
-        if (!stat.open(QIODevice::ReadOnly) || !cmdline.open(QIODevice::ReadOnly))
+        if (!cmdline.open(QIODevice::ReadOnly))
             continue;
-        const QByteArray statText = stat.readAll();
-        const QList<QByteArray> fields = statText.mid(statText.lastIndexOf(')') + 2).split(' ');
-        if (fields.value(1) == self.toLatin1() && cmdline.readAll().contains("worker"))
-            pids << entry.toLongLong();
+        const QByteArray command = cmdline.readAll();
+        if (!command.contains("ansible-runner") || !command.contains("worker") ||
+            command.contains("playdeck-helper"))
+            continue;
+        for (qint64 p = entry.toLongLong(); p > 1; p = parentOf(p))
+            if (p == self) {
+                pids << entry.toLongLong();
+                break;
+            }
     }
     return pids;
 }
@@ -101,7 +115,7 @@ void LaunchPathTest::helloWorldSucceeds() {
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
 
     QSqlDatabase db = m_engine->db();
-    auto events = repo::loadEvents(db, id, 0, 10000);
+    auto events = EventStore(db).load(id, 0, 10000);
     QVERIFY2(events, qPrintable(events.error()));
     const QList<JobEvent> &list = events.value();
     QVERIFY(list.size() >= 5);
@@ -120,7 +134,7 @@ void LaunchPathTest::helloWorldSucceeds() {
              2); // Gathering Facts and Hello Message
 
     // The stored stdout is exactly what ansible printed (the runner's own stdout artifact).
-    auto stdoutText = repo::jobStdout(db, id);
+    auto stdoutText = EventStore(db).stdoutText(id);
     QVERIFY(stdoutText);
     QVERIFY(stdoutText.value().contains(QStringLiteral("Hello World!")));
     QFile artifact(m_engine->dataDir() + QStringLiteral("/jobs/%1/artifacts/%1/stdout").arg(id));
@@ -161,14 +175,14 @@ void LaunchPathTest::launchTimeVarsAreUnsafe() {
         m_engine->launch(QStringLiteral("Echo"), QStringLiteral("{\"greeting\": \"{{ 6 * 7 }}\"}"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
     QSqlDatabase db = m_engine->db();
-    const QString out = repo::jobStdout(db, id).value();
+    const QString out = EventStore(db).stdoutText(id).value();
     QVERIFY2(out.contains(QStringLiteral("value={{ 6 * 7 }}")), qPrintable(out));
     QVERIFY(!out.contains(QStringLiteral("value=42")));
 
     // The template's own vars are templated as usual.
     const qint64 plain = m_engine->launch(QStringLiteral("Echo"));
     QCOMPARE(m_engine->waitForFinished(plain), JobStatus::Successful);
-    QVERIFY(repo::jobStdout(db, plain).value().contains(QStringLiteral("value=hello")));
+    QVERIFY(EventStore(db).stdoutText(plain).value().contains(QStringLiteral("value=hello")));
 }
 
 void LaunchPathTest::failingTaskFails() {
@@ -190,7 +204,7 @@ void LaunchPathTest::syntaxErrorFailsWithExplanation() {
             .toString();
     QVERIFY2(explanation.contains(QStringLiteral("could not be run")), qPrintable(explanation));
     QSqlDatabase db = m_engine->db();
-    QVERIFY(repo::jobStdout(db, id).value().contains(QStringLiteral("ERROR")));
+    QVERIFY(EventStore(db).stdoutText(id).value().contains(QStringLiteral("ERROR")));
 }
 
 void LaunchPathTest::invalidExtraVarsCreateNoJob() {
@@ -222,7 +236,7 @@ void LaunchPathTest::cancelEndsWithinTwoSeconds() {
         30000);
     QElapsedTimer timer;
     timer.start();
-    m_engine->controller().cancel(id);
+    (void)m_engine->controller().jobs().cancel(id);
     QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(id), JobStatus::Canceled, 2000);
     qInfo("canceled after %lld ms", timer.elapsed());
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Canceled);
@@ -280,9 +294,9 @@ void LaunchPathTest::secondLaunchWaitsForTheFirst() {
 void LaunchPathTest::promptsReachAnsible() {
     LaunchRequest request;
     request.templateName = QStringLiteral("Demo Job Template");
-    request.limit = QStringLiteral("localhost");
-    request.verbosity = 2;
-    request.jobType = QStringLiteral("check");
+    request.prompts.limit = QStringLiteral("localhost");
+    request.prompts.verbosity = 2;
+    request.prompts.jobType = QStringLiteral("check");
     const qint64 id = m_engine->launch(request);
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
     const QString args =
@@ -290,25 +304,30 @@ void LaunchPathTest::promptsReachAnsible() {
     QVERIFY2(args.contains(QStringLiteral("\"--limit\",\"localhost\"")), qPrintable(args));
     QVERIFY(args.contains(QStringLiteral("\"-vv\"")));
     QVERIFY(args.contains(QStringLiteral("\"--check\"")));
+    // Stored once, as given; applied only when the data dir was written.
+    QCOMPARE(
+        m_engine
+            ->scalar(QStringLiteral("SELECT launch_config->>'job_type' FROM unified_job WHERE id = ?"), {id})
+            .toString(),
+        QStringLiteral("check"));
     QCOMPARE(
         m_engine->scalar(QStringLiteral("SELECT job_type FROM unified_job WHERE id = ?"), {id}).toString(),
-        QStringLiteral("check"));
+        QStringLiteral("run"));
 }
 
 void LaunchPathTest::relaunchRepeatsThePrompts() {
     const qint64 first = m_engine->launch(QStringLiteral("Echo"), QStringLiteral("greeting: again"));
     QCOMPARE(m_engine->waitForFinished(first), JobStatus::Successful);
-    qint64 second = 0;
-    QObject context;
-    m_engine->controller().relaunch(first, &context, [&](Result<qint64> r) { second = r ? r.value() : -1; });
-    QTRY_VERIFY(second != 0);
+    auto relaunched = test::await(m_engine->controller().jobs().relaunch(first));
+    QVERIFY2(relaunched, qPrintable(relaunched.error()));
+    const qint64 second = relaunched.value();
     QVERIFY(second > first);
     QCOMPARE(m_engine->waitForFinished(second), JobStatus::Successful);
     QCOMPARE(m_engine->scalar(QStringLiteral("SELECT launch_type FROM unified_job WHERE id = ?"), {second})
                  .toString(),
              QStringLiteral("relaunch"));
     QSqlDatabase db = m_engine->db();
-    QVERIFY(repo::jobStdout(db, second).value().contains(QStringLiteral("value=again")));
+    QVERIFY(EventStore(db).stdoutText(second).value().contains(QStringLiteral("value=again")));
 }
 
 void LaunchPathTest::pendingJobCancelsAtOnce() {
@@ -317,17 +336,19 @@ void LaunchPathTest::pendingJobCancelsAtOnce() {
     const qint64 second = m_engine->launch(QStringLiteral("Serial Sleep"));
     QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(first), JobStatus::Running, 10000);
     QCOMPARE(m_engine->status(second), JobStatus::Pending);
-    QSignalSpy changed(&m_engine->controller(), &Controller::jobStatusChanged);
-    m_engine->controller().cancel(second);
+    QSignalSpy changed(&m_engine->controller(), &Controller::jobChanged);
+    (void)m_engine->controller().jobs().cancel(second);
     QTRY_COMPARE_WITH_TIMEOUT(m_engine->status(second), JobStatus::Canceled, 2000);
     QTRY_VERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
-        return args.at(0).toLongLong() == second && args.at(1).toString() == JobStatus::Canceled;
+        const auto change = args.at(0).value<bus::JobChanged>();
+        return change.jobId == second && change.status == JobStatus::Canceled;
     }));
     QCOMPARE(m_engine->waitForFinished(first), JobStatus::Successful);
 }
 
 void LaunchPathTest::outputWithNulBytesIsStored() {
-    // PostgreSQL text cannot hold U+0000; such output must neither be refused nor block other events.
+    // PostgreSQL text cannot hold U+0000; such output is stored with U+FFFD in its place, and must
+    // neither be refused nor block other events.
     QVERIFY(m_engine->addTemplate(
         QStringLiteral("Nul Bytes"),
         QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
@@ -342,7 +363,7 @@ void LaunchPathTest::outputWithNulBytesIsStored() {
     QVERIFY(m_engine
                 ->scalar(QStringLiteral(
                              "SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_ok'"
-                             " AND event_data::text LIKE '%beforeafter%'"),
+                             " AND event_data::text LIKE '%before' || chr(65533) || 'after%'"),
                          {id})
                 .toInt() == 1);
 }

@@ -3,11 +3,9 @@
 
 #include "TestEngine.h"
 
-#include "db/EmbeddedCluster.h"
-#include "model/Repository.h"
-
 #include <QFile>
 #include <QProcess>
+#include <QSignalSpy>
 #include <QTest>
 
 #include <csignal>
@@ -51,7 +49,10 @@ void ResilienceTest::databaseNewerThanTheBinaryIsRefused() {
     EngineOptions options;
     options.dataDir = engine.dataDir();
     Engine second(options);
-    const Status started = second.start();
+    QSignalSpy startedSpy(&second, &Engine::started);
+    second.start();
+    QVERIFY(startedSpy.wait(60000));
+    const Status started = startedSpy.first().first().value<Status>();
     QVERIFY(!started);
     QVERIFY2(started.error().contains(QStringLiteral("9999")), qPrintable(started.error()));
     QVERIFY(started.error().contains(QStringLiteral("newer Playdeck")));
@@ -65,7 +66,7 @@ void ResilienceTest::databaseServerDiesMidJob() {
     const qint64 id = engine.launch(QStringLiteral("Sleepy"));
     QTRY_VERIFY_WITH_TIMEOUT(hasEvent(engine, id, QStringLiteral("Sleep")), 30000);
 
-    QFile pidFile(engine.engine().cluster()->clusterDir() + QStringLiteral("/data/postmaster.pid"));
+    QFile pidFile(engine.engine().clusterDir() + QStringLiteral("/data/postmaster.pid"));
     QVERIFY(pidFile.open(QIODevice::ReadOnly));
     const pid_t serverPid = pid_t(pidFile.readLine().trimmed().toLongLong());
     QVERIFY(serverPid > 0);

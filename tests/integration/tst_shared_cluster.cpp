@@ -4,9 +4,6 @@
 
 #include "TestEngine.h"
 
-#include "db/EmbeddedCluster.h"
-#include "model/Types.h"
-
 #include <QFile>
 #include <QProcess>
 #include <QTest>
@@ -116,9 +113,8 @@ void SharedClusterTest::ctrlCOnFollowCancelsTheJob() {
 void SharedClusterTest::serverOutlivesItsStarter() {
     QVERIFY(m_engine);
     const QString dir = m_engine->dataDir();
-    const QString socketDir = m_engine->engine().cluster()->socketDir();
-    const QString pidFile =
-        m_engine->engine().cluster()->clusterDir() + QStringLiteral("/data/postmaster.pid");
+    const QString socketDir = m_engine->engine().socketDir();
+    const QString pidFile = m_engine->engine().clusterDir() + QStringLiteral("/data/postmaster.pid");
 
     QProcess serve;
     serve.start(QStringLiteral(PLAYDECK_BINARY),

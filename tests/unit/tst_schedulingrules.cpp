@@ -6,10 +6,10 @@ using namespace playdeck;
 
 namespace {
 ActiveJob pending(qint64 id, qint64 tmpl, int impact = 3, bool simultaneous = false) {
-    return {id, QStringLiteral("pending"), tmpl, simultaneous, impact, {}};
+    return {id, JobStatus::Pending, tmpl, simultaneous, impact, {}};
 }
 ActiveJob running(qint64 id, qint64 tmpl, const QString &node, int impact = 3) {
-    return {id, QStringLiteral("running"), tmpl, false, impact, node};
+    return {id, JobStatus::Running, tmpl, false, impact, node};
 }
 } // namespace
 
@@ -50,6 +50,14 @@ private Q_SLOTS:
         plan = planJobs({running(1, 10, QStringLiteral("a"), 8), pending(2, 20, 3)},
                         {{QStringLiteral("a"), 10}});
         QVERIFY(plan.start.isEmpty());
+    }
+    void taskImpactAsAwx() {
+        // min(hosts, forks or 5) + 1, plus 1 for the controlling process.
+        QCOMPARE(playbookTaskImpact(0, 1, true), 3);
+        QCOMPARE(playbookTaskImpact(0, 50, true), 7);
+        QCOMPARE(playbookTaskImpact(10, 50, true), 12);
+        QCOMPARE(playbookTaskImpact(10, 0, true), 2);
+        QCOMPARE(playbookTaskImpact(0, 0, false), 7);
     }
     void noInstanceNoStart() {
         const auto plan = planJobs({pending(1, 10)}, {});

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "JobOptions.h"
+#include "core/JobStatus.h"
+#include "launch/LaunchConfig.h"
+
+#include <QDateTime>
+#include <QJsonObject>
+#include <QMetaType>
+
+namespace playdeck {
+
+// A row of the jobs list.
+struct JobSummary {
+    qint64 id = 0;
+    QString name;
+    JobStatus status = JobStatus::New;
+    QString launchType;
+    qint64 templateId = 0;
+    QDateTime created;
+    QDateTime started;
+    QDateTime finished;
+    double elapsed = 0;
+    QString executionNode;
+    QString explanation;
+    // Set while the playbook waits for an answer at a prompt (vars_prompt, pause): what it asks.
+    QString inputPrompt;
+};
+
+// Everything the job view shows.
+struct JobDetail : JobSummary {
+    JobOptions options;  // the template's options as they were at launch
+    LaunchConfig launch; // the prompts given at launch, as given
+    QString jobArgs;
+    QString resultTraceback;
+    bool eventProcessingFinished = false;
+    int emittedEvents = 0;
+    int refusedEvents = 0; // events the database refused (a data error): not stored, and said so
+    QString refusedReason; // why the first of them was refused
+    bool cancelRequested = false;
+
+    // What the job runs with: the options with the prompts applied.
+    JobOptions effectiveOptions() const { return applyLaunchConfig(options, launch); }
+};
+
+} // namespace playdeck
+
+Q_DECLARE_METATYPE(playdeck::JobSummary)
+Q_DECLARE_METATYPE(playdeck::JobDetail)

@@ -1,0 +1,111 @@
+#include "JobService.h"
+
+#include "db/DbPool.h"
+#include "launch/ExtraVars.h"
+#include "scheduling/SchedulingRules.h"
+#include "store/EventStore.h"
+#include "store/InstanceStore.h"
+#include "store/InventoryStore.h"
+#include "store/TemplateStore.h"
+
+#include <QObject>
+
+namespace playdeck {
+
+namespace {
+
+Status checkPrompts(const LaunchConfig &prompts) {
+    if (auto vars = parseExtraVars(prompts.extraVars); !vars)
+        return vars.status();
+    if (prompts.verbosity && (*prompts.verbosity < 0 || *prompts.verbosity > 5))
+        return Status::failure(QObject::tr("Verbosity must be between 0 and 5."));
+    if (prompts.jobType && *prompts.jobType != QLatin1String("run") &&
+        *prompts.jobType != QLatin1String("check"))
+        return Status::failure(QObject::tr("The job type must be run or check."));
+    return {};
+}
+
+Result<qint64> launchFromTemplate(QSqlDatabase &db, const JobTemplate &tmpl, const LaunchConfig &prompts,
+                                  const QString &launchType) {
+    if (auto vars = parseExtraVars(tmpl.options.extraVars); !vars)
+        return Status::failure(
+            QObject::tr("The template's own extra variables are invalid: %1").arg(vars.error()));
+    const JobOptions effective = applyLaunchConfig(tmpl.options, prompts);
+    int hosts = 0;
+    if (effective.inventoryId) {
+        auto count = InventoryStore(db).enabledHostCount(effective.inventoryId);
+        if (!count)
+            return count.status();
+        hosts = count.value();
+    }
+    const int impact = playbookTaskImpact(effective.forks, hosts, effective.inventoryId != 0);
+    return UnifiedJobStore(db).createFromTemplate(tmpl, prompts, launchType, impact);
+}
+
+} // namespace
+
+QFuture<Result<qint64>> JobService::launch(const LaunchRequest &request) {
+    return m_pool.run<Result<qint64>>([request](QSqlDatabase &db) -> Result<qint64> {
+        if (Status s = checkPrompts(request.prompts); !s)
+            return s;
+        auto tmpl = TemplateStore(db).find(request.templateId, request.templateName);
+        if (!tmpl)
+            return tmpl.status();
+        return launchFromTemplate(db, tmpl.value(), request.prompts, request.launchType);
+    });
+}
+
+QFuture<Result<qint64>> JobService::relaunch(qint64 jobId) {
+    return m_pool.run<Result<qint64>>([jobId](QSqlDatabase &db) -> Result<qint64> {
+        auto job = UnifiedJobStore(db).load(jobId);
+        if (!job)
+            return job.status();
+        if (job.value().templateId == 0)
+            return Status::failure(
+                QObject::tr("Job %1 cannot be relaunched: its template was deleted.").arg(jobId));
+        auto tmpl = TemplateStore(db).find(job.value().templateId, {});
+        if (!tmpl)
+            return tmpl.status();
+        return launchFromTemplate(db, tmpl.value(), job.value().launch, QStringLiteral("relaunch"));
+    });
+}
+
+QFuture<Result<CancelOutcome>> JobService::cancel(qint64 jobId) {
+    return m_pool.run<Result<CancelOutcome>>(
+        [jobId](QSqlDatabase &db) { return UnifiedJobStore(db).requestCancel(jobId); });
+}
+
+QFuture<Result<JobDetail>> JobService::job(qint64 jobId) {
+    return m_pool.run<Result<JobDetail>>(
+        [jobId](QSqlDatabase &db) { return UnifiedJobStore(db).load(jobId); });
+}
+
+QFuture<Result<QList<JobSummary>>> JobService::recent(int limit) {
+    return m_pool.run<Result<QList<JobSummary>>>(
+        [limit](QSqlDatabase &db) { return UnifiedJobStore(db).list(limit); });
+}
+
+QFuture<Result<QList<JobEvent>>> JobService::events(qint64 jobId, int afterCounter, int maxCount) {
+    return m_pool.run<Result<QList<JobEvent>>>(
+        [=](QSqlDatabase &db) { return EventStore(db).load(jobId, afterCounter, maxCount); });
+}
+
+QFuture<Result<QString>> JobService::stdoutText(qint64 jobId) {
+    return m_pool.run<Result<QString>>(
+        [jobId](QSqlDatabase &db) { return EventStore(db).stdoutText(jobId); });
+}
+
+QFuture<Result<bool>> JobService::otherWorkerAlive(qint64 exceptInstance) {
+    return m_pool.run<Result<bool>>(
+        [exceptInstance, seconds = m_liveInstanceSeconds](QSqlDatabase &db) -> Result<bool> {
+            auto live = InstanceStore(db).schedulable(seconds);
+            if (!live)
+                return live.status();
+            for (const InstanceRow &row : live.value())
+                if (row.id != exceptInstance)
+                    return true;
+            return false;
+        });
+}
+
+} // namespace playdeck

@@ -1,0 +1,45 @@
+#pragma once
+
+#include "core/Result.h"
+#include "launch/LaunchConfig.h"
+#include "model/Job.h"
+#include "model/JobEvent.h"
+#include "store/UnifiedJobStore.h"
+
+#include <QFuture>
+
+namespace playdeck {
+
+class DbPool;
+
+// What the window, the command line and (later) the API ask about jobs. Every call returns at once
+// with a future; its work runs on a pooled database connection. Use whenReady() (db/DbPool.h) to get
+// the answer on the caller's own thread.
+class JobService {
+public:
+    JobService(DbPool &pool, int liveInstanceSeconds)
+        : m_pool(pool)
+        , m_liveInstanceSeconds(liveInstanceSeconds) {}
+
+    // Prompts are checked before anything is written: bad input creates no job.
+    QFuture<Result<qint64>> launch(const LaunchRequest &request);
+    // The same template with the same prompts as job `jobId` (AWX: relaunch through the template with
+    // the saved launch config), launch_type relaunch.
+    QFuture<Result<qint64>> relaunch(qint64 jobId);
+    QFuture<Result<CancelOutcome>> cancel(qint64 jobId);
+
+    QFuture<Result<JobDetail>> job(qint64 jobId);
+    QFuture<Result<QList<JobSummary>>> recent(int limit);
+    // Events with counter > afterCounter, in counter order, at most maxCount of them.
+    QFuture<Result<QList<JobEvent>>> events(qint64 jobId, int afterCounter, int maxCount);
+    QFuture<Result<QString>> stdoutText(qint64 jobId);
+    // Whether an instance other than `exceptInstance` takes work (so that a quitting window can let
+    // new work go there).
+    QFuture<Result<bool>> otherWorkerAlive(qint64 exceptInstance);
+
+private:
+    DbPool &m_pool;
+    int m_liveInstanceSeconds;
+};
+
+} // namespace playdeck

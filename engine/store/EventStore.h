@@ -1,0 +1,35 @@
+#pragma once
+
+#include "core/Result.h"
+#include "model/JobEvent.h"
+
+#include <QSqlDatabase>
+
+namespace playdeck {
+
+// All SQL about job events, their host summaries and a job's stdout.
+class EventStore {
+public:
+    explicit EventStore(QSqlDatabase &db)
+        : m_db(db) {}
+
+    // Session state the batch writer needs (a temporary staging table): once per new server session.
+    [[nodiscard]] Status prepareWriterSession();
+    // Stores a batch in one transaction, idempotently on (job, counter): COPY into the staging table,
+    // then insert what is not there yet; host summaries for playbook_on_stats; then tells listeners
+    // how far each job's events are committed. A failure's code is the SQLSTATE (see isDataError).
+    [[nodiscard]] Status storeBatch(const QList<JobEvent> &batch);
+    // The receiver has stored every event the runner handed it (`refused` of `emitted` were refused
+    // by the database as bad data, the first for `refusedReason`): event processing is finished.
+    [[nodiscard]] Status finishJob(qint64 jobId, int emitted, int refused, const QString &refusedReason);
+
+    // Events with counter > afterCounter, in counter order, at most maxCount of them.
+    [[nodiscard]] Result<QList<JobEvent>> load(qint64 jobId, int afterCounter, int maxCount);
+    // The job's whole stdout: every event's stdout in counter order, a line break after each.
+    [[nodiscard]] Result<QString> stdoutText(qint64 jobId);
+
+private:
+    QSqlDatabase &m_db;
+};
+
+} // namespace playdeck

@@ -1,0 +1,351 @@
+#include "UnifiedJobStore.h"
+
+#include "bus/Publisher.h"
+#include "db/Connections.h"
+
+#include <QJsonDocument>
+#include <QObject>
+
+namespace playdeck {
+
+namespace {
+
+QString json(const QJsonObject &o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+QJsonObject jsonObject(const QVariant &v) {
+    return QJsonDocument::fromJson(v.toString().toUtf8()).object();
+}
+
+// "status IN ('pending', 'waiting')": the words come from the enum, never from input.
+QString statusIn(const QList<JobStatus> &statuses) {
+    QStringList words;
+    for (JobStatus s : statuses)
+        words << QLatin1Char('\'') + statusName(s) + QLatin1Char('\'');
+    return QStringLiteral("status IN (%1)").arg(words.join(QStringLiteral(", ")));
+}
+
+void appendFields(const JobUpdate &u, QStringList &sets, QVariantList &binds) {
+    const auto set = [&](const char *column, const QVariant &value) {
+        sets << QLatin1String(column) + QStringLiteral(" = ?");
+        binds << value;
+    };
+    if (u.explanation)
+        set("job_explanation", *u.explanation);
+    if (u.resultTraceback)
+        set("result_traceback", *u.resultTraceback);
+    if (u.jobArgs)
+        set("job_args", *u.jobArgs);
+    if (u.jobCwd)
+        set("job_cwd", *u.jobCwd);
+    if (u.jobEnv) {
+        sets << QStringLiteral("job_env = ?::jsonb");
+        binds << json(*u.jobEnv);
+    }
+    if (u.executionNode)
+        set("execution_node", *u.executionNode);
+    if (u.controllerNode)
+        set("controller_node", *u.controllerNode);
+    if (u.dispatchUuid)
+        set("dispatch_uuid", *u.dispatchUuid);
+    if (u.emittedEvents)
+        set("emitted_events", *u.emittedEvents);
+    if (u.eventProcessingFinished)
+        set("event_processing_finished", *u.eventProcessingFinished);
+    if (u.refusedEvents)
+        set("refused_events", *u.refusedEvents);
+    if (u.refusedReason)
+        set("refused_reason", *u.refusedReason);
+    if (u.inputPrompt)
+        set("input_prompt", *u.inputPrompt);
+    if (u.hostStatusCounts) {
+        sets << QStringLiteral("host_status_counts = ?::jsonb");
+        binds << json(*u.hostStatusCounts);
+    }
+}
+
+const QString kSummaryColumns = QStringLiteral(
+    "id, name, status, launch_type, coalesce(job_template_id, 0), created, started, finished, elapsed,"
+    " execution_node, job_explanation, input_prompt");
+
+void readSummary(const QSqlQuery &q, JobSummary &j) {
+    j.id = q.value(0).toLongLong();
+    j.name = q.value(1).toString();
+    j.status = statusFromName(q.value(2).toString()).value_or(JobStatus::Error);
+    j.launchType = q.value(3).toString();
+    j.templateId = q.value(4).toLongLong();
+    j.created = q.value(5).toDateTime();
+    j.started = q.value(6).toDateTime();
+    j.finished = q.value(7).toDateTime();
+    j.elapsed = q.value(8).toDouble();
+    j.executionNode = q.value(9).toString();
+    j.explanation = q.value(10).toString();
+    j.inputPrompt = q.value(11).toString();
+}
+
+Result<QList<qint64>> ids(Result<QSqlQuery> q) {
+    if (!q)
+        return q.status();
+    QList<qint64> out;
+    while (q.value().next())
+        out << q.value().value(0).toLongLong();
+    return out;
+}
+
+} // namespace
+
+bool JobUpdate::isEmpty() const {
+    QStringList sets;
+    QVariantList binds;
+    appendFields(*this, sets, binds);
+    return sets.isEmpty();
+}
+
+Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const LaunchConfig &prompts,
+                                                   const QString &launchType, int taskImpact) {
+    return inTransaction<qint64>(m_db, [&]() -> Result<qint64> {
+        const JobOptions &o = t.options;
+        auto q =
+            exec(m_db,
+                 QStringLiteral(
+                     "INSERT INTO unified_job (job_template_id, name, status, launch_type, project_id,"
+                     " inventory_id, playbook, extra_vars, host_limit, forks, verbosity, job_type, job_tags,"
+                     " skip_tags, timeout, allow_simultaneous, launch_config, task_impact)"
+                     " VALUES (?, ?, 'new', ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                     " RETURNING id"),
+                 {t.id, t.name, launchType, o.projectId, o.inventoryId, o.playbook, o.extraVars, o.limit,
+                  o.forks, o.verbosity, o.jobType, o.jobTags, o.skipTags, o.timeout, o.allowSimultaneous,
+                  json(prompts.toJson()), taskImpact});
+        if (!q)
+            return q.status();
+        q.value().next();
+        const qint64 id = q.value().value(0).toLongLong();
+        auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}});
+        if (!pending)
+            return pending.status();
+        return id;
+    });
+}
+
+Result<bool> UnifiedJobStore::transition(qint64 jobId, const JobTransition &t) {
+    QList<JobStatus> from;
+    for (JobStatus s : allowedSources(t.to))
+        if (t.onlyFrom.isEmpty() || t.onlyFrom.contains(s))
+            from << s;
+    if (from.isEmpty())
+        return false;
+    QStringList sets{QStringLiteral("status = ?"), QStringLiteral("modified = clock_timestamp()")};
+    QVariantList binds{statusName(t.to)};
+    if (t.to == JobStatus::Running)
+        sets << QStringLiteral("started = coalesce(started, clock_timestamp())");
+    if (isFinished(t.to)) {
+        sets << QStringLiteral("finished = coalesce(finished, clock_timestamp())")
+             << QStringLiteral("elapsed = CASE WHEN started IS NULL THEN 0 ELSE"
+                               " round(extract(epoch FROM clock_timestamp() - started)::numeric, 3) END")
+             << QStringLiteral("failed = ?");
+        binds << (t.to != JobStatus::Successful);
+    }
+    if (t.to == JobStatus::Canceled)
+        sets << QStringLiteral("cancel_flag = true");
+    appendFields(t.fields, sets, binds);
+    binds << jobId;
+    auto q = exec(m_db,
+                  QStringLiteral("UPDATE unified_job SET %1 WHERE id = ? AND %2")
+                      .arg(sets.join(QStringLiteral(", ")), statusIn(from)),
+                  binds);
+    if (!q)
+        return q.status();
+    if (q.value().numRowsAffected() == 0)
+        return false;
+    if (Status s = bus::publish(m_db, bus::JobChanged{jobId, t.to}); !s)
+        return s;
+    // A job that became pending wants a decision; a job that left the active set freed capacity or
+    // unblocked others (AWX schedules the task manager on both).
+    if (t.to == JobStatus::Pending || isFinished(t.to))
+        if (Status s = bus::publish(m_db, bus::ScheduleRequested{}); !s)
+            return s;
+    return true;
+}
+
+Status UnifiedJobStore::update(qint64 jobId, const JobUpdate &fields, bool announce) {
+    QStringList sets{QStringLiteral("modified = clock_timestamp()")};
+    QVariantList binds;
+    appendFields(fields, sets, binds);
+    if (sets.size() == 1)
+        return {};
+    binds << jobId;
+    auto q = exec(
+        m_db, QStringLiteral("UPDATE unified_job SET %1 WHERE id = ?").arg(sets.join(QStringLiteral(", "))),
+        binds);
+    if (!q)
+        return q.status();
+    if (announce && q.value().numRowsAffected() > 0)
+        return bus::publish(m_db, bus::JobChanged{jobId, std::nullopt});
+    return {};
+}
+
+Result<CancelOutcome> UnifiedJobStore::requestCancel(qint64 jobId) {
+    return inTransaction<CancelOutcome>(m_db, [&]() -> Result<CancelOutcome> {
+        auto q = exec(
+            m_db, QStringLiteral("UPDATE unified_job SET cancel_flag = true WHERE id = ? RETURNING status"),
+            {jobId});
+        if (!q)
+            return q.status();
+        if (!q.value().next())
+            return Status::failure(QObject::tr("There is no job %1.").arg(jobId));
+        const auto status = statusFromName(q.value().value(0).toString());
+        if (!status || isFinished(*status))
+            return Status::failure(QObject::tr("Job %1 has already finished (%2).")
+                                       .arg(jobId)
+                                       .arg(q.value().value(0).toString()));
+        // Not handed to a runner yet: nobody else will finish it, so cancel it here.
+        JobUpdate fields;
+        fields.explanation = QObject::tr("Canceled before it started.");
+        fields.eventProcessingFinished = true;
+        auto direct = transition(jobId, {JobStatus::Canceled, {JobStatus::New, JobStatus::Pending}, fields});
+        if (!direct)
+            return direct.status();
+        if (direct.value())
+            return CancelOutcome::CanceledAtOnce;
+        if (Status s = bus::publish(m_db, bus::CancelRequested{jobId}); !s)
+            return s;
+        return CancelOutcome::RunnerTold;
+    });
+}
+
+Result<QList<JobSummary>> UnifiedJobStore::list(int limit) {
+    auto q =
+        exec(m_db, QStringLiteral("SELECT %1 FROM unified_job ORDER BY id DESC LIMIT ?").arg(kSummaryColumns),
+             {limit});
+    if (!q)
+        return q.status();
+    QList<JobSummary> out;
+    while (q.value().next()) {
+        JobSummary j;
+        readSummary(q.value(), j);
+        out.append(j);
+    }
+    return out;
+}
+
+Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
+    auto q =
+        exec(m_db,
+             QStringLiteral(
+                 "SELECT %1, coalesce(project_id, 0), playbook, coalesce(inventory_id, 0),"
+                 " extra_vars, host_limit, forks, verbosity, job_type, job_tags, skip_tags, timeout,"
+                 " allow_simultaneous, launch_config::text, job_args, result_traceback,"
+                 " event_processing_finished, emitted_events, refused_events, refused_reason, cancel_flag"
+                 " FROM unified_job WHERE id = ?")
+                 .arg(kSummaryColumns),
+             {jobId});
+    if (!q)
+        return q.status();
+    if (!q.value().next())
+        return Status::failure(QObject::tr("There is no job %1.").arg(jobId));
+    const QSqlQuery &r = q.value();
+    JobDetail j;
+    readSummary(r, j);
+    int c = 12;
+    JobOptions &o = j.options;
+    o.projectId = r.value(c++).toLongLong();
+    o.playbook = r.value(c++).toString();
+    o.inventoryId = r.value(c++).toLongLong();
+    o.extraVars = r.value(c++).toString();
+    o.limit = r.value(c++).toString();
+    o.forks = r.value(c++).toInt();
+    o.verbosity = r.value(c++).toInt();
+    o.jobType = r.value(c++).toString();
+    o.jobTags = r.value(c++).toString();
+    o.skipTags = r.value(c++).toString();
+    o.timeout = r.value(c++).toInt();
+    o.allowSimultaneous = r.value(c++).toBool();
+    j.launch = LaunchConfig::fromJson(jsonObject(r.value(c++)));
+    j.jobArgs = r.value(c++).toString();
+    j.resultTraceback = r.value(c++).toString();
+    j.eventProcessingFinished = r.value(c++).toBool();
+    j.emittedEvents = r.value(c++).toInt();
+    j.refusedEvents = r.value(c++).toInt();
+    j.refusedReason = r.value(c++).toString();
+    j.cancelRequested = r.value(c++).toBool();
+    return j;
+}
+
+Result<std::optional<JobStatus>> UnifiedJobStore::status(qint64 jobId) {
+    auto q = exec(m_db, QStringLiteral("SELECT status FROM unified_job WHERE id = ?"), {jobId});
+    if (!q)
+        return q.status();
+    if (!q.value().next())
+        return std::optional<JobStatus>();
+    return statusFromName(q.value().value(0).toString());
+}
+
+Result<QList<ActiveJobRow>> UnifiedJobStore::activeSet() {
+    auto q =
+        exec(m_db, QStringLiteral("SELECT id, status, coalesce(job_template_id, 0), allow_simultaneous,"
+                                  " task_impact, execution_node, job_explanation FROM unified_job"
+                                  " WHERE status IN ('pending', 'waiting', 'running') ORDER BY created, id"));
+    if (!q)
+        return q.status();
+    QList<ActiveJobRow> out;
+    while (q.value().next()) {
+        const QSqlQuery &r = q.value();
+        out.append({r.value(0).toLongLong(),
+                    statusFromName(r.value(1).toString()).value_or(JobStatus::Pending),
+                    r.value(2).toLongLong(), r.value(3).toBool(), r.value(4).toInt(), r.value(5).toString(),
+                    r.value(6).toString()});
+    }
+    return out;
+}
+
+Result<QList<qint64>> UnifiedJobStore::onNode(const QString &node, JobStatus status) {
+    return ids(exec(
+        m_db,
+        QStringLiteral("SELECT id FROM unified_job WHERE status = ? AND execution_node = ? ORDER BY created"),
+        {statusName(status), node}));
+}
+
+Result<QList<qint64>> UnifiedJobStore::cancelRequestedOn(const QString &node) {
+    return ids(exec(
+        m_db,
+        QStringLiteral("SELECT id FROM unified_job WHERE status IN ('waiting', 'running') AND cancel_flag"
+                       " AND execution_node = ?"),
+        {node}));
+}
+
+Result<QList<UnifiedJobStore::Stranded>> UnifiedJobStore::onLostNodes(int silentForSeconds) {
+    auto q =
+        exec(m_db,
+             QStringLiteral("SELECT j.id, j.status, j.execution_node FROM unified_job j"
+                            " LEFT JOIN instance i ON i.hostname = j.execution_node"
+                            " WHERE j.status IN ('waiting', 'running') AND (i.id IS NULL"
+                            " OR i.node_state = 'lost' OR i.last_seen < now() - make_interval(secs => ?))"),
+             {silentForSeconds});
+    if (!q)
+        return q.status();
+    QList<Stranded> out;
+    while (q.value().next())
+        out.append({q.value().value(0).toLongLong(),
+                    statusFromName(q.value().value(1).toString()).value_or(JobStatus::Running),
+                    q.value().value(2).toString()});
+    return out;
+}
+
+Result<int> UnifiedJobStore::requeueWaiting(const QString &node) {
+    auto waiting = onNode(node, JobStatus::Waiting);
+    if (!waiting)
+        return waiting.status();
+    int moved = 0;
+    for (qint64 id : waiting.value()) {
+        JobUpdate fields;
+        fields.executionNode = QString();
+        fields.controllerNode = QString();
+        auto r = transition(id, {JobStatus::Pending, {JobStatus::Waiting}, fields});
+        if (!r)
+            return r.status();
+        moved += r.value() ? 1 : 0;
+    }
+    return moved;
+}
+
+} // namespace playdeck

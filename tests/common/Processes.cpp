@@ -1,0 +1,63 @@
+#include "Processes.h"
+
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+
+namespace playdeck::test {
+
+namespace {
+// The fields after the command name in /proc/<pid>/stat: state, ppid, ...
+QList<QByteArray> statFields(qint64 pid) {
+    QFile stat(QStringLiteral("/proc/%1/stat").arg(pid));
+    if (!stat.open(QIODevice::ReadOnly))
+        return {};
+    const QByteArray text = stat.readAll();
+    return text.mid(text.lastIndexOf(')') + 2).split(' ');
+}
+} // namespace
+
+qint64 parentOf(qint64 pid) {
+    return statFields(pid).value(1).toLongLong();
+}
+
+bool isAlive(qint64 pid) {
+    const QList<QByteArray> fields = statFields(pid);
+    return !fields.isEmpty() && fields.first() != "Z" && fields.first() != "X";
+}
+
+QList<qint64> processesWith(const QByteArray &token) {
+    QList<qint64> pids;
+    for (const QString &entry : QDir(QStringLiteral("/proc")).entryList(QDir::Dirs)) {
+        bool numeric = false;
+        const qint64 pid = entry.toLongLong(&numeric);
+        if (!numeric || pid == qint64(QCoreApplication::applicationPid()))
+            continue;
+        QFile cmdline(QStringLiteral("/proc/%1/cmdline").arg(pid));
+        if (cmdline.open(QIODevice::ReadOnly) && cmdline.readAll().replace('\0', ' ').contains(token) &&
+            isAlive(pid))
+            pids << pid;
+    }
+    return pids;
+}
+
+CliRun runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutMs,
+                   const QProcessEnvironment &env) {
+    QProcess p;
+    p.setProcessEnvironment(env);
+    p.start(QStringLiteral(PLAYDECK_BINARY), QStringList{QStringLiteral("--data-dir"), dataDir} + args);
+    CliRun r;
+    if (!p.waitForFinished(timeoutMs)) {
+        p.kill();
+        p.waitForFinished();
+        r.err = QStringLiteral("timed out");
+        return r;
+    }
+    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
+    r.out = QString::fromUtf8(p.readAllStandardOutput());
+    r.err = QString::fromUtf8(p.readAllStandardError());
+    return r;
+}
+
+} // namespace playdeck::test

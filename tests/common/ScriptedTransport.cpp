@@ -1,0 +1,143 @@
+#include "ScriptedTransport.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+#include <archive.h>
+#include <archive_entry.h>
+
+namespace playdeck::test {
+
+ScriptedTransport::ScriptedTransport(Script script, QObject *parent)
+    : WorkerTransport(parent)
+    , m_script(std::move(script)) {
+    m_timer.setSingleShot(true);
+    connect(&m_timer, &QTimer::timeout, this, &ScriptedTransport::next);
+}
+
+void ScriptedTransport::start(const QByteArray &transmitStream) {
+    m_transmitSize = transmitStream.size();
+    Q_EMIT started();
+    m_timer.start(0);
+}
+
+void ScriptedTransport::setReading(bool on) {
+    m_reading = on;
+    if (on && !m_ended && !m_timer.isActive())
+        m_timer.start(m_script.intervalMs);
+}
+
+void ScriptedTransport::next() {
+    if (m_ended || !m_reading)
+        return;
+    if (m_next < m_script.chunks.size()) {
+        Q_EMIT output(m_script.chunks.at(m_next++));
+        if (m_reading)
+            m_timer.start(m_script.intervalMs);
+        return;
+    }
+    if (!m_script.holdAtEnd)
+        end(false, m_script.exitCode);
+}
+
+void ScriptedTransport::end(bool crashed, int code) {
+    if (m_ended)
+        return;
+    m_ended = true;
+    m_timer.stop();
+    // As a real worker: what was written before the end is all delivered first.
+    QMetaObject::invokeMethod(
+        this,
+        [this, crashed, code] {
+            Q_EMIT exited({false, {}, crashed, code});
+        },
+        Qt::QueuedConnection);
+}
+
+void ScriptedTransport::interrupt() {
+    // ansible-runner answers SIGINT with a canceled status line, then its end.
+    if (m_ended)
+        return;
+    Q_EMIT output(statusLine(QStringLiteral("canceled")) + eofLine());
+    end(false, 0);
+}
+
+void ScriptedTransport::terminate() {
+    end(true, 128 + 15);
+}
+
+void ScriptedTransport::kill() {
+    end(true, 128 + 9);
+}
+
+QByteArray statusLine(const QString &status) {
+    return QJsonDocument(QJsonObject{{QStringLiteral("status"), status}}).toJson(QJsonDocument::Compact) +
+           '\n';
+}
+
+QByteArray eventLine(int counter, const QString &event, const QString &stdout,
+                     const QByteArray &eventDataJson) {
+    QByteArray line = "{\"uuid\": \"" + QByteArray::number(counter) +
+                      "-uuid\", \"counter\": " + QByteArray::number(counter) + ", \"event\": " +
+                      QJsonDocument(QJsonObject{{QStringLiteral("e"), event}})
+                          .toJson(QJsonDocument::Compact)
+                          .mid(5)
+                          .chopped(1) +
+                      ", \"stdout\": " +
+                      QJsonDocument(QJsonObject{{QStringLiteral("s"), stdout}})
+                          .toJson(QJsonDocument::Compact)
+                          .mid(5)
+                          .chopped(1) +
+                      ", \"start_line\": " + QByteArray::number(counter - 1) +
+                      ", \"end_line\": " + QByteArray::number(counter) +
+                      ", \"created\": \"2026-12-01T12:00:00.000000\", \"event_data\": " + eventDataJson +
+                      "}\n";
+    return line;
+}
+
+QByteArray artifactsBlock(const QByteArray &zip) {
+    return "{\"zipfile\": " + QByteArray::number(zip.size()) + "}\n" + zip.toBase64();
+}
+
+QByteArray eofLine() {
+    return "{\"eof\": true}\n";
+}
+
+QByteArray makeZip(const QList<std::pair<QByteArray, QByteArray>> &entries) {
+    QByteArray out;
+    archive *a = archive_write_new();
+    archive_write_set_format_zip(a);
+    archive_write_set_bytes_in_last_block(a, 1);
+    archive_write_open(
+        a, &out, nullptr,
+        [](archive *, void *data, const void *buffer, size_t length) -> la_ssize_t {
+            static_cast<QByteArray *>(data)->append(static_cast<const char *>(buffer), qsizetype(length));
+            return la_ssize_t(length);
+        },
+        nullptr);
+    for (const auto &[name, content] : entries) {
+        archive_entry *e = archive_entry_new();
+        const qsizetype arrow = name.indexOf(" -> ");
+        if (arrow >= 0) {
+            archive_entry_set_pathname(e, name.left(arrow).constData());
+            archive_entry_set_filetype(e, AE_IFLNK);
+            archive_entry_set_symlink(e, name.mid(arrow + 4).constData());
+            archive_entry_set_perm(e, 0777);
+            archive_entry_set_size(e, 0);
+            archive_write_header(a, e);
+        } else {
+            archive_entry_set_pathname(e, name.constData());
+            archive_entry_set_filetype(e, AE_IFREG);
+            archive_entry_set_perm(e, 0644);
+            archive_entry_set_size(e, content.size());
+            archive_write_header(a, e);
+            archive_write_data(a, content.constData(), size_t(content.size()));
+        }
+        archive_entry_free(e);
+    }
+    archive_write_close(a);
+    archive_write_free(a);
+    return out;
+}
+
+} // namespace playdeck::test

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "runner/WorkerTransport.h"
+
+#include <QByteArray>
+#include <QList>
+#include <QTimer>
+
+#include <functional>
+
+namespace playdeck::test {
+
+// A worker transport for fault injection: instead of running ansible-runner it plays back a result
+// stream given by the test, a chunk every `intervalMs`, then exits with `exitCode`. It honours
+// setReading() (back-pressure) and stops early on interrupt/terminate/kill, as a real worker would
+// when canceled. With `holdAtEnd`, it waits after the last chunk until it is stopped.
+class ScriptedTransport : public WorkerTransport {
+    Q_OBJECT
+public:
+    struct Script {
+        QList<QByteArray> chunks;
+        int intervalMs = 0;
+        int exitCode = 0;
+        bool holdAtEnd = false;
+    };
+
+    explicit ScriptedTransport(Script script, QObject *parent = nullptr);
+
+    void start(const QByteArray &transmitStream) override;
+    void setReading(bool on) override;
+    void interrupt() override;
+    void terminate() override;
+    void kill() override;
+    QString describe() const override { return QStringLiteral("scripted"); }
+
+    // Bytes of the transmit stream the job sent (kwargs, the zip of the private data dir).
+    qsizetype transmitSize() const { return m_transmitSize; }
+
+private:
+    void next();
+    void end(bool crashed, int code);
+
+    Script m_script;
+    QTimer m_timer;
+    qsizetype m_next = 0;
+    qsizetype m_transmitSize = 0;
+    bool m_reading = true;
+    bool m_ended = false;
+};
+
+// Helpers to write a result stream as ansible-runner worker does.
+QByteArray statusLine(const QString &status);
+QByteArray eventLine(int counter, const QString &event, const QString &stdout = {},
+                     const QByteArray &eventDataJson = QByteArrayLiteral("{}"));
+// The zipfile line and the base64 artifacts block (no line break before the next line).
+QByteArray artifactsBlock(const QByteArray &zip);
+QByteArray eofLine();
+// A zip with the entries given: name → contents; a name ending in " -> target" is a symlink.
+QByteArray makeZip(const QList<std::pair<QByteArray, QByteArray>> &entries);
+
+} // namespace playdeck::test
