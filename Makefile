@@ -13,13 +13,20 @@ RUN_PACKAGES := libqt6sql6-psql postgresql ansible-core python3-ansible-runner \
 	libsecret-1-0 gnome-keyring fonts-dejavu-core
 TEST_PACKAGES := xvfb xauth dbus-daemon
 PACKAGES := $(BUILD_PACKAGES) $(RUN_PACKAGES) $(TEST_PACKAGES)
+# Only for `make fuzz`: clang with its libFuzzer runtime.
+FUZZ_PACKAGES := clang-14 libclang-rt-14-dev
+FUZZ_DIR ?= build-fuzz
+FUZZ_RUNS ?= 100000
 
-.PHONY: all deps build run test clean format bench
+.PHONY: all deps build run test clean format bench fuzz
 
 all: build
 
 deps:
-	@missing=$$(for p in $(PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
+	@$(MAKE) --no-print-directory install-packages LIST="$(PACKAGES)"
+
+install-packages:
+	@missing=$$(for p in $(LIST); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 		echo "Installing missing Debian packages:" $$missing; \
 		$(SUDO) apt-get update -qq && \
@@ -46,6 +53,15 @@ test: build
 
 bench: build
 	$(BUILD_DIR)/bench/bench_launch
+	$(BUILD_DIR)/bench/bench_memory
+
+# libFuzzer targets (fuzz/), each run FUZZ_RUNS times from its seed corpus: `make fuzz FUZZ_RUNS=10000000`.
+fuzz: deps
+	@$(MAKE) --no-print-directory install-packages LIST="$(FUZZ_PACKAGES)"
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPLAYDECK_FUZZ=ON \
+		-DCMAKE_C_COMPILER=clang-14 -DCMAKE_CXX_COMPILER=clang++-14
+	cmake --build $(FUZZ_DIR) --target fuzz_extravars fuzz_resultstream fuzz_eventline
+	tools/run-fuzzers $(FUZZ_DIR) $(FUZZ_RUNS)
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -87,7 +87,8 @@ template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const
 }
 
 void Engine::fail(const QString &message) {
-    qCCritical(lcController) << "the engine cannot start:" << message;
+    // Said to the user by whoever started the engine (a dialog, the command line); the log keeps it.
+    qCInfo(lcController) << "the engine cannot start:" << message;
     m_state = State::Stopped;
     m_controller->setEngineState(Controller::EngineState::Failed, message);
     leaveCluster();

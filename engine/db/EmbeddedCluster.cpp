@@ -75,16 +75,22 @@ QString EmbeddedCluster::serverLogPath() const {
     return m_clusterDir + QStringLiteral("/server.log");
 }
 
+QString EmbeddedCluster::clusterDirFor(const QString &dataDir) {
+    const QString absolute = QDir(dataDir).absolutePath();
+    // postgres refuses to run as root: the server runs as the `postgres` system user, which cannot
+    // traverse root's home, so the cluster lives where that user can reach it.
+    if (::geteuid() == 0)
+        return QStringLiteral("/var/lib/playdeck/clusters/") + shortHash(absolute);
+    return absolute + QStringLiteral("/postgresql");
+}
+
 Status EmbeddedCluster::resolvePaths() {
     const QString hash = shortHash(m_dataDir);
+    m_clusterDir = clusterDirFor(m_dataDir);
     if (m_asRoot) {
-        // postgres refuses to run as root: the server runs as the `postgres` system user, which cannot
-        // traverse root's home, so the cluster lives where that user can reach it.
-        m_clusterDir = QStringLiteral("/var/lib/playdeck/clusters/") + hash;
         m_socketDir = QStringLiteral("/run/playdeck/") + hash;
         return {};
     }
-    m_clusterDir = m_dataDir + QStringLiteral("/postgresql");
     // A unix socket path must stay under 107 bytes: keep it short and out of the data dir.
     auto socketDir =
         privateSocketDir(m_dataDir, hash, qEnvironmentVariable("XDG_RUNTIME_DIR"), QDir::tempPath());

@@ -30,6 +30,10 @@ public:
     // Leaves the cluster: when this was the last user, the supervisor stops the server.
     void leave();
 
+    // Where the cluster of `dataDir` lives: inside it, or (as root, for the postgres user to reach it)
+    // /var/lib/playdeck/clusters/<hash of its path>.
+    static QString clusterDirFor(const QString &dataDir);
+
     DatabaseConfig config() const;
     QString clusterDir() const { return m_clusterDir; }
     QString socketDir() const { return m_socketDir; }

@@ -1,6 +1,5 @@
 #include "InputWait.h"
 
-#include <QJsonDocument>
 #include <QJsonObject>
 #include <QObject>
 
@@ -21,36 +20,37 @@ bool isPauseAction(const QString &action) {
 
 } // namespace
 
-void InputWaitDetector::onEvent(const JobEvent &e, qint64 nowMs) {
+void InputWaitDetector::onEvent(const QString &event, const QJsonObject &data, const QString &stdout,
+                                qint64 nowMs) {
     m_lastEventMs = nowMs;
-    const QJsonObject data = QJsonDocument::fromJson(e.eventData).object();
-    if (e.event == QLatin1String("playbook_on_vars_prompt")) {
+    if (event == QLatin1String("playbook_on_vars_prompt")) {
         m_state = State::VarsPrompt;
         m_variable = data.value(QLatin1String("varname")).toString();
         m_prompt = data.value(QLatin1String("prompt")).toString();
         return;
     }
-    if (e.event == QLatin1String("verbose") && (m_state == State::VarsPrompt))
+    if (event == QLatin1String("verbose") && (m_state == State::VarsPrompt))
         return; // the prompt itself, printed
-    if (e.event == QLatin1String("runner_on_start") &&
+    if (event == QLatin1String("runner_on_start") &&
         isPauseAction(data.value(QLatin1String("task_action")).toString())) {
         m_state = State::PauseTask;
         m_timedPause = false;
         m_prompt.clear();
         return;
     }
-    if (e.event == QLatin1String("verbose") &&
-        (m_state == State::PauseTask || m_state == State::PausePrompt)) {
+    if (event == QLatin1String("verbose") && (m_state == State::PauseTask || m_state == State::PausePrompt)) {
         // A timed pause prints "Pausing for N seconds" and goes on by itself: nobody needs to answer.
-        if (e.stdout.contains(QLatin1String("Pausing for ")))
+        if (stdout.contains(QLatin1String("Pausing for ")))
             m_timedPause = true;
-        const QString line = lastLine(e.stdout);
+        const QString line = lastLine(stdout);
         if (!line.isEmpty() && !m_timedPause && !line.startsWith(QLatin1String("(ctrl+C"))) {
             m_state = State::PausePrompt;
             m_prompt = line;
         }
         return;
     }
+    if (m_state == State::Running)
+        return; // the common case: nothing to forget
     m_state = State::Running;
     m_prompt.clear();
     m_variable.clear();

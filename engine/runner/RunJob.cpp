@@ -200,7 +200,8 @@ void RunJob::handleItems(const QList<StreamItem> &items) {
         case StreamItem::Event: {
             JobEvent e = eventFromRunner(m_jobId, item.object);
             m_failures.onEvent(e);
-            m_inputWait.onEvent(e, now);
+            m_inputWait.onEvent(e.event, item.object.value(QLatin1String("event_data")).toObject(), e.stdout,
+                                now);
             batch.append(std::move(e));
             break;
         }

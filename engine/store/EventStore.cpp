@@ -79,11 +79,11 @@ Status libpqFailure(PGconn *conn, const PGresult *result) {
                            state ? QString::fromLatin1(state) : QString());
 }
 
-Status copyRows(QSqlDatabase &db, const QByteArray &rows) {
+Status copyRows(QSqlDatabase &db, const char *table, const QByteArray &rows) {
     PGconn *conn = nativeHandle(db);
     if (!conn)
         return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
-    const QByteArray sql = QByteArray("COPY job_event_staging (") + kColumns + ") FROM STDIN";
+    const QByteArray sql = QByteArray("COPY ") + table + " (" + kColumns + ") FROM STDIN";
     PGresult *res = PQexec(conn, sql.constData());
     if (PQresultStatus(res) != PGRES_COPY_IN) {
         Status s = libpqFailure(conn, res);
@@ -147,30 +147,45 @@ Status EventStore::storeBatch(const QList<JobEvent> &batch) {
         appendRow(rows, e);
         highest[e.jobId] = std::max(highest.value(e.jobId), e.counter);
     }
-    return inTransaction<bool>(
-               m_db,
-               [&]() -> Result<bool> {
-                   if (Status s = copyRows(m_db, rows); !s)
-                       return s;
-                   auto inserted =
-                       exec(m_db, QStringLiteral("INSERT INTO job_event (%1) SELECT job_id, counter, event,"
-                                                 " event_data::jsonb, uuid, parent_uuid, host_name, play,"
-                                                 " task, role, stdout, start_line, end_line, verbosity,"
-                                                 " failed, changed, created FROM job_event_staging"
-                                                 " ON CONFLICT (job_id, counter) DO NOTHING")
-                                      .arg(QLatin1String(kColumns)));
-                   if (!inserted)
-                       return inserted.status();
-                   for (const JobEvent &e : batch)
-                       if (e.event == QLatin1String("playbook_on_stats"))
-                           if (Status s = storeHostSummaries(m_db, e); !s)
+    const auto store = [&](bool idempotent) {
+        return inTransaction<bool>(
+                   m_db,
+                   [&]() -> Result<bool> {
+                       if (!idempotent) {
+                           // Straight into the table: the common case, one pass, no staging.
+                           if (Status s = copyRows(m_db, "job_event", rows); !s)
                                return s;
-                   for (auto it = highest.begin(); it != highest.end(); ++it)
-                       if (Status s = bus::publish(m_db, bus::EventsCommitted{it.key(), it.value()}); !s)
-                           return s;
-                   return true;
-               })
-        .status();
+                       } else {
+                           if (Status s = copyRows(m_db, "job_event_staging", rows); !s)
+                               return s;
+                           auto inserted =
+                               exec(m_db,
+                                    QStringLiteral("INSERT INTO job_event (%1) SELECT job_id, counter, event,"
+                                                   " event_data::jsonb, uuid, parent_uuid, host_name, play,"
+                                                   " task, role, stdout, start_line, end_line, verbosity,"
+                                                   " failed, changed, created FROM job_event_staging"
+                                                   " ON CONFLICT (job_id, counter) DO NOTHING")
+                                        .arg(QLatin1String(kColumns)));
+                           if (!inserted)
+                               return inserted.status();
+                       }
+                       for (const JobEvent &e : batch)
+                           if (e.event == QLatin1String("playbook_on_stats"))
+                               if (Status s = storeHostSummaries(m_db, e); !s)
+                                   return s;
+                       for (auto it = highest.begin(); it != highest.end(); ++it)
+                           if (Status s = bus::publish(m_db, bus::EventsCommitted{it.key(), it.value()}); !s)
+                               return s;
+                       return true;
+                   })
+            .status();
+    };
+    Status direct = store(false);
+    // Some of these events are stored already (a batch written again after a reconnect whose commit
+    // had gone through): store the rest, skipping those.
+    if (!direct && direct.code() == QLatin1String("23505"))
+        return store(true);
+    return direct;
 }
 
 Status EventStore::finishJob(qint64 jobId, int emitted, int refused, const QString &refusedReason) {

@@ -15,9 +15,11 @@ public:
 
     // Session state the batch writer needs (a temporary staging table): once per new server session.
     [[nodiscard]] Status prepareWriterSession();
-    // Stores a batch in one transaction, idempotently on (job, counter): COPY into the staging table,
-    // then insert what is not there yet; host summaries for playbook_on_stats; then tells listeners
-    // how far each job's events are committed. A failure's code is the SQLSTATE (see isDataError).
+    // Stores a batch in one transaction, idempotently on (job, counter): COPY straight into job_event,
+    // or, when some of the events are there already (a batch written again after a reconnect), COPY
+    // into a staging table and insert what is not there yet; host summaries for playbook_on_stats;
+    // then tells listeners how far each job's events are committed. A failure's code is the SQLSTATE
+    // (see isDataError).
     [[nodiscard]] Status storeBatch(const QList<JobEvent> &batch);
     // The receiver has stored every event the runner handed it (`refused` of `emitted` were refused
     // by the database as bad data, the first for `refusedReason`): event processing is finished.

@@ -36,6 +36,15 @@ void ScriptedTransport::next() {
             m_timer.start(m_script.intervalMs);
         return;
     }
+    if (m_script.generate) {
+        if (std::optional<QByteArray> chunk = m_script.generate()) {
+            Q_EMIT output(*chunk);
+            if (m_reading)
+                m_timer.start(m_script.intervalMs);
+            return;
+        }
+        m_script.generate = nullptr;
+    }
     if (!m_script.holdAtEnd)
         end(false, m_script.exitCode);
 }

@@ -7,6 +7,7 @@
 #include <QTimer>
 
 #include <functional>
+#include <optional>
 
 namespace playdeck::test {
 
@@ -22,6 +23,8 @@ public:
         int intervalMs = 0;
         int exitCode = 0;
         bool holdAtEnd = false;
+        // After `chunks`: more made on demand, until it returns nothing (a stream too big to hold).
+        std::function<std::optional<QByteArray>()> generate;
     };
 
     explicit ScriptedTransport(Script script, QObject *parent = nullptr);

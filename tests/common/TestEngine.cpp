@@ -38,7 +38,15 @@ TestEngine::~TestEngine() {
     stopEngine();
     m_engine.reset();
     if (!clusterDir.isEmpty() && !clusterDir.startsWith(m_dataDir) && m_dataDir == m_dir.path())
-        QDir(clusterDir).removeRecursively();
+        removeClusterWhenStopped(clusterDir);
+}
+
+void removeClusterWhenStopped(const QString &clusterDir) {
+    if (clusterDir.isEmpty() || !clusterDir.startsWith(QLatin1String("/var/lib/playdeck/clusters/")))
+        return;
+    (void)QTest::qWaitFor([&] { return !QFile::exists(clusterDir + QStringLiteral("/data/postmaster.pid")); },
+                          20000);
+    QDir(clusterDir).removeRecursively();
 }
 
 void TestEngine::stopEngine() {

@@ -62,6 +62,10 @@ private:
     qint64 m_projectId = 0;
 };
 
+// Once its server has stopped (its supervisor stops it when the last user left), removes a cluster
+// the tests made outside their temporary data dirs (as root: /var/lib/playdeck/clusters/<hash>).
+void removeClusterWhenStopped(const QString &clusterDir);
+
 // Waits for `future` with the event loop running; the value, or a failure after `timeoutMs`.
 template <typename T> Result<T> await(const QFuture<Result<T>> &future, int timeoutMs = 30000) {
     std::optional<Result<T>> answer;

@@ -12,12 +12,15 @@
 #include <QAbstractItemModelTester>
 #include <QLabel>
 #include <QListView>
+#include <QMessageBox>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTabWidget>
 #include <QTableView>
+#include <QTemporaryDir>
 #include <QTest>
+#include <QTimer>
 
 #include <memory>
 
@@ -44,6 +47,10 @@ private Q_SLOTS:
     void launchDemoTemplate();
     void modelsPassTester();
     void cancelAndRelaunchFromTheJobView();
+    void theJobViewSaysWhenAPlaybookWaitsForInput();
+    void pastingAnAliasBombNeverBlocksTheWindow();
+    void theWindowOpensAtOnceWhileTheDatabaseStarts();
+    void quittingWithARunningJobAsksFirst();
     void cleanupTestCase();
 
 private:
@@ -214,6 +221,146 @@ void TestMainWindow::modelsPassTester() {
     QCOMPARE(statusIndex.data().toString(), statusText(JobStatus::Successful));
     QVERIFY(!statusIndex.data(Qt::DecorationRole).value<QIcon>().isNull());
     QCOMPARE(jobs.index(0, JobListModel::IdColumn).data(JobListModel::IdRole).toLongLong(), jobId);
+}
+
+void TestMainWindow::theJobViewSaysWhenAPlaybookWaitsForInput() {
+    QVERIFY(
+        m_engine->addTemplate(QStringLiteral("GUI Prompt"),
+                              QStringLiteral("- hosts: all\n  gather_facts: false\n  vars_prompt:\n"
+                                             "    - name: color\n      prompt: Favourite colour?\n"
+                                             "      private: false\n  tasks:\n    - debug: var=color\n")));
+    MainWindow window(m_engine->controller());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const qint64 id = m_engine->launch(QStringLiteral("GUI Prompt"));
+    JobView *view = window.openJob(id);
+    auto *input = view->findChild<QLabel *>(QStringLiteral("inputLabel"));
+    QVERIFY(input);
+    QTRY_VERIFY_WITH_TIMEOUT(input->isVisible(), 30000);
+    QVERIFY2(
+        input->text().contains(QStringLiteral("Waiting for input at: Favourite colour? (variable color)")),
+        qPrintable(input->text()));
+    QVERIFY(input->text().contains(QStringLiteral("cancel")));
+    view->cancelJob();
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Canceled);
+    QTRY_VERIFY(!input->isVisible());
+}
+
+void TestMainWindow::pastingAnAliasBombNeverBlocksTheWindow() {
+    MainWindow window(m_engine->controller());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *templateList = window.findChild<QListView *>(QStringLiteral("templateList"));
+    auto *templates = qobject_cast<TemplateListModel *>(templateList->model());
+    QTRY_VERIFY_WITH_TIMEOUT(rowOfTemplate(*templates, DemoTemplate) >= 0, 15000);
+    templateList->setCurrentIndex(templates->index(rowOfTemplate(*templates, DemoTemplate), 0));
+    window.launchSelectedTemplate();
+    LaunchDialog *dialog = nullptr;
+    QTRY_VERIFY((dialog = window.findChild<LaunchDialog *>(QStringLiteral("launchDialog"))) != nullptr);
+    auto *extraVars = dialog->findChild<QPlainTextEdit *>(QStringLiteral("extraVarsEdit"));
+    auto *error = dialog->findChild<QLabel *>(QStringLiteral("extraVarsError"));
+
+    // 14 bytes that used to crash the process hosting every running job, then a "billion laughs".
+    extraVars->setPlainText(QStringLiteral("a: &x [1, *x]\n"));
+    QTRY_VERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QStringLiteral("alias")), qPrintable(error->text()));
+    QString bomb =
+        QStringLiteral("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+    for (char c = 'b'; c <= 'i'; ++c)
+        bomb += QStringLiteral("%1: &%1 [*%2,*%2,*%2,*%2,*%2,*%2,*%2,*%2,*%2]\n")
+                    .arg(QLatin1Char(c))
+                    .arg(QLatin1Char(c - 1));
+    extraVars->setPlainText(bomb);
+    QTRY_VERIFY(dialog->extraVarsChecked());
+    QVERIFY(!dialog->extraVarsValid());
+    QVERIFY2(error->text().contains(QStringLiteral("alias")), qPrintable(error->text()));
+    // The window is alive and the text can be fixed.
+    extraVars->setPlainText(QStringLiteral("fine: true"));
+    QTRY_VERIFY(dialog->extraVarsValid());
+    dialog->reject();
+}
+
+void TestMainWindow::theWindowOpensAtOnceWhileTheDatabaseStarts() {
+    QTemporaryDir dir;
+    EngineOptions options;
+    options.dataDir = dir.path();
+    Engine engine(options);
+    MainWindow window(engine.controller());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    auto *label = window.findChild<QLabel *>(QStringLiteral("engineLabel"));
+    auto *launchButton = window.findChild<QPushButton *>(QStringLiteral("launchButton"));
+    QVERIFY(label && launchButton);
+
+    QSignalSpy started(&engine, &Engine::started);
+    engine.start(); // returns at once: the database starts in the engine's own thread
+    QCOMPARE(engine.controller().engineState(), Controller::EngineState::Starting);
+    QCOMPARE(label->text(), QStringLiteral("Starting the database…"));
+    QVERIFY(!launchButton->isEnabled());
+    bool ticked = false;
+    QTimer::singleShot(0, &window, [&] { ticked = true; });
+    QTRY_VERIFY(ticked);          // the event loop runs while the cluster is created...
+    QCOMPARE(started.count(), 0); // ...which takes longer than that
+
+    QVERIFY(started.wait(120000));
+    QVERIFY(started.first().first().value<Status>().ok());
+    QTRY_VERIFY(label->text().isEmpty());
+    auto *templateList = window.findChild<QListView *>(QStringLiteral("templateList"));
+    QTRY_VERIFY_WITH_TIMEOUT(templateList->model()->rowCount() > 0, 15000);
+    QTRY_VERIFY(launchButton->isEnabled());
+    QSignalSpy stopped(&engine, &Engine::stopped);
+    engine.stop();
+    QVERIFY(stopped.wait(60000));
+    test::removeClusterWhenStopped(engine.clusterDir());
+}
+
+void TestMainWindow::quittingWithARunningJobAsksFirst() {
+    test::TestEngine engine;
+    QVERIFY2(engine.ok(), qPrintable(engine.error()));
+    QVERIFY(engine.addTemplate(QStringLiteral("Quit Sleep"),
+                               QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                              "    - name: Sleep\n      command: sleep 60\n")));
+    // Stays on the cluster after the window's engine stops, to look at the outcome.
+    test::TestEngine observer([&](EngineOptions &o) {
+        o.dataDir = engine.dataDir();
+        o.runJobs = EngineOptions::RunJobs::Never;
+    });
+    QVERIFY2(observer.ok(), qPrintable(observer.error()));
+    MainWindow window(engine.controller());
+    window.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&window));
+    const qint64 id = engine.launch(QStringLiteral("Quit Sleep"));
+    QTRY_COMPARE_WITH_TIMEOUT(engine.controller().activeJobsHere(), 1, 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(engine.status(id), JobStatus::Running, 30000);
+
+    QSignalSpy quit(&window, &MainWindow::quitRequested);
+    const auto askToQuit = [&]() -> QMessageBox * {
+        window.close(); // Ctrl+Q does the same
+        QMessageBox *box = nullptr;
+        if (!QTest::qWaitFor([&] {
+                return (box = window.findChild<QMessageBox *>(QStringLiteral("quitBox"))) != nullptr;
+            }))
+            return nullptr;
+        return box;
+    };
+    QMessageBox *box = askToQuit();
+    QVERIFY(box);
+    QVERIFY(box->text().contains(QStringLiteral("A job is running")));
+    QVERIFY(window.isVisible());
+    QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("dontQuitButton")), Qt::LeftButton);
+    QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("quitBox")));
+    QVERIFY(window.isVisible());
+    QCOMPARE(quit.count(), 0);
+    QCOMPARE(engine.status(id), JobStatus::Running);
+
+    box = askToQuit();
+    QVERIFY(box);
+    QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("cancelAndQuitButton")), Qt::LeftButton);
+    QTRY_COMPARE(quit.count(), 1);
+    QCOMPARE(quit.first().first().value<MainWindow::QuitMode>(), MainWindow::QuitMode::CancelJobs);
+    // What the composition root then does: the job ends canceled, not failed.
+    engine.engine().stop(true);
+    QTRY_COMPARE_WITH_TIMEOUT(observer.status(id), JobStatus::Canceled, 30000);
 }
 
 QTEST_MAIN(TestMainWindow)

@@ -54,6 +54,13 @@ const QString kLoop = QStringLiteral("- hosts: all\n  gather_facts: false\n  tas
                                      "    - name: Tick\n      command: sleep 0.02\n"
                                      "      loop: \"{{ range(60) | list }}\"\n");
 
+ScriptedTransport::Script scripted(QList<QByteArray> chunks, int intervalMs = 0) {
+    ScriptedTransport::Script s;
+    s.chunks = std::move(chunks);
+    s.intervalMs = intervalMs;
+    return s;
+}
+
 } // namespace
 
 class EventPipelineTest : public QObject {
@@ -125,7 +132,7 @@ qint64 EventPipelineTest::launchScripted(ScriptedTransport::Script script) {
 void EventPipelineTest::killedConnectionsLoseNoEventScripted() {
     // Before the fix the receiver took a new connection for its old one (same libpq address), found no
     // staging table there, treated that as refused events and dropped every event from then on.
-    const qint64 id = launchScripted({wellFormed(600, 10), 10, 0, false});
+    const qint64 id = launchScripted(scripted(wellFormed(600, 10), 10));
     QTRY_VERIFY_WITH_TIMEOUT(stored(id) >= 100, 30000);
     QVERIFY(m_engine->terminateEngineConnections() > 0);
     QTRY_VERIFY_WITH_TIMEOUT(stored(id) >= 300, 30000);
@@ -137,7 +144,7 @@ void EventPipelineTest::killedConnectionsLoseNoEventScripted() {
         0);
 
     // And the next job after the reconnect stores everything too.
-    const qint64 next = launchScripted({wellFormed(50, 50), 0, 0, false});
+    const qint64 next = launchScripted(scripted(wellFormed(50, 50), 0));
     QCOMPARE(m_engine->waitForFinished(next), JobStatus::Successful);
     assertEveryEventOnce(next, 50);
 }
@@ -179,7 +186,7 @@ void EventPipelineTest::aRefusedEventIsCountedAndExplained() {
                                          : QStringLiteral("fine %1").arg(i));
     chunks << test::statusLine(QStringLiteral("successful")) + test::artifactsBlock(okZip()) +
                   test::eofLine();
-    const qint64 id = launchScripted({chunks, 0, 0, false});
+    const qint64 id = launchScripted(scripted(chunks, 0));
     const JobStatus status = m_engine->waitForFinished(id);
     (void)m_engine->scalar(QStringLiteral("ALTER TABLE job_event DROP CONSTRAINT test_refuse; SELECT 1"));
     QCOMPARE(status, JobStatus::Successful);
@@ -208,7 +215,7 @@ void EventPipelineTest::surrogatesNulAndInvalidUtf8AreStored() {
                              test::eventLine(1, QStringLiteral("playbook_on_start")) + line,
                              test::statusLine(QStringLiteral("successful")) + test::artifactsBlock(okZip()) +
                                  test::eofLine()};
-    const qint64 id = launchScripted({chunks, 0, 0, false});
+    const qint64 id = launchScripted(scripted(chunks, 0));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
     QCOMPARE(stored(id), 2);
     const QString stdoutText =
@@ -275,7 +282,7 @@ void EventPipelineTest::symlinkTraversalInArtifactsIsRefused() {
     QList<QByteArray> chunks{
         test::statusLine(QStringLiteral("running")), test::eventLine(1, QStringLiteral("playbook_on_start")),
         test::statusLine(QStringLiteral("successful")) + test::artifactsBlock(zip) + test::eofLine()};
-    const qint64 id = launchScripted({chunks, 0, 0, false});
+    const qint64 id = launchScripted(scripted(chunks, 0));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
     QVERIFY2(explanation(id).contains(QStringLiteral("artifacts")), qPrintable(explanation(id)));
     QVERIFY(!QFile::exists(m_outside.filePath(QStringLiteral("owned"))));
@@ -292,7 +299,7 @@ void EventPipelineTest::badCountersEndTheJobInErrorAndSayWhere() {
         "{\"uuid\": \"z\", \"counter\": 2.5, \"event\": \"runner_on_ok\"}\n",            // 6
         test::eventLine(2, QStringLiteral("runner_on_ok"), QStringLiteral("fine")),      // 7
         test::statusLine(QStringLiteral("successful")) + test::artifactsBlock(okZip()) + test::eofLine()};
-    const qint64 id = launchScripted({chunks, 0, 0, false});
+    const qint64 id = launchScripted(scripted(chunks, 0));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
     const QString why = explanation(id);
     for (const char *line : {"line 3", "line 4", "line 5", "line 6"})
@@ -313,7 +320,7 @@ void EventPipelineTest::hugeOrOverflowingArtifactSizesAreRefused() {
                                  test::eventLine(1, QStringLiteral("playbook_on_start")),
                                  test::statusLine(QStringLiteral("successful")) +
                                      "{\"zipfile\": " + announced + "}\n" + QByteArray(1000, 'A')};
-        const qint64 id = launchScripted({chunks, 0, 0, false});
+        const qint64 id = launchScripted(scripted(chunks, 0));
         QCOMPARE(m_engine->waitForFinished(id), JobStatus::Error);
         QVERIFY2(!explanation(id).isEmpty(), announced.constData());
         QCOMPARE(stored(id), 1);

@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTest>
 
@@ -30,6 +31,13 @@ const QString kSyntaxError =
 const QString kSleep =
     QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
                    "    - name: Sleep\n      command: sleep {{ seconds | default(60) }}\n");
+const QString kPrompt =
+    QStringLiteral("- hosts: all\n  gather_facts: false\n  vars_prompt:\n"
+                   "    - name: username\n      prompt: What is your name?\n      private: false\n"
+                   "  tasks:\n    - debug:\n        msg: \"hi {{ username }}\"\n");
+const QString kPause =
+    QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                   "    - name: Ask\n      pause:\n        prompt: Press enter to continue\n");
 const QString kEcho =
     QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
                    "    - name: Echo\n      debug:\n        msg: \"value={{ greeting }}\"\n");
@@ -85,6 +93,9 @@ private Q_SLOTS:
     void relaunchRepeatsThePrompts();
     void pendingJobCancelsAtOnce();
     void outputWithNulBytesIsStored();
+    void varsPromptSaysWhatItWaitsFor();
+    void pausePromptSaysWhatItWaitsFor();
+    void aGivenVariableSkipsThePrompt();
 
 private:
     std::unique_ptr<TestEngine> m_engine;
@@ -103,6 +114,8 @@ void LaunchPathTest::initTestCase() {
     QVERIFY(m_engine->addTemplate(QStringLiteral("Short Timeout"), kSleep, QStringLiteral("timeout"), {2}));
     QVERIFY(m_engine->addTemplate(QStringLiteral("Serial Sleep"), kSleep, QStringLiteral("extra_vars"),
                                   {QStringLiteral("seconds: 2")}));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Prompt"), kPrompt));
+    QVERIFY(m_engine->addTemplate(QStringLiteral("Pause"), kPause));
 }
 
 void LaunchPathTest::cleanupTestCase() {
@@ -188,6 +201,16 @@ void LaunchPathTest::launchTimeVarsAreUnsafe() {
 void LaunchPathTest::failingTaskFails() {
     const qint64 id = m_engine->launch(QStringLiteral("Failing"));
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Failed);
+    // It says what failed where, not only an exit code.
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {id})
+                 .toString(),
+             QStringLiteral("Task 'Fail on purpose' failed on 1 host: localhost."));
+    // Each host counted once, by its worst outcome.
+    QCOMPARE(
+        m_engine
+            ->scalar(QStringLiteral("SELECT host_status_counts::text FROM unified_job WHERE id = ?"), {id})
+            .toString(),
+        QStringLiteral("{\"failures\": 1}"));
     QVERIFY(m_engine
                 ->scalar(QStringLiteral(
                              "SELECT count(*) FROM job_event WHERE job_id = ? AND event = 'runner_on_failed'"
@@ -366,6 +389,58 @@ void LaunchPathTest::outputWithNulBytesIsStored() {
                              " AND event_data::text LIKE '%before' || chr(65533) || 'after%'"),
                          {id})
                 .toInt() == 1);
+}
+
+void LaunchPathTest::varsPromptSaysWhatItWaitsFor() {
+    // Launched from the command line (the job runs in this test's engine): the follower says what the
+    // playbook waits for and what to do about it.
+    QProcess follow;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.remove(QStringLiteral("PLAYDECK_DATABASE_URL")); // set for secretsAreRedacted
+    follow.setProcessEnvironment(env);
+    follow.start(QStringLiteral(PLAYDECK_BINARY),
+                 {QStringLiteral("--data-dir"), m_engine->dataDir(), QStringLiteral("launch"),
+                  QStringLiteral("Prompt"), QStringLiteral("--follow")});
+    QVERIFY(follow.waitForStarted());
+    QByteArray err;
+    QTRY_VERIFY2_WITH_TIMEOUT(
+        (err += follow.readAllStandardError()).contains("Waiting for input at: What is your name?"),
+        err.constData(), 60000);
+    QVERIFY2(err.contains("extra variable"), err.constData());
+    const qint64 id = m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong();
+    const auto prompt = [&] {
+        return m_engine->scalar(QStringLiteral("SELECT input_prompt FROM unified_job WHERE id = ?"), {id})
+            .toString();
+    };
+    QCOMPARE(prompt(), QStringLiteral("What is your name? (variable username)"));
+    QCOMPARE(m_engine->status(id), JobStatus::Running);
+    ::kill(pid_t(follow.processId()), SIGINT); // Ctrl-C cancels the job it launched
+    QVERIFY(follow.waitForFinished(30000));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Canceled);
+    QCOMPARE(prompt(), QString()); // a finished job waits for nothing
+}
+
+void LaunchPathTest::pausePromptSaysWhatItWaitsFor() {
+    const qint64 id = m_engine->launch(QStringLiteral("Pause"));
+    QTRY_COMPARE_WITH_TIMEOUT(
+        m_engine->scalar(QStringLiteral("SELECT input_prompt FROM unified_job WHERE id = ?"), {id})
+            .toString(),
+        QStringLiteral("Press enter to continue:"), 30000);
+    (void)m_engine->controller().jobs().cancel(id);
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Canceled);
+}
+
+void LaunchPathTest::aGivenVariableSkipsThePrompt() {
+    const qint64 id = m_engine->launch(QStringLiteral("Prompt"), QStringLiteral("username: ada"));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+    QSqlDatabase db = m_engine->db();
+    QVERIFY(EventStore(db).stdoutText(id).value().contains(QStringLiteral("hi ada")));
+    QCOMPARE(m_engine
+                 ->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ?"
+                                         " AND event = 'playbook_on_vars_prompt'"),
+                          {id})
+                 .toInt(),
+             0);
 }
 
 QTEST_GUILESS_MAIN(LaunchPathTest)

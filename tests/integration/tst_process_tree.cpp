@@ -7,6 +7,7 @@
 #include "TestEngine.h"
 
 #include "db/DbPool.h"
+#include "db/EmbeddedCluster.h"
 #include "services/JobService.h"
 
 #include <QDir>
@@ -120,6 +121,8 @@ void ProcessTreeTest::closingTheTerminalOfLaunchEndsTheJobTreeAndTheServer() {
     QCOMPARE(check.status(id), JobStatus::Failed);
     QVERIFY2(explanationOf(check, id).contains(QStringLiteral("shutdown")),
              qPrintable(explanationOf(check, id)));
+    check.stopEngine();
+    test::removeClusterWhenStopped(clusterDir);
 }
 
 void ProcessTreeTest::sigkillOfTheProcessRunningAJobKillsItsTree() {
@@ -267,6 +270,7 @@ void ProcessTreeTest::theDataDirAndTheLogAreTheUsersOwn() {
     QCOMPARE(st.st_mode & 0777, mode_t(0700));
     QCOMPARE(::stat(QFile::encodeName(log.fileName()).constData(), &st), 0);
     QCOMPARE(st.st_mode & 0777, mode_t(0600));
+    test::removeClusterWhenStopped(EmbeddedCluster::clusterDirFor(dir.path()));
 }
 
 QTEST_GUILESS_MAIN(ProcessTreeTest)

@@ -1,0 +1,246 @@
+// The stores against a real PostgreSQL, without a GUI and without ansible: the transition function
+// keeps to the lifecycle and always announces, typed updates write what they say, prompts are
+// stored once as given; and the database pool keeps a lane's work in order and answers only live
+// callers.
+
+#include "TestEngine.h"
+
+#include "bus/NotifyBus.h"
+#include "db/Connections.h"
+#include "db/DbPool.h"
+#include "store/EventStore.h"
+#include "store/TemplateStore.h"
+#include "store/UnifiedJobStore.h"
+
+#include <QSignalSpy>
+#include <QTest>
+#include <QThread>
+
+using namespace playdeck;
+using playdeck::test::TestEngine;
+
+class StoresTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase();
+    void aJobMovesOnlyAlongTheLifecycleAndEveryMoveIsAnnounced();
+    void promptsAreStoredOnceAsGiven();
+    void cancelOfAJobNobodyRunsIsImmediate();
+    void requeueHandsWaitingJobsBack();
+    void aLanesWorkRunsInOrder();
+    void aGoneCallerIsNotAnswered();
+
+private:
+    qint64 newJob(const LaunchConfig &prompts = {});
+    std::unique_ptr<TestEngine> m_engine;
+    std::unique_ptr<NotifyBus> m_bus;
+    QThread m_busThread;
+};
+
+void StoresTest::initTestCase() {
+    // Runs no jobs, so that nothing but the test moves them.
+    m_engine =
+        std::make_unique<TestEngine>([](EngineOptions &o) { o.runJobs = EngineOptions::RunJobs::Never; });
+    QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
+    m_bus = std::make_unique<NotifyBus>(m_engine->engine().databaseConfig(), bus::broadcastChannels());
+    m_bus->moveToThread(&m_busThread);
+    m_busThread.start();
+    QSignalSpy resynced(m_bus.get(), &NotifyBus::resynced);
+    QMetaObject::invokeMethod(m_bus.get(), &NotifyBus::start, Qt::QueuedConnection);
+    QVERIFY(resynced.wait(10000));
+}
+
+void StoresTest::cleanupTestCase() {
+    QMetaObject::invokeMethod(m_bus.get(), &NotifyBus::stop, Qt::BlockingQueuedConnection);
+    m_busThread.quit();
+    m_busThread.wait();
+    m_bus.reset();
+    m_engine.reset();
+}
+
+qint64 StoresTest::newJob(const LaunchConfig &prompts) {
+    QSqlDatabase db = m_engine->db();
+    auto tmpl = TemplateStore(db).find(0, QStringLiteral("Demo Job Template"));
+    if (!tmpl)
+        return 0;
+    auto id = UnifiedJobStore(db).createFromTemplate(tmpl.value(), prompts, QStringLiteral("manual"), 3);
+    return id ? id.value() : 0;
+}
+
+void StoresTest::aJobMovesOnlyAlongTheLifecycleAndEveryMoveIsAnnounced() {
+    QSignalSpy changed(m_bus.get(), &NotifyBus::jobChanged);
+    QSignalSpy schedule(m_bus.get(), &NotifyBus::scheduleRequested);
+    const qint64 id = newJob();
+    QVERIFY(id > 0);
+    QCOMPARE(m_engine->status(id), JobStatus::Pending);
+    QTRY_VERIFY(!changed.isEmpty());
+    QCOMPARE(changed.last().first().value<bus::JobChanged>(), (bus::JobChanged{id, JobStatus::Pending}));
+    QTRY_VERIFY(!schedule.isEmpty()); // signal_start asks for a task-manager run
+
+    QSqlDatabase db = m_engine->db();
+    UnifiedJobStore jobs(db);
+    // Pending cannot become running without the task manager's waiting in between.
+    auto skipped = jobs.transition(id, {JobStatus::Running, {}, {}});
+    QVERIFY(skipped);
+    QVERIFY(!skipped.value());
+    QCOMPARE(m_engine->status(id), JobStatus::Pending);
+
+    JobTransition waiting{JobStatus::Waiting, {JobStatus::Pending}, {}};
+    waiting.fields.executionNode = QStringLiteral("node-a");
+    QVERIFY(jobs.transition(id, waiting).value());
+    QVERIFY(jobs.transition(id, {JobStatus::Running, {}, {}}).value());
+    QVERIFY(m_engine->scalar(QStringLiteral("SELECT started IS NOT NULL FROM unified_job WHERE id = ?"), {id})
+                .toBool());
+
+    JobTransition done{JobStatus::Failed, {JobStatus::Running}, {}};
+    done.fields.explanation = QStringLiteral("it broke");
+    done.fields.emittedEvents = 12;
+    QVERIFY(jobs.transition(id, done).value());
+    QCOMPARE(m_engine
+                 ->scalar(QStringLiteral("SELECT failed AND finished IS NOT NULL AND emitted_events = 12"
+                                         " AND job_explanation = 'it broke' AND execution_node = 'node-a'"
+                                         " FROM unified_job WHERE id = ?"),
+                          {id})
+                 .toBool(),
+             true);
+    // Nothing leaves a final status.
+    for (JobStatus to : {JobStatus::Running, JobStatus::Successful, JobStatus::Canceled, JobStatus::Pending})
+        QVERIFY(!jobs.transition(id, {to, {}, {}}).value());
+    QCOMPARE(m_engine->status(id), JobStatus::Failed);
+
+    QTRY_VERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
+        return args.first().value<bus::JobChanged>() == bus::JobChanged{id, JobStatus::Failed};
+    }));
+    // Exactly one announcement per move that happened: pending, waiting, running, failed.
+    const auto forThisJob = std::count_if(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
+        return args.first().value<bus::JobChanged>().jobId == id;
+    });
+    QCOMPARE(forThisJob, 4);
+
+    // A typed update of other fields is announced without a status.
+    JobUpdate prompt;
+    prompt.inputPrompt = QStringLiteral("Continue?");
+    QVERIFY(jobs.update(id, prompt));
+    QTRY_VERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
+        return args.first().value<bus::JobChanged>() == bus::JobChanged{id, std::nullopt};
+    }));
+}
+
+void StoresTest::promptsAreStoredOnceAsGiven() {
+    LaunchConfig prompts;
+    prompts.extraVars = QStringLiteral("# as typed\ncolor: blue   # with its comment\n");
+    prompts.limit = QStringLiteral("web*");
+    prompts.verbosity = 3;
+    const qint64 id = newJob(prompts);
+    QSqlDatabase db = m_engine->db();
+    auto job = UnifiedJobStore(db).load(id);
+    QVERIFY(job);
+    QCOMPARE(job.value().launch, prompts);
+    // The template's options stay the template's; the prompts apply only where they are used.
+    QCOMPARE(job.value().options.limit, QString());
+    QCOMPARE(job.value().effectiveOptions().limit, QStringLiteral("web*"));
+    QCOMPARE(job.value().effectiveOptions().verbosity, 3);
+    QCOMPARE(job.value().effectiveOptions().jobType, QStringLiteral("run"));
+    QCOMPARE(
+        m_engine->scalar(QStringLiteral("SELECT host_limit FROM unified_job WHERE id = ?"), {id}).toString(),
+        QString());
+}
+
+void StoresTest::cancelOfAJobNobodyRunsIsImmediate() {
+    const qint64 id = newJob();
+    QSqlDatabase db = m_engine->db();
+    UnifiedJobStore jobs(db);
+    auto outcome = jobs.requestCancel(id);
+    QVERIFY(outcome);
+    QCOMPARE(outcome.value(), CancelOutcome::CanceledAtOnce);
+    QCOMPARE(m_engine->status(id), JobStatus::Canceled);
+    QVERIFY(
+        m_engine
+            ->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"), {id})
+            .toBool());
+    auto again = jobs.requestCancel(id);
+    QVERIFY(!again);
+    QVERIFY(again.error().contains(QStringLiteral("already finished")));
+
+    // A running job is told through the bus instead.
+    QSignalSpy cancels(m_bus.get(), &NotifyBus::cancelRequested);
+    const qint64 running = newJob();
+    QVERIFY(jobs.transition(running, {JobStatus::Waiting, {}, {}}).value());
+    QVERIFY(jobs.transition(running, {JobStatus::Running, {}, {}}).value());
+    QCOMPARE(jobs.requestCancel(running).value(), CancelOutcome::RunnerTold);
+    QTRY_VERIFY(!cancels.isEmpty());
+    QCOMPARE(cancels.last().first().toLongLong(), running);
+    QCOMPARE(m_engine->status(running), JobStatus::Running);
+    QVERIFY(jobs.transition(running, {JobStatus::Canceled, {}, {}}).value());
+}
+
+void StoresTest::requeueHandsWaitingJobsBack() {
+    const qint64 id = newJob();
+    QSqlDatabase db = m_engine->db();
+    UnifiedJobStore jobs(db);
+    JobTransition waiting{JobStatus::Waiting, {}, {}};
+    waiting.fields.executionNode = QStringLiteral("gone:1");
+    QVERIFY(jobs.transition(id, waiting).value());
+    auto moved = jobs.requeueWaiting(QStringLiteral("gone:1"));
+    QVERIFY(moved);
+    QCOMPARE(moved.value(), 1);
+    QCOMPARE(m_engine->status(id), JobStatus::Pending);
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT execution_node FROM unified_job WHERE id = ?"), {id})
+                 .toString(),
+             QString());
+    QVERIFY(jobs.requestCancel(id));
+}
+
+void StoresTest::aLanesWorkRunsInOrder() {
+    DbPool pool(QStringLiteral("test-pool"), 3);
+    pool.start(m_engine->engine().databaseConfig());
+    QList<int> order;
+    QMutex mutex;
+    QList<QFuture<int>> futures;
+    for (int i = 0; i < 60; ++i)
+        futures << pool.run<int>(
+            [i, &order, &mutex](QSqlDatabase &db) {
+                // Some work takes longer than other work; the lane's order must still hold.
+                (void)exec(db, QStringLiteral("SELECT pg_sleep(?)"), {(i % 3) * 0.002});
+                QMutexLocker lock(&mutex);
+                order << i;
+                return i;
+            },
+            7);
+    for (QFuture<int> &f : futures)
+        f.waitForFinished();
+    QList<int> expected;
+    for (int i = 0; i < 60; ++i)
+        expected << i;
+    QCOMPARE(order, expected);
+    pool.stop();
+}
+
+void StoresTest::aGoneCallerIsNotAnswered() {
+    DbPool pool(QStringLiteral("test-pool"), 1);
+    pool.start(m_engine->engine().databaseConfig());
+    bool called = false;
+    auto *context = new QObject;
+    QFuture<int> slow = pool.run<int>([](QSqlDatabase &db) {
+        (void)exec(db, QStringLiteral("SELECT pg_sleep(0.2)"));
+        return 1;
+    });
+    whenReady(slow, context, [&](int) { called = true; });
+    delete context; // the window closed before the answer came
+    slow.waitForFinished();
+    QCoreApplication::processEvents();
+    QVERIFY(!called);
+    // A live caller is answered on its own thread.
+    QObject live;
+    int answer = 0;
+    whenReady(pool.run<int>([](QSqlDatabase &) { return 42; }), &live, [&](int v) {
+        QCOMPARE(QThread::currentThread(), live.thread());
+        answer = v;
+    });
+    QTRY_COMPARE(answer, 42);
+    pool.stop();
+}
+
+QTEST_GUILESS_MAIN(StoresTest)
+#include "tst_stores.moc"
