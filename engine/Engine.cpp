@@ -75,6 +75,7 @@ Engine::~Engine() {
         if (m_state != State::Stopped)
             loop.exec();
     }
+    m_clusterThread.wait(); // a failed start leaves the cluster in the background
 }
 
 template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const QString &name) {
@@ -91,24 +92,25 @@ void Engine::fail(const QString &message) {
     qCInfo(lcController) << "the engine cannot start:" << message;
     m_state = State::Stopped;
     m_controller->setEngineState(Controller::EngineState::Failed, message);
-    leaveCluster();
+    leaveCluster([] {});
     Q_EMIT started(Status::failure(message));
 }
 
-void Engine::leaveCluster() {
+void Engine::leaveCluster(std::function<void()> then) {
+    ClusterKeeper *keeper = std::exchange(m_keeper, nullptr); // deleted when its thread has finished
     if (!m_clusterThread.isRunning())
-        return;
-    ClusterKeeper *keeper = m_keeper;
+        return then();
+    // The keeper may be busy bringing a lost server back (seconds): wait for it in its own thread,
+    // never here.
+    connect(&m_clusterThread, &QThread::finished, this, std::move(then), Qt::SingleShotConnection);
     auto *context = new QObject;
     context->moveToThread(&m_clusterThread);
-    QMetaObject::invokeMethod(context, [keeper, context] {
+    QMetaObject::invokeMethod(context, [context, keeper] {
         if (keeper)
             keeper->leave(); // the supervisor stops the server if this was its last user
         delete context;
         QThread::currentThread()->quit();
     });
-    m_clusterThread.wait();
-    m_keeper = nullptr;
 }
 
 void Engine::start() {
@@ -337,10 +339,12 @@ void Engine::finishStop() {
     m_bus = nullptr;
     m_queries->stop();
     m_jobState->stop();
-    leaveCluster();
-    m_state = State::Stopped;
-    qCInfo(lcController) << "engine stopped";
-    Q_EMIT stopped();
+    leaveCluster([this] {
+        m_clusterThread.wait(); // it has finished: returns at once
+        m_state = State::Stopped;
+        qCInfo(lcController) << "engine stopped";
+        Q_EMIT stopped();
+    });
 }
 
 } // namespace playdeck

@@ -91,7 +91,7 @@ private:
     void startThreads();
     void stopThreads();
     void finishStop();
-    void leaveCluster();
+    void leaveCluster(std::function<void()> then);
     template <typename T> T *startInThread(T *worker, QThread &thread, const QString &name);
 
     EngineOptions m_options;

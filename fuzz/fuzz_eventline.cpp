@@ -1,8 +1,11 @@
-// libFuzzer target: sanitizeJsonText on arbitrary bytes. Aborts when the output is not UTF-8, when
-// a sanitized text that parses still holds a NUL or a lone surrogate, when sanitizing twice changes
-// something, or when sanitizing breaks a text that parsed.
+// libFuzzer target: one event line as the job runner reads it: sanitizeJsonText on arbitrary bytes,
+// then the JSON parse, then eventFromRunner (the job_event row). Aborts when the output is not
+// UTF-8, when a sanitized text that parses still holds a NUL or a lone surrogate (in the line or in
+// the row made of it), when sanitizing twice changes something, or when sanitizing breaks a text
+// that parsed.
 
 #include "events/JsonText.h"
+#include "events/RunnerEvent.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -109,8 +112,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
     check(twice == once);
 
     QJsonDocument doc;
-    if (parses(once, &doc))
+    if (parses(once, &doc)) {
         check(storable(doc.isObject() ? QJsonValue(doc.object()) : QJsonValue(doc.array())));
+        if (doc.isObject()) {
+            // The row the receiver COPYs: every text column storable, event_data a JSON object.
+            const playdeck::JobEvent e = playdeck::eventFromRunner(1, doc.object());
+            for (const QString *text :
+                 {&e.event, &e.uuid, &e.parentUuid, &e.hostName, &e.play, &e.task, &e.role, &e.stdout})
+                check(storable(*text));
+            QJsonParseError error{};
+            check(QJsonDocument::fromJson(e.eventData, &error).isObject() &&
+                  error.error == QJsonParseError::NoError);
+            check(e.created.isValid());
+        }
+    }
     if (parses(input))
         check(parses(once));
     return 0;

@@ -18,16 +18,20 @@ public:
         return Status(std::move(message), std::move(code));
     }
 
-    bool ok() const { return !m_error.has_value(); }
+    bool ok() const { return !m_failed; }
     explicit operator bool() const { return ok(); }
-    const QString &error() const { return *m_error; }
+    const QString &error() const { return m_error; }
     const QString &code() const { return m_code; }
 
 private:
     Status(QString message, QString code)
-        : m_error(std::move(message))
+        : m_failed(true)
+        , m_error(std::move(message))
         , m_code(std::move(code)) {}
-    std::optional<QString> m_error;
+    // A flag and a plain string rather than std::optional<QString>: GCC 12 with -fsanitize reports
+    // a copied empty optional as "maybe uninitialized".
+    bool m_failed = false;
+    QString m_error;
     QString m_code;
 };
 

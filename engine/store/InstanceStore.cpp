@@ -6,6 +6,20 @@
 
 namespace playdeck {
 
+namespace {
+const QString kRowColumns = QStringLiteral("id, hostname, pid, capacity");
+
+Result<QList<InstanceRow>> rows(Result<QSqlQuery> q) {
+    if (!q)
+        return q.status();
+    QList<InstanceRow> out;
+    while (q.value().next())
+        out.append({q.value().value(0).toLongLong(), q.value().value(1).toString(),
+                    q.value().value(2).toInt(), q.value().value(3).toInt()});
+    return out;
+}
+} // namespace
+
 Result<qint64> InstanceStore::registerInstance(const QString &hostname, const QString &nodeType, int pid,
                                                int cpus, qint64 memory, int capacity) {
     auto q = exec(
@@ -50,17 +64,9 @@ Status InstanceStore::disable(qint64 id) {
 }
 
 Result<QList<InstanceRow>> InstanceStore::onMachine(const QString &machine) {
-    auto q =
-        exec(m_db,
-             QStringLiteral("SELECT id, hostname, pid, capacity FROM instance WHERE hostname LIKE ? || ':%'"),
-             {machine});
-    if (!q)
-        return q.status();
-    QList<InstanceRow> out;
-    while (q.value().next())
-        out.append({q.value().value(0).toLongLong(), q.value().value(1).toString(),
-                    q.value().value(2).toInt(), q.value().value(3).toInt()});
-    return out;
+    return rows(exec(m_db,
+                     QStringLiteral("SELECT %1 FROM instance WHERE hostname LIKE ? || ':%'").arg(kRowColumns),
+                     {machine}));
 }
 
 Status InstanceStore::markLost(const QList<qint64> &ids) {
@@ -80,18 +86,12 @@ Status InstanceStore::forgetLost(bool staleToo) {
 }
 
 Result<QList<InstanceRow>> InstanceStore::schedulable(int seconds) {
-    auto q = exec(m_db,
-                  QStringLiteral("SELECT id, hostname, pid, capacity FROM instance WHERE enabled"
-                                 " AND node_state = 'ready' AND node_type IN ('hybrid', 'execution')"
-                                 " AND last_seen > now() - make_interval(secs => ?) ORDER BY hostname"),
-                  {seconds});
-    if (!q)
-        return q.status();
-    QList<InstanceRow> out;
-    while (q.value().next())
-        out.append({q.value().value(0).toLongLong(), q.value().value(1).toString(),
-                    q.value().value(2).toInt(), q.value().value(3).toInt()});
-    return out;
+    return rows(exec(m_db,
+                     QStringLiteral("SELECT %1 FROM instance WHERE enabled AND node_state = 'ready'"
+                                    " AND node_type IN ('hybrid', 'execution')"
+                                    " AND last_seen > now() - make_interval(secs => ?) ORDER BY hostname")
+                         .arg(kRowColumns),
+                     {seconds}));
 }
 
 Result<bool> InstanceStore::anyLiveWorker(int seconds) {

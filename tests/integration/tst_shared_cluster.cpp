@@ -2,10 +2,12 @@
 // works next to a running engine, a job launched from the command line runs on the engine that
 // takes work, and the server outlives its starter while others still use it.
 
+#include "Processes.h"
 #include "TestEngine.h"
 
 #include <QFile>
 #include <QProcess>
+#include <QTemporaryFile>
 #include <QTest>
 
 #include <libpq-fe.h>
@@ -17,27 +19,8 @@ using playdeck::test::TestEngine;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    QString out;
-    QString err;
-};
-
-Run runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutMs = 60000) {
-    QProcess p;
-    p.start(QStringLiteral(PLAYDECK_BINARY), QStringList{QStringLiteral("--data-dir"), dataDir} + args);
-    Run r;
-    if (!p.waitForFinished(timeoutMs)) {
-        p.kill();
-        p.waitForFinished();
-        r.err = QStringLiteral("timed out");
-        return r;
-    }
-    r.exitCode = p.exitStatus() == QProcess::NormalExit ? p.exitCode() : -1;
-    r.out = QString::fromUtf8(p.readAllStandardOutput());
-    r.err = QString::fromUtf8(p.readAllStandardError());
-    return r;
-}
+using test::runPlaydeck;
+using Run = test::CliRun;
 
 } // namespace
 
@@ -87,6 +70,16 @@ void SharedClusterTest::commandLineNextToARunningEngine() {
     const Run refused = runPlaydeck(dir, {QStringLiteral("launch"), QStringLiteral("Demo Job Template"),
                                           QStringLiteral("--extra-vars"), QStringLiteral("{not: [valid")});
     QCOMPARE(refused.exitCode, 2);
+    // 14 bytes that used to crash the process (a self-referencing alias) are refused in words.
+    QTemporaryFile bomb;
+    QVERIFY(bomb.open());
+    bomb.write("a: &x [1, *x]\n");
+    bomb.close();
+    const Run recursive =
+        runPlaydeck(dir, {QStringLiteral("launch"), QStringLiteral("Demo Job Template"),
+                          QStringLiteral("--extra-vars"), QLatin1Char('@') + bomb.fileName()});
+    QCOMPARE(recursive.exitCode, 2);
+    QVERIFY2(recursive.err.contains(QStringLiteral("alias")), qPrintable(recursive.err));
     QVERIFY(refused.err.contains(QStringLiteral("xtra variables")));
     QCOMPARE(m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong(), id);
 }
