@@ -32,6 +32,37 @@ void JobFollower::start() {
     fetch();
 }
 
+void JobFollower::finish(const JobDetail &j) {
+    m_finished = true;
+    m_safety.stop();
+    // Events committed just before the final status: print them, then end.
+    whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, std::numeric_limits<int>::max()), this,
+              [this, j](Result<QList<JobEvent>> rest) {
+                  if (!rest) {
+                      // Not without the last lines (the recap): try again shortly.
+                      m_finished = false;
+                      m_safety.start();
+                      return retryLater(rest.error());
+                  }
+                  for (const JobEvent &e : rest.value()) {
+                      m_lastCounter = std::max(m_lastCounter, e.counter);
+                      if (m_print && !e.stdout.isEmpty()) {
+                          std::fputs(e.stdout.toUtf8().constData(), m_out);
+                          std::fputc('\n', m_out);
+                      }
+                  }
+                  std::fflush(m_out);
+                  QString explanation = j.explanation;
+                  if (j.refusedEvents > 0)
+                      explanation += (explanation.isEmpty() ? QString() : QStringLiteral(" ")) +
+                                     (j.refusedEvents == 1 ? tr("1 event of this job is not stored: %1")
+                                                           : tr("%1 events of this job are not stored: %2")
+                                                                 .arg(j.refusedEvents))
+                                         .arg(j.refusedReason);
+                  Q_EMIT done(j.status, explanation);
+              });
+}
+
 void JobFollower::retryLater(const QString &why) {
     m_fetching = false;
     if (!m_saidAway)
@@ -89,32 +120,17 @@ void JobFollower::check() {
         // Over when the status is final and every event is stored (the receiver says so, or the job
         // never ran, or whoever reaped it said nothing more will come): whatever the counters say.
         if (isFinished(j.status) && (j.eventProcessingFinished || !j.started.isValid())) {
-            m_finished = true;
-            m_safety.stop();
-            // Events committed just before the final status: print them, then end.
-            whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, std::numeric_limits<int>::max()),
-                      this, [this, j](Result<QList<JobEvent>> rest) {
-                          if (rest && m_print) {
-                              for (const JobEvent &e : rest.value())
-                                  if (!e.stdout.isEmpty()) {
-                                      std::fputs(e.stdout.toUtf8().constData(), m_out);
-                                      std::fputc('\n', m_out);
-                                  }
-                              std::fflush(m_out);
-                          }
-                          QString explanation = j.explanation;
-                          if (j.refusedEvents > 0)
-                              explanation +=
-                                  (explanation.isEmpty() ? QString() : QStringLiteral(" ")) +
-                                  (j.refusedEvents == 1
-                                       ? tr("1 event was refused by the database and is not stored: %1")
-                                       : tr("%1 events were refused by the database and are not "
-                                            "stored: %2")
-                                             .arg(j.refusedEvents))
-                                      .arg(j.refusedReason);
-                          Q_EMIT done(j.status, explanation);
-                      });
+            finish(j);
             return;
+        }
+        if (isFinished(j.status)) {
+            // Final, but its events not all stored yet: normally the receiver is a moment behind.
+            // When the instance that ran it died in between, nobody will finish them: say so.
+            if (++m_finalButUnsettled % kSettleAfterChecks == 0)
+                whenReady(m_controller.jobs().settleIfItsInstanceIsLost(m_jobId), this, [this](Result<bool> settled) {
+                    if (settled && settled.value())
+                        fetch();
+                });
         }
         if (m_again)
             fetch();

@@ -2,6 +2,7 @@
 
 #include "Controller.h"
 #include "core/JobStatus.h"
+#include "model/Job.h"
 
 #include <QObject>
 #include <QTimer>
@@ -25,6 +26,8 @@ public:
 
     static constexpr int kPageSize = 1000;
     static constexpr int kSafetyIntervalMs = 1000;
+    // Checks of a final job whose events are not all stored before asking whether its instance died.
+    static constexpr int kSettleAfterChecks = 3;
 
 Q_SIGNALS:
     void done(playdeck::JobStatus status, const QString &explanation);
@@ -33,6 +36,7 @@ private:
     void fetch();
     void check();
     void retryLater(const QString &why);
+    void finish(const JobDetail &job);
 
     Controller &m_controller;
     qint64 m_jobId;
@@ -44,6 +48,7 @@ private:
     bool m_finished = false;
     bool m_saidAway = false;
     QString m_prompt;
+    int m_finalButUnsettled = 0;
     QTimer m_safety;
 };
 

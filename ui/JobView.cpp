@@ -375,8 +375,8 @@ void JobView::updateHeader() {
     const QString refused =
         m_job.refusedEvents > 0
             ? (m_job.refusedEvents == 1
-                   ? tr("1 event of this job was refused by the database and is not stored: %1")
-                   : tr("%1 events of this job were refused by the database and are not stored: %2")
+                   ? tr("1 event of this job is not stored: %1")
+                   : tr("%1 events of this job are not stored: %2")
                          .arg(m_job.refusedEvents))
                   .arg(m_job.refusedReason)
             : QString();

@@ -92,6 +92,11 @@ Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList 
     return query;
 }
 
+bool inTransactionNow(const QSqlDatabase &db) {
+    ::pg_conn *conn = nativeHandle(db);
+    return conn && PQtransactionStatus(conn) != PQTRANS_IDLE;
+}
+
 bool isDataError(const QString &sqlState) {
     return sqlState.startsWith(QLatin1String("22")) || sqlState.startsWith(QLatin1String("23"));
 }

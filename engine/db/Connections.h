@@ -43,6 +43,15 @@ template <typename T> Result<T> inTransaction(QSqlDatabase &db, const std::funct
     return r;
 }
 
+// Whether `db` is inside a transaction now (libpq knows; Qt does not say).
+bool inTransactionNow(const QSqlDatabase &db);
+
+// Runs `body` in a transaction of its own unless the caller already opened one: a change and its
+// announcement on the bus then commit together either way.
+template <typename T> Result<T> atomically(QSqlDatabase &db, const std::function<Result<T>()> &body) {
+    return inTransactionNow(db) ? body() : inTransaction<T>(db, body);
+}
+
 // The libpq handle behind a QPSQL connection, for COPY.
 [[nodiscard]] ::pg_conn *nativeHandle(const QSqlDatabase &db);
 

@@ -47,8 +47,8 @@ void Dispatcher::periodic() {
     auto db = database();
     if (!db)
         return;
-    InstanceStore instances(db.value());
-    auto beat = instances.heartbeat(m_instance.id);
+    InstanceStore instanceStore(db.value());
+    auto beat = instanceStore.heartbeat(m_instance.id);
     if (!beat) {
         qCWarning(lcDispatch) << "heartbeat failed:" << beat.error();
         return;
@@ -60,7 +60,7 @@ void Dispatcher::periodic() {
     m_lastBeat.start();
     if (!beat.value()) {
         // Our row is gone (another instance took us for lost): come back under the same id.
-        if (Status s = instances.reRegister(m_instance); !s)
+        if (Status s = instanceStore.reRegister(m_instance, instances::machineIdentity(), !m_drainRequested); !s)
             qCWarning(lcDispatch) << "cannot register again:" << s.error();
     }
     if (auto reaped = instances::reapLost(db.value(), m_timing, m_judgeSilenceFrom.hasExpired()); !reaped)
@@ -93,7 +93,7 @@ void Dispatcher::reapOrphans(QSqlDatabase &db) {
     for (qint64 id : running.value()) {
         if (m_runners.contains(id))
             continue;
-        JobTransition t{JobStatus::Failed, {JobStatus::Running}, {}};
+        JobTransition t{JobStatus::Failed, {JobStatus::Running}, {}, {}};
         t.fields.explanation =
             tr("Task was marked as running but was not present in the job queue, so it has "
                "been marked as failed.");
@@ -140,6 +140,7 @@ void Dispatcher::rescan() {
 }
 
 void Dispatcher::stopTakingWork() {
+    m_drainRequested = true;
     if (auto db = database())
         (void)InstanceStore(db.value()).disable(m_instance.id);
     Q_EMIT activeJobsChanged(int(m_runners.size()));

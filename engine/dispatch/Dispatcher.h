@@ -73,6 +73,7 @@ private:
     QElapsedTimer m_lastBeat;
     QDeadlineTimer m_judgeSilenceFrom{0};
     bool m_stopping = false;
+    bool m_drainRequested = false; // no new work, ever, for this instance
     bool m_stopped = false;
 };
 

@@ -3,6 +3,7 @@
 #include "core/Logging.h"
 #include "store/UnifiedJobStore.h"
 
+#include <QCryptographicHash>
 #include <QFile>
 #include <QObject>
 #include <QSysInfo>
@@ -31,6 +32,34 @@ QString machineName() {
     return QSysInfo::machineHostName();
 }
 
+QString machineIdentity() {
+    const auto firstLine = [](const char *path) {
+        QFile f(QString::fromLatin1(path));
+        return f.open(QIODevice::ReadOnly) ? f.readLine().trimmed() : QByteArray();
+    };
+    QByteArray machine = firstLine("/etc/machine-id");
+    if (machine.isEmpty())
+        machine = firstLine("/var/lib/dbus/machine-id");
+    const QByteArray boot = firstLine("/proc/sys/kernel/random/boot_id");
+    const QByteArray pidNamespace = QFile::symLinkTarget(QStringLiteral("/proc/self/ns/pid")).toUtf8();
+    return QString::fromLatin1(
+        QCryptographicHash::hash(QByteArray(machine + '/' + boot + '/' + pidNamespace), QCryptographicHash::Sha1)
+            .toHex()
+            .left(20));
+}
+
+Status markGoneLocalInstances(QSqlDatabase &db) {
+    InstanceStore instanceStore(db);
+    auto local = instanceStore.onMachine(machineIdentity());
+    if (!local)
+        return local.status();
+    QList<qint64> gone;
+    for (const InstanceRow &row : local.value())
+        if (row.pid > 0 && ::kill(pid_t(row.pid), 0) != 0 && errno == ESRCH)
+            gone << row.id;
+    return instanceStore.markLost(gone);
+}
+
 int computeCapacity(int cpus, qint64 memoryBytes) {
     // AWX: 4 forks per CPU; 100 MB per fork after keeping 2 GiB for the system; the instance gets
     // the larger of the two (capacity_adjustment 1.0).
@@ -46,7 +75,8 @@ Result<InstanceRow> registerSelf(QSqlDatabase &db, const QString &nodeType) {
     const int cpus = QThread::idealThreadCount();
     const qint64 memory = totalMemoryBytes();
     row.capacity = computeCapacity(cpus, memory);
-    auto id = InstanceStore(db).registerInstance(row.hostname, nodeType, row.pid, cpus, memory, row.capacity);
+    auto id =
+        InstanceStore(db).registerInstance(row.hostname, machineIdentity(), nodeType, row.pid, cpus, memory, row.capacity);
     if (!id)
         return id.status();
     row.id = id.value();
@@ -56,14 +86,7 @@ Result<InstanceRow> registerSelf(QSqlDatabase &db, const QString &nodeType) {
 Result<int> reapLost(QSqlDatabase &db, const Timing &timing, bool bySilence) {
     InstanceStore instanceStore(db);
     // Processes of this machine that are gone do not need to miss heartbeats to be known lost.
-    auto local = instanceStore.onMachine(machineName());
-    if (!local)
-        return local.status();
-    QList<qint64> gone;
-    for (const InstanceRow &row : local.value())
-        if (row.pid > 0 && ::kill(pid_t(row.pid), 0) != 0 && errno == ESRCH)
-            gone << row.id;
-    if (Status s = instanceStore.markLost(gone); !s)
+    if (Status s = markGoneLocalInstances(db); !s)
         return s;
 
     UnifiedJobStore jobs(db);
@@ -75,11 +98,11 @@ Result<int> reapLost(QSqlDatabase &db, const Timing &timing, bool bySilence) {
         JobTransition t;
         if (job.status == JobStatus::Waiting) {
             // Never started: another instance can run it (AWX's dispatcherd does the same).
-            t = {JobStatus::Pending, {JobStatus::Waiting}, {}};
+            t = {JobStatus::Pending, {JobStatus::Waiting}, {}, {}};
             t.fields.executionNode = QString();
             t.fields.controllerNode = QString();
         } else {
-            t = {JobStatus::Failed, {JobStatus::Running}, {}};
+            t = {JobStatus::Failed, {JobStatus::Running}, {}, {}};
             t.fields.explanation =
                 QObject::tr("Job was reaped: its Playdeck instance %1 stopped (it exited, crashed or stopped "
                             "answering) while the job was running.")
@@ -96,9 +119,13 @@ Result<int> reapLost(QSqlDatabase &db, const Timing &timing, bool bySilence) {
                                   << job.id << "of lost instance" << job.node;
         }
     }
+    // Before its instance's row is forgotten: a job that finished there just before it stopped.
+    auto settled = jobs.settleEventsOfLostInstances(bySilence ? timing.lostAfterSeconds : std::numeric_limits<int>::max());
+    if (!settled)
+        return settled.status();
     if (Status s = instanceStore.forgetLost(bySilence); !s)
         return s;
-    return touched;
+    return touched + settled.value();
 }
 
 } // namespace playdeck::instances

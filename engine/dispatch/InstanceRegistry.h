@@ -21,6 +21,12 @@ struct Timing {
 
 int computeCapacity(int cpus, qint64 memoryBytes);
 QString machineName();
+// What makes a pid mean one process: this machine (/etc/machine-id), this boot and this pid
+// namespace. Two machines, or two containers, may share a hostname; only a process of the same
+// identity can be checked with kill(pid, 0).
+QString machineIdentity();
+// Instances of this machine identity whose process is gone are marked lost.
+[[nodiscard]] Status markGoneLocalInstances(QSqlDatabase &db);
 [[nodiscard]] Result<InstanceRow> registerSelf(QSqlDatabase &db, const QString &nodeType);
 
 // AWX's reaper for lost instances: instances of this machine whose process is gone are lost at once,

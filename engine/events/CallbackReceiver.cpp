@@ -6,7 +6,9 @@
 #include "db/DbConnection.h"
 #include "store/EventStore.h"
 
+#include <QDeadlineTimer>
 #include <QSet>
+#include <QThread>
 
 namespace playdeck {
 
@@ -24,9 +26,15 @@ void CallbackReceiver::start() {
 }
 
 void CallbackReceiver::stop() {
-    // Last chance to store what is buffered.
-    if (!m_buffer.isEmpty() || !m_ended.isEmpty())
+    // Last chance to store what is buffered: a connection killed a moment ago comes back in a retry
+    // or two, so keep trying for a while (this is the receiver's own thread, at shutdown).
+    const QDeadlineTimer deadline(kStopDeadlineMs);
+    while (!m_buffer.isEmpty() || !m_ended.isEmpty()) {
         flush();
+        if ((m_buffer.isEmpty() && m_ended.isEmpty()) || deadline.hasExpired())
+            break;
+        QThread::msleep(quint32(std::clamp(m_retryDelayMs, 50, 1000)));
+    }
     if (!m_buffer.isEmpty())
         qCCritical(lcEvents) << m_buffer.size()
                              << "events could not be stored before shutdown:" << m_lastError;
@@ -37,7 +45,9 @@ void CallbackReceiver::stop() {
 
 void CallbackReceiver::addEvents(const QList<JobEvent> &events) {
     m_buffer.append(events);
-    if (m_buffer.size() >= kMaxBatch && m_retryDelayMs == 0)
+    for (const JobEvent &e : events)
+        m_bufferedBytes += e.weight();
+    if ((m_buffer.size() >= kMaxBatch || m_bufferedBytes >= kMaxBatchBytes) && m_retryDelayMs == 0)
         flush();
     else
         scheduleFlush();
@@ -63,14 +73,20 @@ void CallbackReceiver::backOff() {
 
 void CallbackReceiver::flush() {
     while (!m_buffer.isEmpty()) {
-        const QList<JobEvent> batch = m_buffer.mid(0, kMaxBatch);
+        // At most kMaxBatch events and about kMaxBatchBytes (at least one event, however big).
+        qsizetype count = 0;
+        qint64 bytes = 0;
+        while (count < m_buffer.size() && count < kMaxBatch && (count == 0 || bytes < kMaxBatchBytes))
+            bytes += m_buffer.at(count++).weight();
+        const QList<JobEvent> batch = m_buffer.mid(0, count);
         const Write result = write(batch);
         if (result == Write::DatabaseAway)
             return backOff();
         if (result == Write::Stored) {
             m_buffer.remove(0, batch.size());
+            m_bufferedBytes -= bytes;
             if (m_backlog)
-                m_backlog->release(batch.size());
+                m_backlog->release(batch.size(), bytes);
             continue;
         }
         // The database refused the batch as bad data: one bad event must not hold up the others, so
@@ -84,12 +100,13 @@ void CallbackReceiver::flush() {
                                      << "was refused by the database and is not stored:" << m_lastError;
                 Refusals &r = m_refused[e.jobId];
                 if (r.count++ == 0)
-                    r.firstReason = m_lastError;
+                    r.firstReason = tr("the database refused it: %1").arg(m_lastError);
                 Q_EMIT eventRefused(e.jobId, e.counter, m_lastError);
             }
             m_buffer.removeFirst();
+            m_bufferedBytes -= e.weight();
             if (m_backlog)
-                m_backlog->release(1);
+                m_backlog->release(1, e.weight());
         }
     }
     if (!m_ended.isEmpty() && !finishJobs())

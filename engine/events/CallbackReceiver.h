@@ -32,7 +32,9 @@ public:
     ~CallbackReceiver() override;
 
     static constexpr int kMaxBatch = 1000;
+    static constexpr qint64 kMaxBatchBytes = 16 << 20;
     static constexpr int kFlushDelayMs = 20;
+    static constexpr int kStopDeadlineMs = 10000;
 
     Q_INVOKABLE void start();
     // A last flush; what cannot be stored now is logged as lost (the process is going away).
@@ -66,6 +68,7 @@ private:
     std::unique_ptr<DbConnection> m_connection;
     quint64 m_preparedGeneration = 0;
     QList<JobEvent> m_buffer;
+    qint64 m_bufferedBytes = 0;
     QHash<qint64, int> m_ended;        // job -> events emitted, waiting for the last of them to be stored
     QHash<qint64, Refusals> m_refused; // job -> refused events
     QTimer *m_flushTimer = nullptr;

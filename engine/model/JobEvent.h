@@ -27,6 +27,14 @@ struct JobEvent {
     bool failed = false;
     bool changed = false;
     QDateTime created;
+
+    // What the event weighs in memory, roughly (QString holds two bytes a character): for batching
+    // and back-pressure, which must not count a 60 MB event as one of a thousand.
+    qint64 weight() const {
+        return eventData.size() + 2 * (stdout.size() + event.size() + uuid.size() + parentUuid.size() +
+                                       hostName.size() + play.size() + task.size() + role.size()) +
+               128;
+    }
 };
 
 } // namespace playdeck

@@ -32,18 +32,19 @@ struct Loaded {
 
 // In a job-state connection: read what the run needs and move the job waiting → running, or
 // settle it without running (canceled before it ran, or its project/inventory are gone).
-Loaded beginRun(QSqlDatabase &db, qint64 jobId) {
+Loaded beginRun(QSqlDatabase &db, qint64 jobId, const QString &node) {
     UnifiedJobStore jobs(db);
     auto job = jobs.load(jobId);
     if (!job)
         return {Unavailable, {}, job.error()};
-    if (job.value().status != JobStatus::Waiting)
+    // Waiting for this instance: after a requeue it may be waiting for another one now.
+    if (job.value().status != JobStatus::Waiting || job.value().executionNode != node)
         return {NotOurs, {}, {}};
     if (job.value().cancelRequested) {
         JobUpdate fields;
         fields.explanation = QObject::tr("Canceled before it started.");
         fields.eventProcessingFinished = true;
-        auto canceled = jobs.transition(jobId, {JobStatus::Canceled, {JobStatus::Waiting}, fields});
+        auto canceled = jobs.transition(jobId, {JobStatus::Canceled, {JobStatus::Waiting}, fields, node});
         if (!canceled)
             return {Unavailable, {}, canceled.error()};
         return {CanceledEarly, {}, {}};
@@ -56,13 +57,13 @@ Loaded beginRun(QSqlDatabase &db, qint64 jobId) {
         JobUpdate fields;
         fields.explanation = broken;
         fields.eventProcessingFinished = true;
-        auto failed = jobs.transition(jobId, {JobStatus::Error, {JobStatus::Waiting}, fields});
+        auto failed = jobs.transition(jobId, {JobStatus::Error, {JobStatus::Waiting}, fields, node});
         if (!failed)
             return {Unavailable, {}, failed.error()};
         return {Broken, {}, broken};
     }
     RunInput input = read.take();
-    auto running = jobs.transition(jobId, {JobStatus::Running, {JobStatus::Waiting}, {}});
+    auto running = jobs.transition(jobId, {JobStatus::Running, {JobStatus::Waiting}, {}, node});
     if (!running)
         return {Unavailable, {}, running.error()};
     if (!running.value())
@@ -107,8 +108,10 @@ void RunJob::start() {
     m_state = State::Loading;
     m_clock.start();
     const qint64 id = m_jobId;
+    const QString node = m_context->instanceHostname;
     whenReady(
-        m_context->jobState->run<Loaded>([id](QSqlDatabase &db) { return beginRun(db, id); }, quint64(id)),
+        m_context->jobState->run<Loaded>([id, node](QSqlDatabase &db) { return beginRun(db, id, node); },
+                                         quint64(id)),
         this, [this](Loaded loaded) { onLoaded(loaded.kind, std::move(loaded.input), loaded.message); });
 }
 
@@ -218,8 +221,12 @@ void RunJob::handleItems(const QList<StreamItem> &items) {
     if (batch.isEmpty())
         return;
     m_emitted += int(batch.size());
-    if (m_context->backlog)
-        m_context->backlog->add(batch.size());
+    if (m_context->backlog) {
+        qint64 bytes = 0;
+        for (const JobEvent &e : std::as_const(batch))
+            bytes += e.weight();
+        m_context->backlog->add(batch.size(), bytes);
+    }
     Q_EMIT eventsReady(batch);
     updateInputPrompt();
 }

@@ -113,7 +113,7 @@ bool TaskManager::runOnce(int &started) {
     const SchedulingPlan plan = planJobs(active, capacity);
     for (const StartDecision &decision : plan.start) {
         const QString uuid = QUuid::createUuid().toString(QUuid::WithoutBraces);
-        JobTransition t{JobStatus::Waiting, {JobStatus::Pending}, {}};
+        JobTransition t{JobStatus::Waiting, {JobStatus::Pending}, {}, {}};
         t.fields.executionNode = decision.instance;
         t.fields.controllerNode = m_controllerNode;
         t.fields.dispatchUuid = uuid;

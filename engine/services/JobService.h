@@ -33,6 +33,9 @@ public:
     // Events with counter > afterCounter, in counter order, at most maxCount of them.
     QFuture<Result<QList<JobEvent>>> events(qint64 jobId, int afterCounter, int maxCount);
     QFuture<Result<QString>> stdoutText(qint64 jobId);
+    // When the job's instance stopped before storing all its events: say so and finish its event
+    // processing (see UnifiedJobStore::settleEventsOfLostInstances); whether it did.
+    QFuture<Result<bool>> settleIfItsInstanceIsLost(qint64 jobId);
     // Whether an instance other than `exceptInstance` takes work (so that a quitting window can let
     // new work go there).
     QFuture<Result<bool>> otherWorkerAlive(qint64 exceptInstance);

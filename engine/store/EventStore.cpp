@@ -91,7 +91,11 @@ Status copyRows(QSqlDatabase &db, const char *table, const QByteArray &rows) {
         return s;
     }
     PQclear(res);
-    const bool sent = PQputCopyData(conn, rows.constData(), int(rows.size())) == 1;
+    // In pieces: PQputCopyData takes an int, and a size past 2 GiB would send nothing yet "succeed".
+    constexpr qsizetype kPiece = 1 << 20;
+    bool sent = true;
+    for (qsizetype at = 0; sent && at < rows.size(); at += kPiece)
+        sent = PQputCopyData(conn, rows.constData() + at, int(std::min(kPiece, rows.size() - at))) == 1;
     const bool ended = PQputCopyEnd(conn, sent ? nullptr : "client failed to send") == 1;
     Status status;
     while (PGresult *r = PQgetResult(conn)) {

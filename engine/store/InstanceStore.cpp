@@ -20,29 +20,30 @@ Result<QList<InstanceRow>> rows(Result<QSqlQuery> q) {
 }
 } // namespace
 
-Result<qint64> InstanceStore::registerInstance(const QString &hostname, const QString &nodeType, int pid,
-                                               int cpus, qint64 memory, int capacity) {
-    auto q = exec(
-        m_db,
-        QStringLiteral("INSERT INTO instance (hostname, uuid, node_type, version, pid, cpu, memory, capacity)"
-                       " VALUES (?, ?::uuid, ?, ?, ?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE SET"
-                       " uuid = excluded.uuid, node_type = excluded.node_type, last_seen = now(),"
-                       " node_state = 'ready', enabled = true, capacity = excluded.capacity RETURNING id"),
-        {hostname, QUuid::createUuid().toString(QUuid::WithoutBraces), nodeType,
-         QStringLiteral(PLAYDECK_VERSION), pid, cpus, memory, capacity});
+Result<qint64> InstanceStore::registerInstance(const QString &hostname, const QString &machineId,
+                                               const QString &nodeType, int pid, int cpus, qint64 memory,
+                                               int capacity) {
+    auto q = exec(m_db,
+                  QStringLiteral("INSERT INTO instance (hostname, machine_id, uuid, node_type, version, pid, cpu, memory,"
+                                 " capacity) VALUES (?, ?, ?::uuid, ?, ?, ?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE"
+                                 " SET machine_id = excluded.machine_id, uuid = excluded.uuid,"
+                                 " node_type = excluded.node_type, last_seen = now(), node_state = 'ready',"
+                                 " enabled = true, capacity = excluded.capacity RETURNING id"),
+                  {hostname, machineId, QUuid::createUuid().toString(QUuid::WithoutBraces), nodeType,
+                   QStringLiteral(PLAYDECK_VERSION), pid, cpus, memory, capacity});
     if (!q)
         return q.status();
     q.value().next();
     return q.value().value(0).toLongLong();
 }
 
-Status InstanceStore::reRegister(const InstanceRow &instance) {
+Status InstanceStore::reRegister(const InstanceRow &instance, const QString &machineId, bool enabled) {
     (void)exec(m_db, QStringLiteral("DELETE FROM instance WHERE id = ?"), {instance.id});
     return exec(m_db,
-                QStringLiteral("INSERT INTO instance (id, hostname, uuid, version, pid, capacity)"
-                               " VALUES (?, ?, gen_random_uuid(), ?, ?, ?)"),
-                {instance.id, instance.hostname, QStringLiteral(PLAYDECK_VERSION), instance.pid,
-                 instance.capacity})
+                QStringLiteral("INSERT INTO instance (id, hostname, machine_id, uuid, version, pid, capacity, enabled)"
+                               " VALUES (?, ?, ?, gen_random_uuid(), ?, ?, ?, ?)"),
+                {instance.id, instance.hostname, machineId, QStringLiteral(PLAYDECK_VERSION), instance.pid,
+                 instance.capacity, enabled})
         .status();
 }
 
@@ -63,10 +64,8 @@ Status InstanceStore::disable(qint64 id) {
     return exec(m_db, QStringLiteral("UPDATE instance SET enabled = false WHERE id = ?"), {id}).status();
 }
 
-Result<QList<InstanceRow>> InstanceStore::onMachine(const QString &machine) {
-    return rows(exec(m_db,
-                     QStringLiteral("SELECT %1 FROM instance WHERE hostname LIKE ? || ':%'").arg(kRowColumns),
-                     {machine}));
+Result<QList<InstanceRow>> InstanceStore::onMachine(const QString &machineId) {
+    return rows(exec(m_db, QStringLiteral("SELECT %1 FROM instance WHERE machine_id = ?").arg(kRowColumns), {machineId}));
 }
 
 Status InstanceStore::markLost(const QList<qint64> &ids) {

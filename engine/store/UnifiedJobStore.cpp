@@ -120,7 +120,7 @@ Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const L
             return q.status();
         q.value().next();
         const qint64 id = q.value().value(0).toLongLong();
-        auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}});
+        auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}, {}});
         if (!pending)
             return pending.status();
         return id;
@@ -128,6 +128,10 @@ Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const L
 }
 
 Result<bool> UnifiedJobStore::transition(qint64 jobId, const JobTransition &t) {
+    return atomically<bool>(m_db, [&] { return transitionInTransaction(jobId, t); });
+}
+
+Result<bool> UnifiedJobStore::transitionInTransaction(qint64 jobId, const JobTransition &t) {
     QList<JobStatus> from;
     for (JobStatus s : allowedSources(t.to))
         if (t.onlyFrom.isEmpty() || t.onlyFrom.contains(s))
@@ -149,9 +153,12 @@ Result<bool> UnifiedJobStore::transition(qint64 jobId, const JobTransition &t) {
         sets << QStringLiteral("cancel_flag = true");
     appendFields(t.fields, sets, binds);
     binds << jobId;
-    auto q = exec(m_db,
-                  QStringLiteral("UPDATE unified_job SET %1 WHERE id = ? AND %2")
-                      .arg(sets.join(QStringLiteral(", ")), statusIn(from)),
+    QString where = statusIn(from);
+    if (!t.onlyOnNode.isEmpty()) {
+        where += QStringLiteral(" AND execution_node = ?");
+        binds << t.onlyOnNode;
+    }
+    auto q = exec(m_db, QStringLiteral("UPDATE unified_job SET %1 WHERE id = ? AND %2").arg(sets.join(QStringLiteral(", ")), where),
                   binds);
     if (!q)
         return q.status();
@@ -168,6 +175,15 @@ Result<bool> UnifiedJobStore::transition(qint64 jobId, const JobTransition &t) {
 }
 
 Status UnifiedJobStore::update(qint64 jobId, const JobUpdate &fields, bool announce) {
+    return atomically<bool>(m_db, [&]() -> Result<bool> {
+               if (Status s = updateInTransaction(jobId, fields, announce); !s)
+                   return s;
+               return true;
+           })
+        .status();
+}
+
+Status UnifiedJobStore::updateInTransaction(qint64 jobId, const JobUpdate &fields, bool announce) {
     QStringList sets{QStringLiteral("modified = clock_timestamp()")};
     QVariantList binds;
     appendFields(fields, sets, binds);
@@ -202,7 +218,7 @@ Result<CancelOutcome> UnifiedJobStore::requestCancel(qint64 jobId) {
         JobUpdate fields;
         fields.explanation = QObject::tr("Canceled before it started.");
         fields.eventProcessingFinished = true;
-        auto direct = transition(jobId, {JobStatus::Canceled, {JobStatus::New, JobStatus::Pending}, fields});
+        auto direct = transition(jobId, {JobStatus::Canceled, {JobStatus::New, JobStatus::Pending}, fields, {}});
         if (!direct)
             return direct.status();
         if (direct.value())
@@ -331,6 +347,40 @@ Result<QList<UnifiedJobStore::Stranded>> UnifiedJobStore::onLostNodes(int silent
     return out;
 }
 
+Result<int> UnifiedJobStore::settleEventsOfLostInstances(int silentForSeconds, qint64 jobId) {
+    auto q = exec(m_db,
+                  QStringLiteral("SELECT j.id, j.execution_node, j.emitted_events,"
+                                 " (SELECT count(*) FROM job_event e WHERE e.job_id = j.id)"
+                                 " FROM unified_job j LEFT JOIN instance i ON i.hostname = j.execution_node"
+                                 " WHERE j.status IN ('successful', 'failed', 'error', 'canceled')"
+                                 " AND NOT j.event_processing_finished AND j.started IS NOT NULL AND (? = 0 OR j.id = ?)"
+                                 " AND (i.id IS NULL OR i.node_state = 'lost'"
+                                 " OR i.last_seen < now() - make_interval(secs => ?))"),
+                  {jobId, jobId, silentForSeconds});
+    if (!q)
+        return q.status();
+    struct Lost {
+        qint64 id;
+        QString node;
+        int missing;
+    };
+    QList<Lost> lost;
+    while (q.value().next())
+        lost.append({q.value().value(0).toLongLong(), q.value().value(1).toString(),
+                     std::max(0, q.value().value(2).toInt() - q.value().value(3).toInt())});
+    for (const Lost &job : lost) {
+        JobUpdate fields;
+        fields.eventProcessingFinished = true;
+        if (job.missing > 0) {
+            fields.refusedEvents = job.missing;
+            fields.refusedReason = QObject::tr("its Playdeck instance %1 stopped before it had stored them").arg(job.node);
+        }
+        if (Status s = update(job.id, fields); !s)
+            return s;
+    }
+    return int(lost.size());
+}
+
 Result<int> UnifiedJobStore::requeueWaiting(const QString &node) {
     auto waiting = onNode(node, JobStatus::Waiting);
     if (!waiting)
@@ -340,7 +390,7 @@ Result<int> UnifiedJobStore::requeueWaiting(const QString &node) {
         JobUpdate fields;
         fields.executionNode = QString();
         fields.controllerNode = QString();
-        auto r = transition(id, {JobStatus::Pending, {JobStatus::Waiting}, fields});
+        auto r = transition(id, {JobStatus::Pending, {JobStatus::Waiting}, fields, {}});
         if (!r)
             return r.status();
         moved += r.value() ? 1 : 0;

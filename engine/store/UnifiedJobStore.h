@@ -39,6 +39,9 @@ struct JobTransition {
     JobStatus to = JobStatus::New;
     QList<JobStatus> onlyFrom;
     JobUpdate fields;
+    // Only while the job is assigned to this execution node (empty: any): a runner must not take a
+    // job that was handed to another instance meanwhile.
+    QString onlyOnNode;
 };
 
 // What the task manager needs of an unfinished job.
@@ -94,11 +97,18 @@ public:
         QString node;
     };
     [[nodiscard]] Result<QList<Stranded>> onLostNodes(int silentForSeconds);
+    // Finished jobs whose events will never all be stored: their instance stopped (it is gone,
+    // marked lost, or silent for `silentForSeconds`) between storing the final status and the last
+    // event. Their event processing is finished now, and the events missing are counted and
+    // explained as not stored. With `jobId` only that job. Returns how many it settled.
+    [[nodiscard]] Result<int> settleEventsOfLostInstances(int silentForSeconds, qint64 jobId = 0);
     // Jobs sent to `node` that it never started go back to pending (AWX: waiting jobs of a lost
     // instance are requeued).
     [[nodiscard]] Result<int> requeueWaiting(const QString &node);
 
 private:
+    Result<bool> transitionInTransaction(qint64 jobId, const JobTransition &transition);
+    Status updateInTransaction(qint64 jobId, const JobUpdate &fields, bool announce);
     QSqlDatabase &m_db;
 };
 

@@ -16,3 +16,7 @@ ALTER TABLE unified_job RENAME COLUMN template_extra_vars TO extra_vars;
 ALTER TABLE unified_job ADD COLUMN refused_events integer NOT NULL DEFAULT 0;
 ALTER TABLE unified_job ADD COLUMN refused_reason text NOT NULL DEFAULT '';
 ALTER TABLE unified_job ADD COLUMN input_prompt text NOT NULL DEFAULT '';
+
+-- Which machine (and boot, and pid namespace) an instance's pid belongs to: only there can a pid that
+-- is gone mean the process is gone. Two machines may share a hostname.
+ALTER TABLE instance ADD COLUMN machine_id text NOT NULL DEFAULT '';

@@ -81,19 +81,19 @@ void StoresTest::aJobMovesOnlyAlongTheLifecycleAndEveryMoveIsAnnounced() {
     QSqlDatabase db = m_engine->db();
     UnifiedJobStore jobs(db);
     // Pending cannot become running without the task manager's waiting in between.
-    auto skipped = jobs.transition(id, {JobStatus::Running, {}, {}});
+    auto skipped = jobs.transition(id, {JobStatus::Running, {}, {}, {}});
     QVERIFY(skipped);
     QVERIFY(!skipped.value());
     QCOMPARE(m_engine->status(id), JobStatus::Pending);
 
-    JobTransition waiting{JobStatus::Waiting, {JobStatus::Pending}, {}};
+    JobTransition waiting{JobStatus::Waiting, {JobStatus::Pending}, {}, {}};
     waiting.fields.executionNode = QStringLiteral("node-a");
     QVERIFY(jobs.transition(id, waiting).value());
-    QVERIFY(jobs.transition(id, {JobStatus::Running, {}, {}}).value());
+    QVERIFY(jobs.transition(id, {JobStatus::Running, {}, {}, {}}).value());
     QVERIFY(m_engine->scalar(QStringLiteral("SELECT started IS NOT NULL FROM unified_job WHERE id = ?"), {id})
                 .toBool());
 
-    JobTransition done{JobStatus::Failed, {JobStatus::Running}, {}};
+    JobTransition done{JobStatus::Failed, {JobStatus::Running}, {}, {}};
     done.fields.explanation = QStringLiteral("it broke");
     done.fields.emittedEvents = 12;
     QVERIFY(jobs.transition(id, done).value());
@@ -106,7 +106,7 @@ void StoresTest::aJobMovesOnlyAlongTheLifecycleAndEveryMoveIsAnnounced() {
              true);
     // Nothing leaves a final status.
     for (JobStatus to : {JobStatus::Running, JobStatus::Successful, JobStatus::Canceled, JobStatus::Pending})
-        QVERIFY(!jobs.transition(id, {to, {}, {}}).value());
+        QVERIFY(!jobs.transition(id, {to, {}, {}, {}}).value());
     QCOMPARE(m_engine->status(id), JobStatus::Failed);
 
     QTRY_VERIFY(std::any_of(changed.cbegin(), changed.cend(), [&](const QList<QVariant> &args) {
@@ -166,20 +166,20 @@ void StoresTest::cancelOfAJobNobodyRunsIsImmediate() {
     // A running job is told through the bus instead.
     QSignalSpy cancels(m_bus.get(), &NotifyBus::cancelRequested);
     const qint64 running = newJob();
-    QVERIFY(jobs.transition(running, {JobStatus::Waiting, {}, {}}).value());
-    QVERIFY(jobs.transition(running, {JobStatus::Running, {}, {}}).value());
+    QVERIFY(jobs.transition(running, {JobStatus::Waiting, {}, {}, {}}).value());
+    QVERIFY(jobs.transition(running, {JobStatus::Running, {}, {}, {}}).value());
     QCOMPARE(jobs.requestCancel(running).value(), CancelOutcome::RunnerTold);
     QTRY_VERIFY(!cancels.isEmpty());
     QCOMPARE(cancels.last().first().toLongLong(), running);
     QCOMPARE(m_engine->status(running), JobStatus::Running);
-    QVERIFY(jobs.transition(running, {JobStatus::Canceled, {}, {}}).value());
+    QVERIFY(jobs.transition(running, {JobStatus::Canceled, {}, {}, {}}).value());
 }
 
 void StoresTest::requeueHandsWaitingJobsBack() {
     const qint64 id = newJob();
     QSqlDatabase db = m_engine->db();
     UnifiedJobStore jobs(db);
-    JobTransition waiting{JobStatus::Waiting, {}, {}};
+    JobTransition waiting{JobStatus::Waiting, {}, {}, {}};
     waiting.fields.executionNode = QStringLiteral("gone:1");
     QVERIFY(jobs.transition(id, waiting).value());
     auto moved = jobs.requeueWaiting(QStringLiteral("gone:1"));
