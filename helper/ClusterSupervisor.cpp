@@ -397,6 +397,10 @@ int Supervisor::run() {
         const bool noChildren = reap();
         if (m_stopping && noChildren) {
             log("stopped");
+            // The supervisor lock goes before the users lock: a Playdeck process that was waiting
+            // for the users lock must find no supervisor, and start its own at once.
+            ::close(m_supervisorFd);
+            m_supervisorFd = -1;
             return m_exitCode;
         }
         const std::int64_t now = monotonicMs();

@@ -165,8 +165,11 @@ Status EmbeddedCluster::ensureRunning() {
         return Status::failure(tr("Cannot create %1: %2").arg(QFile::decodeName(startLock), systemError()));
     ::flock(startFd, LOCK_EX); // one process at a time decides whether to start a supervisor
     Status result;
-    if (pingState() != PQPING_OK) {
-        if (!supervisorAlive()) {
+    // A supervisor we did not start may be on its way out (it stopped the previous server just
+    // before we arrived): when it is gone without a server, start our own once.
+    for (bool startedOurs = false; result && pingState() != PQPING_OK;) {
+        const bool start = !supervisorAlive();
+        if (start) {
             if (!QFileInfo::exists(m_clusterDir + QStringLiteral("/data/PG_VERSION")))
                 result = initDb();
             if (result)
@@ -175,6 +178,13 @@ Status EmbeddedCluster::ensureRunning() {
         // Ours or someone else's supervisor is (re)starting the server.
         if (result)
             result = waitUntilReady(30000);
+        if (!result && !start && !startedOurs && !supervisorAlive()) {
+            qCInfo(lcCluster) << "the supervisor we found has gone without a server; starting one";
+            result = {};
+        }
+        startedOurs = startedOurs || start;
+        if (!result || startedOurs)
+            break;
     }
     if (result)
         result = createDatabase();

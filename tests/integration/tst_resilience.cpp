@@ -8,7 +8,12 @@
 #include <QSignalSpy>
 #include <QTest>
 
+#include <QTimer>
+
 #include <csignal>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
 
 using namespace playdeck;
 using playdeck::test::TestEngine;
@@ -35,6 +40,7 @@ private Q_SLOTS:
     void databaseServerDiesMidJob();
     void processRunningTheJobIsKilled();
     void databaseNewerThanTheBinaryIsRefused();
+    void supervisorLeavingAsWeArriveIsReplaced();
 };
 
 void ResilienceTest::databaseNewerThanTheBinaryIsRefused() {
@@ -126,6 +132,37 @@ void ResilienceTest::processRunningTheJobIsKilled() {
     QTRY_COMPARE_WITH_TIMEOUT(engine.status(after), JobStatus::Successful, 60000);
     next.terminate();
     QVERIFY(next.waitForFinished(30000));
+}
+
+// A Playdeck process that arrives while the last one's supervisor stops the server finds that
+// supervisor still holding its lock, and no server. Once that supervisor has gone, it must start its
+// own rather than report that the server did not start (seen in CI: the kernel may release the
+// exiting supervisor's users lock before its supervisor lock).
+void ResilienceTest::supervisorLeavingAsWeArriveIsReplaced() {
+    TestEngine engine;
+    QVERIFY2(engine.ok(), qPrintable(engine.error()));
+    const QString clusterDir = engine.engine().clusterDir();
+    engine.stopEngine();
+    QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(clusterDir + QStringLiteral("/data/postmaster.pid")), 20000);
+
+    // Play the leaving supervisor: hold its lock, with no server, for a while.
+    const QByteArray lockPath = QFile::encodeName(engine.dataDir() + QStringLiteral("/cluster.supervisor.lock"));
+    const int lock = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    QVERIFY(lock >= 0);
+    QTRY_COMPARE_WITH_TIMEOUT(::flock(lock, LOCK_EX | LOCK_NB), 0, 20000); // the real one has gone
+    QTimer::singleShot(2500, [lock] { ::close(lock); });
+
+    EngineOptions options;
+    options.dataDir = engine.dataDir();
+    Engine second(options);
+    QSignalSpy startedSpy(&second, &Engine::started);
+    second.start();
+    QVERIFY(startedSpy.wait(60000));
+    const Status started = startedSpy.first().first().value<Status>();
+    QVERIFY2(started, qPrintable(started.error()));
+    QSignalSpy stoppedSpy(&second, &Engine::stopped);
+    second.stop();
+    QVERIFY(stoppedSpy.wait(60000));
 }
 
 QTEST_GUILESS_MAIN(ResilienceTest)
