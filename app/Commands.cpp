@@ -54,11 +54,19 @@ qint64 jobIdArgument(const QString &text) {
     return ok && id > 0 ? id : 0;
 }
 
+// A command's own answer to SIGINT, SIGTERM and SIGHUP, once it has one (set by its work).
+using SignalHandler = std::function<void(int signalNumber)>;
+
 // Runs `work` once the engine has started, and the event loop until `work` calls its finish
-// callback; then stops the engine and returns the code given to finish.
-int withEngine(Engine &engine, const std::function<void(std::function<void(int)> finish)> &work) {
+// callback; then stops the engine and returns the code given to finish. Signals are watched from
+// the first moment: one that arrives before the command has set its own handler (while the
+// database starts, say) ends the command with 128 + the signal as soon as the engine can stop; a
+// second one leaves at once (a job of ours dies with its guard).
+int withEngine(Engine &engine, const std::function<void(std::function<void(int)> finish)> &work,
+               const SignalHandler *handler = nullptr) {
     int exitCode = 0;
     bool finishing = false;
+    bool working = false;
     const auto finish = [&](int code) {
         if (finishing)
             return;
@@ -67,13 +75,25 @@ int withEngine(Engine &engine, const std::function<void(std::function<void(int)>
         QObject::connect(&engine, &Engine::stopped, &engine, [] { QCoreApplication::exit(0); });
         engine.stop();
     };
+    SignalWatcher signals;
+    int received = 0;
+    QObject::connect(&signals, &SignalWatcher::signalled, &engine, [&](int number) {
+        if (++received > 1)
+            ::_exit(128 + number);
+        if (working && handler && *handler)
+            return (*handler)(number);
+        finish(128 + number);
+    });
     QObject::connect(&engine, &Engine::started, &engine, [&](const Status &started) {
         if (!started) {
             printError(started.error());
-            exitCode = 2;
+            exitCode = finishing ? exitCode : 2;
             QCoreApplication::exit(0);
             return;
         }
+        if (finishing)
+            return; // a signal came while the engine started; it stops now
+        working = true;
         work(finish);
     });
     engine.start();
@@ -179,48 +199,64 @@ int runLaunch(const GlobalOptions &options, const QStringList &args) {
     // Runs the job here unless another Playdeck process (the window, `serve`) takes work; either way
     // this command waits for the job, so its exit code says how the job went.
     Engine engine(engineOptions(options, EngineOptions::RunJobs::IfNoOtherWorker));
-    SignalWatcher signals;
     qint64 jobId = 0;
-    int received = 0;
-    return withEngine(engine, [&](std::function<void(int)> finish) {
-        QObject::connect(&signals, &SignalWatcher::signalled, &engine, [&, finish](int number) {
-            if (++received > 1)
-                ::_exit(128 + number); // asked twice: leave now (a job of ours dies with its guard)
-            if (jobId == 0)
-                return finish(128 + number);
-            if (number == SIGINT) {
-                // Ctrl-C cancels the job and waits for it to end.
-                std::fprintf(stderr, "playdeck: canceling job %lld (Ctrl-C again to leave now)\n", jobId);
-                (void)engine.controller().jobs().cancel(jobId);
-                return;
-            }
-            // SIGTERM, or the terminal was closed: this process ends. A job it runs ends with it (as
-            // a dispatcher shutdown: failed); a job another process runs goes on there.
-            if (engine.runsJobs() && engine.activeJobs() > 0)
-                std::fprintf(stderr, "playdeck: stopping; job %lld ends with this process\n", jobId);
-            finish(128 + number);
-        });
-        whenReady(engine.controller().jobs().launch(request), &engine, [&, finish](Result<qint64> r) {
-            if (!r) {
-                printError(r.error());
-                return finish(2);
-            }
-            jobId = r.value();
-            std::fprintf(parser.isSet(follow) ? stderr : stdout, "%lld\n", jobId);
-            std::fflush(stdout);
-            auto *follower =
-                new JobFollower(engine.controller(), jobId, parser.isSet(follow), stdout, &engine);
-            QObject::connect(
-                follower, &JobFollower::done, &engine,
-                [&, finish](JobStatus status, const QString &explanation) {
-                    std::fprintf(stderr, "job %lld %s%s%s\n", jobId, qPrintable(statusName(status)),
-                                 explanation.isEmpty() ? "" : ": ", qPrintable(explanation));
-                    // Jobs handed to this process for others finish before it goes.
-                    engine.drain([finish, status] { finish(status == JobStatus::Successful ? 0 : 1); });
-                });
-            follower->start();
-        });
-    });
+    int exitAfterLaunch = 0; // a signal came before the launch was answered
+    std::function<void(int)> finishCommand;
+    const SignalHandler onSignal = [&](int number) {
+        if (jobId == 0) {
+            // The launch is on its way: its job is canceled as soon as we know it.
+            exitAfterLaunch = 128 + number;
+            return;
+        }
+        if (number == SIGINT) {
+            // Ctrl-C cancels the job and waits for it to end.
+            std::fprintf(stderr, "playdeck: canceling job %lld (Ctrl-C again to leave now)\n", jobId);
+            (void)engine.controller().jobs().cancel(jobId);
+            return;
+        }
+        // SIGTERM, or the terminal was closed: this process ends. A job it runs ends with it (as a
+        // dispatcher shutdown: failed); a job another process runs goes on there.
+        if (engine.runsJobs() && engine.activeJobs() > 0)
+            std::fprintf(stderr, "playdeck: stopping; job %lld ends with this process\n", jobId);
+        finishCommand(128 + number);
+    };
+    return withEngine(
+        engine,
+        [&](std::function<void(int)> finish) {
+            finishCommand = finish;
+            whenReady(engine.controller().jobs().launch(request), &engine, [&, finish](Result<qint64> r) {
+                if (!r) {
+                    printError(r.error());
+                    return finish(exitAfterLaunch ? exitAfterLaunch : 2);
+                }
+                jobId = r.value();
+                std::fprintf(parser.isSet(follow) ? stderr : stdout, "%lld\n", jobId);
+                std::fflush(stdout);
+                if (exitAfterLaunch) {
+                    whenReady(engine.controller().jobs().cancel(jobId), &engine,
+                              [&, finish](Result<CancelOutcome> canceled) {
+                                  if (!canceled)
+                                      printError(canceled.error());
+                                  else
+                                      std::fprintf(stderr, "playdeck: canceled job %lld\n", jobId);
+                                  finish(exitAfterLaunch);
+                              });
+                    return;
+                }
+                auto *follower =
+                    new JobFollower(engine.controller(), jobId, parser.isSet(follow), stdout, &engine);
+                QObject::connect(
+                    follower, &JobFollower::done, &engine,
+                    [&, finish](JobStatus status, const QString &explanation) {
+                        std::fprintf(stderr, "job %lld %s%s%s\n", jobId, qPrintable(statusName(status)),
+                                     explanation.isEmpty() ? "" : ": ", qPrintable(explanation));
+                        // Jobs handed to this process for others finish before it goes.
+                        engine.drain([finish, status] { finish(status == JobStatus::Successful ? 0 : 1); });
+                    });
+                follower->start();
+            });
+        },
+        &onSignal);
 }
 
 int runServe(const GlobalOptions &options, const QStringList &args) {
@@ -228,17 +264,16 @@ int runServe(const GlobalOptions &options, const QStringList &args) {
     if (!parse(parser, args, QStringLiteral("serve"), 0))
         return 2;
     Engine engine(engineOptions(options, EngineOptions::RunJobs::Always));
-    SignalWatcher signals;
-    int received = 0;
-    return withEngine(engine, [&](std::function<void(int)> finish) {
-        std::fprintf(stderr, "playdeck: serving as instance %s; stop with SIGTERM or Ctrl-C\n",
-                     qPrintable(engine.instance().hostname));
-        QObject::connect(&signals, &SignalWatcher::signalled, &engine, [&, finish](int number) {
-            if (++received > 1)
-                ::_exit(128 + number);
-            finish(0);
-        });
-    });
+    std::function<void(int)> finishCommand;
+    const SignalHandler onSignal = [&](int) { finishCommand(0); }; // asked to stop: a clean end
+    return withEngine(
+        engine,
+        [&](std::function<void(int)> finish) {
+            finishCommand = finish;
+            std::fprintf(stderr, "playdeck: serving as instance %s; stop with SIGTERM or Ctrl-C\n",
+                         qPrintable(engine.instance().hostname));
+        },
+        &onSignal);
 }
 
 int runJobs(const GlobalOptions &options, const QStringList &args) {

@@ -12,6 +12,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QFileInfo>
 #include <QProcess>
 #include <QTemporaryDir>
 #include <QTest>
@@ -77,6 +78,7 @@ private Q_SLOTS:
     void whenTheSupervisorIsKilledAnAttachedProcessTakesOver();
     void aFollowerEndsAfterItsConnectionsWereKilled();
     void aSingleSigtermEndsAFollower();
+    void aSignalWhileTheDatabaseStartsEndsLaunch();
     void theDataDirAndTheLogAreTheUsersOwn();
 };
 
@@ -254,6 +256,33 @@ void ProcessTreeTest::aSingleSigtermEndsAFollower() {
     QCOMPARE(engine.status(id), JobStatus::Running);
     (void)engine.controller().jobs().cancel(id);
     QCOMPARE(engine.waitForFinished(id), JobStatus::Canceled);
+}
+
+// A signal that comes while the database is still being created must not be lost: launch ends
+// (128 + signal) without launching, instead of running the job once the database is up.
+void ProcessTreeTest::aSignalWhileTheDatabaseStartsEndsLaunch() {
+    QTemporaryDir dir;
+    const QString clusterDir = EmbeddedCluster::clusterDirFor(dir.path());
+    QProcess launch;
+    startPlaydeck(launch, dir.path(),
+                  {QStringLiteral("launch"), QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
+    QVERIFY(launch.waitForStarted());
+    // The cluster directory appears as initdb begins, long before the engine has started.
+    QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(clusterDir), 30000);
+    ::kill(pid_t(launch.processId()), SIGTERM);
+    QVERIFY(launch.waitForFinished(60000));
+    QCOMPARE(launch.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(launch.exitCode(), 128 + SIGTERM);
+
+    TestEngine check([&](EngineOptions &o) {
+        o.dataDir = dir.path();
+        o.runJobs = EngineOptions::RunJobs::Never;
+    });
+    QVERIFY2(check.ok(), qPrintable(check.error()));
+    QCOMPARE(check.scalar(QStringLiteral("SELECT count(*) FROM unified_job WHERE status <> 'canceled'")).toInt(),
+             0);
+    check.stopEngine();
+    test::removeClusterWhenStopped(clusterDir);
 }
 
 void ProcessTreeTest::theDataDirAndTheLogAreTheUsersOwn() {
