@@ -64,7 +64,10 @@ bool NotifyBus::connectAndListen() {
             return false;
         }
     }
-    connect(driver, &QSqlDriver::notification, this,
+    // A reconnect reopens the same driver object: one connection to it, or every notification
+    // would be delivered once per reconnect.
+    disconnect(m_notifications);
+    m_notifications = connect(driver, &QSqlDriver::notification, this,
             [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
                 deliver(name, payload.toString().toUtf8());
             });

@@ -51,6 +51,7 @@ private:
     QStringList m_channels;
     std::unique_ptr<DbConnection> m_connection;
     quint64 m_listeningGeneration = 0;
+    QMetaObject::Connection m_notifications;
     QTimer *m_checkTimer = nullptr;
     bool m_connected = false;
     bool m_stopped = false;

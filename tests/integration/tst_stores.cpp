@@ -6,6 +6,7 @@
 #include "TestEngine.h"
 
 #include "bus/NotifyBus.h"
+#include "bus/Publisher.h"
 #include "db/Connections.h"
 #include "db/DbPool.h"
 #include "store/EventStore.h"
@@ -15,6 +16,8 @@
 #include <QSignalSpy>
 #include <QTest>
 #include <QThread>
+
+#include <algorithm>
 
 using namespace playdeck;
 using playdeck::test::TestEngine;
@@ -30,6 +33,7 @@ private Q_SLOTS:
     void requeueHandsWaitingJobsBack();
     void aLanesWorkRunsInOrder();
     void aGoneCallerIsNotAnswered();
+    void afterAReconnectEachNotificationArrivesOnce();
 
 private:
     qint64 newJob(const LaunchConfig &prompts = {});
@@ -240,6 +244,24 @@ void StoresTest::aGoneCallerIsNotAnswered() {
     });
     QTRY_COMPARE(answer, 42);
     pool.stop();
+}
+
+// The bus reopens the same driver after a lost connection; it must not listen to it twice.
+void StoresTest::afterAReconnectEachNotificationArrivesOnce() {
+    for (int reconnect = 0; reconnect < 2; ++reconnect) {
+        QSignalSpy resynced(m_bus.get(), &NotifyBus::resynced);
+        QVERIFY(m_engine->terminateEngineConnections() > 0);
+        QVERIFY(resynced.wait(20000));
+    }
+    QSignalSpy cancels(m_bus.get(), &NotifyBus::cancelRequested);
+    QSqlDatabase db = m_engine->db();
+    QVERIFY(bus::publish(db, bus::CancelRequested{4242}));
+    QVERIFY(bus::publish(db, bus::CancelRequested{4343})); // same channel: delivered after the first
+    QTRY_VERIFY(std::any_of(cancels.cbegin(), cancels.cend(),
+                            [](const QList<QVariant> &args) { return args.first().toLongLong() == 4343; }));
+    const auto first = std::count_if(cancels.cbegin(), cancels.cend(),
+                                     [](const QList<QVariant> &args) { return args.first().toLongLong() == 4242; });
+    QCOMPARE(first, 1);
 }
 
 QTEST_GUILESS_MAIN(StoresTest)
