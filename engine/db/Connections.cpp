@@ -35,7 +35,7 @@ Result<QSqlDatabase> openConnection(const DatabaseConfig &config, const QString 
     db.setDatabaseName(config.database);
     db.setUserName(config.user);
     db.setPassword(config.password);
-    db.setConnectOptions(QStringLiteral("connect_timeout=5"));
+    db.setConnectOptions(DatabaseConfig::connectOptions().join(QLatin1Char(';')));
     if (!db.open()) {
         const QString message = db.lastError().text();
         db = QSqlDatabase();

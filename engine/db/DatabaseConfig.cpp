@@ -37,11 +37,18 @@ static QString quoted(const QString &value) {
     return QLatin1Char('\'') + v + QLatin1Char('\'');
 }
 
+QStringList DatabaseConfig::connectOptions() {
+    return {QStringLiteral("connect_timeout=5"),   QStringLiteral("keepalives=1"),
+            QStringLiteral("keepalives_idle=30"),  QStringLiteral("keepalives_interval=10"),
+            QStringLiteral("keepalives_count=3"), QStringLiteral("tcp_user_timeout=60000")};
+}
+
 QString DatabaseConfig::libpqConnInfo() const {
-    QString info = QStringLiteral("host=%1 port=%2 dbname=%3 user=%4 connect_timeout=5")
+    QString info = QStringLiteral("host=%1 port=%2 dbname=%3 user=%4 ")
                        .arg(quoted(host))
                        .arg(port)
-                       .arg(quoted(database), quoted(user));
+                       .arg(quoted(database), quoted(user)) +
+                   connectOptions().join(QLatin1Char(' '));
     if (!password.isEmpty())
         info += QStringLiteral(" password=") + quoted(password);
     return info;

@@ -3,6 +3,7 @@
 #include "core/Result.h"
 
 #include <QString>
+#include <QStringList>
 
 namespace playdeck {
 
@@ -19,6 +20,10 @@ struct DatabaseConfig {
     static Result<DatabaseConfig> fromUrl(const QString &url);
     // libpq keyword/value string, for PQping and PQconnectdb.
     QString libpqConnInfo() const;
+    // The libpq options of every connection: give up connecting after 5 s, and notice a server that
+    // vanished without closing the session (its host lost power, the network was cut) within about
+    // a minute rather than the kernel's two hours. Connections over a Unix socket ignore the TCP ones.
+    static QStringList connectOptions();
     // For messages: never includes the password.
     QString describe() const;
 };
