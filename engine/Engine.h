@@ -39,6 +39,7 @@ struct EngineOptions {
     int cancelGraceMs = 5000;
     int treeGraceMs = 3000;
     int jobWorkerThreads = 2;
+    int eventDelayReportMs = 10000; // events that wait this long for the database are reported
     instances::Timing timing;
     // Tests inject a scripted transport; everything else runs the worker locally.
     std::function<std::unique_ptr<WorkerTransport>(const RunInput &, const QString &privateDir)> transport;

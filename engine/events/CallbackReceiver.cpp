@@ -12,9 +12,10 @@
 
 namespace playdeck {
 
-CallbackReceiver::CallbackReceiver(DatabaseConfig config, EventBacklog *backlog)
+CallbackReceiver::CallbackReceiver(DatabaseConfig config, EventBacklog *backlog, int reportDelayAfterMs)
     : m_config(std::move(config))
-    , m_backlog(backlog) {}
+    , m_backlog(backlog)
+    , m_reportDelayAfterMs(reportDelayAfterMs) {}
 
 CallbackReceiver::~CallbackReceiver() = default;
 
@@ -69,6 +70,32 @@ void CallbackReceiver::backOff() {
     m_retryDelayMs = m_retryDelayMs == 0 ? 100 : std::min(m_retryDelayMs * 2, 2000);
     if (m_flushTimer)
         m_flushTimer->start(m_retryDelayMs);
+    // An error that is not about the data (a full disk, a lost permission, a server that does not
+    // come back) is retried for as long as it lasts; the operator must hear of it.
+    if (!m_awaySince.isValid())
+        m_awaySince.start();
+    const bool due = m_lastReported.isValid() ? m_lastReported.hasExpired(kReportAgainMs)
+                                              : m_awaySince.hasExpired(m_reportDelayAfterMs);
+    if (!due)
+        return;
+    m_lastReported.start();
+    const QString message = tr("%n event(s) could not be stored for %1 s: %2. Playdeck keeps them and keeps "
+                               "trying.",
+                               nullptr, int(m_buffer.size()))
+                                .arg(m_awaySince.elapsed() / 1000)
+                                .arg(m_lastError.trimmed().section(QLatin1Char('\n'), 0, 0));
+    qCWarning(lcEvents) << message;
+    Q_EMIT storingDelayed(message);
+}
+
+void CallbackReceiver::storedAgain() {
+    m_retryDelayMs = 0;
+    m_awaySince.invalidate();
+    if (!m_lastReported.isValid())
+        return;
+    m_lastReported.invalidate();
+    qCInfo(lcEvents) << "the delayed events are stored";
+    Q_EMIT storingResumed();
 }
 
 void CallbackReceiver::flush() {
@@ -111,7 +138,7 @@ void CallbackReceiver::flush() {
     }
     if (!m_ended.isEmpty() && !finishJobs())
         return backOff();
-    m_retryDelayMs = 0;
+    storedAgain();
 }
 
 CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {

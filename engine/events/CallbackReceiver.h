@@ -3,6 +3,7 @@
 #include "db/DatabaseConfig.h"
 #include "model/JobEvent.h"
 
+#include <QElapsedTimer>
 #include <QHash>
 #include <QList>
 #include <QObject>
@@ -28,13 +29,15 @@ class EventBacklog;
 class CallbackReceiver : public QObject {
     Q_OBJECT
 public:
-    CallbackReceiver(DatabaseConfig config, EventBacklog *backlog);
+    // `reportDelayAfterMs`: how long events may wait for the database before it is reported.
+    CallbackReceiver(DatabaseConfig config, EventBacklog *backlog, int reportDelayAfterMs = 10000);
     ~CallbackReceiver() override;
 
     static constexpr int kMaxBatch = 1000;
     static constexpr qint64 kMaxBatchBytes = 16 << 20;
     static constexpr int kFlushDelayMs = 20;
     static constexpr int kStopDeadlineMs = 10000;
+    static constexpr int kReportAgainMs = 60000;
 
     Q_INVOKABLE void start();
     // A last flush; what cannot be stored now is logged as lost (the process is going away).
@@ -49,6 +52,11 @@ public Q_SLOTS:
 Q_SIGNALS:
     // The database refused an event as bad data (it is not stored; its job says so).
     void eventRefused(qint64 jobId, int counter, const QString &reason);
+    // Events have waited for the database longer than the report delay (again every minute while
+    // they wait); they are kept and written once it takes them.
+    void storingDelayed(const QString &message);
+    // The delayed events are stored now.
+    void storingResumed();
 
 private:
     enum class Write { Stored, DatabaseAway, Refused };
@@ -62,6 +70,7 @@ private:
     Write write(const QList<JobEvent> &batch);
     bool finishJobs();
     void backOff();
+    void storedAgain();
 
     DatabaseConfig m_config;
     QPointer<EventBacklog> m_backlog;
@@ -74,6 +83,9 @@ private:
     QTimer *m_flushTimer = nullptr;
     int m_retryDelayMs = 0;
     QString m_lastError;
+    int m_reportDelayAfterMs = 10000;
+    QElapsedTimer m_awaySince;    // since the first failed write of this outage
+    QElapsedTimer m_lastReported; // invalid: this outage was not reported yet
 };
 
 } // namespace playdeck

@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMutex>
+#include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -71,6 +72,7 @@ private Q_SLOTS:
     void killedConnectionsLoseNoEventScripted();
     void killedConnectionsLoseNoEventRealJob();
     void aRefusedEventIsCountedAndExplained();
+    void aLastingDatabaseErrorIsReportedAndNothingIsLost();
     void surrogatesNulAndInvalidUtf8AreStored();
     void latin1OutputOfARealTaskIsStored();
     void symlinkTraversalInArtifactsIsRefused();
@@ -111,6 +113,7 @@ private:
 void EventPipelineTest::initTestCase() {
     auto scripts = m_scripts;
     m_engine = std::make_unique<TestEngine>([scripts](EngineOptions &o) {
+        o.eventDelayReportMs = 1000;
         // Each job takes the next script (the real-ansible cases use an engine of their own).
         o.transport = [scripts](const RunInput &, const QString &) -> std::unique_ptr<WorkerTransport> {
             QMutexLocker lock(&scripts->mutex);
@@ -202,6 +205,40 @@ void EventPipelineTest::aRefusedEventIsCountedAndExplained() {
     QVERIFY(job);
     QCOMPARE(job.value().refusedEvents, 1);
     QVERIFY(job.value().eventProcessingFinished);
+}
+
+void EventPipelineTest::aLastingDatabaseErrorIsReportedAndNothingIsLost() {
+    // An error that is not about the data (here a full disk, SQLSTATE 53100, raised by a trigger) is
+    // retried for as long as it lasts, and reported; once it is gone every event is stored.
+    (void)m_engine->scalar(QStringLiteral(
+        "CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN RAISE EXCEPTION 'no space left (test)' USING ERRCODE = '53100'; END $$;"
+        " CREATE TRIGGER test_disk_full BEFORE INSERT ON job_event FOR EACH ROW"
+        " EXECUTE FUNCTION test_disk_full(); SELECT 1"));
+    QSignalSpy problems(&m_engine->engine(), &Engine::databaseProblem);
+    QSignalSpy back(&m_engine->engine(), &Engine::databaseBack);
+    const qint64 id = launchScripted(scripted(wellFormed(20, 20), 0));
+    QTRY_VERIFY_WITH_TIMEOUT(!problems.isEmpty(), 30000);
+    const QString message = problems.first().first().toString();
+    QVERIFY2(message.contains(QStringLiteral("could not be stored")) &&
+                 message.contains(QStringLiteral("no space left (test)")),
+             qPrintable(message));
+    QCOMPARE(stored(id), 0);
+    QVERIFY(!m_engine->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"),
+                              {id})
+                 .toBool());
+
+    (void)m_engine->scalar(QStringLiteral("DROP TRIGGER test_disk_full ON job_event;"
+                                          " DROP FUNCTION test_disk_full(); SELECT 1"));
+    QTRY_VERIFY_WITH_TIMEOUT(!back.isEmpty(), 30000);
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+    QTRY_VERIFY(m_engine->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"),
+                                 {id})
+                    .toBool());
+    assertEveryEventOnce(id, 20);
+    QCOMPARE(
+        m_engine->scalar(QStringLiteral("SELECT refused_events FROM unified_job WHERE id = ?"), {id}).toInt(),
+        0);
 }
 
 void EventPipelineTest::surrogatesNulAndInvalidUtf8AreStored() {
