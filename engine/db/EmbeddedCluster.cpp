@@ -155,15 +155,24 @@ Status EmbeddedCluster::ensureRunning() {
     if (m_usersLockFd < 0) {
         const QByteArray path = QFile::encodeName(m_dataDir + QStringLiteral("/cluster.users.lock"));
         m_usersLockFd = ::open(path.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-        if (m_usersLockFd < 0 || ::flock(m_usersLockFd, LOCK_SH) != 0)
-            return Status::failure(tr("Cannot lock %1: %2").arg(QFile::decodeName(path), systemError()));
+        if (m_usersLockFd < 0)
+            return Status::failure(tr("Cannot open %1: %2").arg(QFile::decodeName(path), systemError()));
+        if (Status s = lockWithin(m_usersLockFd, LOCK_SH, kLockWaitMs, path); !s) {
+            ::close(m_usersLockFd);
+            m_usersLockFd = -1;
+            return s;
+        }
     }
 
     const QByteArray startLock = QFile::encodeName(m_dataDir + QStringLiteral("/cluster.start.lock"));
     const int startFd = ::open(startLock.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     if (startFd < 0)
         return Status::failure(tr("Cannot create %1: %2").arg(QFile::decodeName(startLock), systemError()));
-    ::flock(startFd, LOCK_EX); // one process at a time decides whether to start a supervisor
+    // One process at a time decides whether to start a supervisor.
+    if (Status s = lockWithin(startFd, LOCK_EX, kLockWaitMs, startLock); !s) {
+        ::close(startFd);
+        return s;
+    }
     Status result;
     // A supervisor we did not start may be on its way out (it stopped the previous server just
     // before we arrived): when it is gone without a server, start our own once.
@@ -191,6 +200,25 @@ Status EmbeddedCluster::ensureRunning() {
     ::flock(startFd, LOCK_UN);
     ::close(startFd);
     return result;
+}
+
+Status EmbeddedCluster::lockWithin(int fd, int operation, int timeoutMs, const QByteArray &path) {
+    // Polled rather than blocking: a holder that hangs (stopped, stuck on a dead disk) must end in a
+    // clear error, not in a Playdeck that never starts.
+    const QDeadlineTimer deadline(timeoutMs);
+    for (;;) {
+        if (::flock(fd, operation | LOCK_NB) == 0)
+            return {};
+        if (errno != EWOULDBLOCK && errno != EINTR)
+            return Status::failure(tr("Cannot lock %1: %2").arg(QFile::decodeName(path), systemError()));
+        if (deadline.hasExpired())
+            return Status::failure(
+                tr("Another process has held %1 for %2 s without letting go. If a Playdeck process is "
+                   "stuck (see `fuser -v %1`), end it, and start Playdeck again.")
+                    .arg(QFile::decodeName(path))
+                    .arg(timeoutMs / 1000));
+        QThread::msleep(20); // this thread is the cluster's own; nothing else waits on it
+    }
 }
 
 bool EmbeddedCluster::answers() const {

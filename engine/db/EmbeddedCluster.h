@@ -40,6 +40,10 @@ public:
     QString serverLogPath() const;
 
 private:
+    // Longer than another process may rightly hold the start lock: initdb (120 s) and the server's
+    // start (30 s).
+    static constexpr int kLockWaitMs = 180000;
+    static Status lockWithin(int fd, int operation, int timeoutMs, const QByteArray &path);
     Status resolvePaths();
     Status ensureDirectories();
     Status initDb();

@@ -36,7 +36,7 @@ void Dispatcher::start() {
     m_timer->setInterval(m_timing.heartbeatSeconds * 1000);
     connect(m_timer, &QTimer::timeout, this, &Dispatcher::periodic);
     m_timer->start();
-    if (auto db = database())
+    if (auto db = database(); db && !m_runContext->keepJobDirs) // kept for inspection on request
         cleanLeakedJobDirs(db.value());
     periodic();
 }
@@ -218,7 +218,11 @@ void Dispatcher::finishShutdown() {
     if (auto db = database()) {
         // Jobs sent here that never started go back to pending for another instance.
         (void)UnifiedJobStore(db.value()).requeueWaiting(m_instance.hostname);
-        (void)InstanceStore(db.value()).unregister(m_instance.id);
+        // A job whose runner never reported may still have processes (until this process exits and
+        // their guard kills them): the instance stays registered, so that its jobs are reaped only
+        // once it has gone silent, never while they might run.
+        if (m_runners.isEmpty())
+            (void)InstanceStore(db.value()).unregister(m_instance.id);
     }
     m_workers.stop();
     m_connection.reset();

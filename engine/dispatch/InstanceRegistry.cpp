@@ -96,7 +96,12 @@ Result<int> reapLost(QSqlDatabase &db, const Timing &timing, bool bySilence) {
     int touched = 0;
     for (const auto &job : stranded.value()) {
         JobTransition t;
-        if (job.status == JobStatus::Waiting) {
+        if (job.status == JobStatus::Waiting && job.cancelRequested) {
+            // Canceled before it ran: nobody is to run it now.
+            t = {JobStatus::Canceled, {JobStatus::Waiting}, {}, {}};
+            t.fields.explanation = QObject::tr("Canceled before it started.");
+            t.fields.eventProcessingFinished = true;
+        } else if (job.status == JobStatus::Waiting) {
             // Never started: another instance can run it (AWX's dispatcherd does the same).
             t = {JobStatus::Pending, {JobStatus::Waiting}, {}, {}};
             t.fields.executionNode = QString();
@@ -115,7 +120,9 @@ Result<int> reapLost(QSqlDatabase &db, const Timing &timing, bool bySilence) {
             return r.status();
         if (r.value()) {
             ++touched;
-            qCWarning(lcDispatch) << (job.status == JobStatus::Waiting ? "requeued job" : "reaped job")
+            qCWarning(lcDispatch) << (t.to == JobStatus::Pending ? "requeued job"
+                                      : t.to == JobStatus::Canceled ? "canceled job"
+                                                                    : "reaped job")
                                   << job.id << "of lost instance" << job.node;
         }
     }

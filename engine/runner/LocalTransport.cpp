@@ -15,17 +15,17 @@ LocalTransport::LocalTransport(LocalTransportSettings settings, QObject *parent)
     : WorkerTransport(parent)
     , m_settings(std::move(settings)) {
     qRegisterMetaType<TransportExit>();
-    connect(&m_process, &QProcess::started, this, &WorkerTransport::started);
-    connect(&m_process, &QProcess::readyReadStandardError, this,
-            [this] { Q_EMIT errorOutput(m_process.readAllStandardError()); });
-    connect(&m_process, &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
+    connect(m_process.get(), &QProcess::started, this, &WorkerTransport::started);
+    connect(m_process.get(), &QProcess::readyReadStandardError, this,
+            [this] { Q_EMIT errorOutput(m_process->readAllStandardError()); });
+    connect(m_process.get(), &QProcess::errorOccurred, this, [this](QProcess::ProcessError error) {
         if (error != QProcess::FailedToStart || m_exited)
             return; // crashes arrive through finished()
         m_exited = true;
         closePipe();
-        Q_EMIT exited({true, m_process.errorString(), false, 0});
+        Q_EMIT exited({true, m_process->errorString(), false, 0});
     });
-    connect(&m_process, &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
+    connect(m_process.get(), &QProcess::finished, this, [this](int code, QProcess::ExitStatus status) {
         if (m_exited)
             return;
         m_exited = true;
@@ -33,7 +33,7 @@ LocalTransport::LocalTransport(LocalTransportSettings settings, QObject *parent)
         // so what is left in it ends in end-of-file (at most a pipe's capacity, even while paused).
         readOutput(true);
         closePipe();
-        Q_EMIT errorOutput(m_process.readAllStandardError());
+        Q_EMIT errorOutput(m_process->readAllStandardError());
         // playdeck-helper exits with 128 + the signal that ended the worker, as a shell does.
         const bool killed = status == QProcess::CrashExit || (code > 128 && code < 128 + 65);
         Q_EMIT exited({false, {}, killed, code});
@@ -41,12 +41,17 @@ LocalTransport::LocalTransport(LocalTransportSettings settings, QObject *parent)
 }
 
 LocalTransport::~LocalTransport() {
-    if (m_process.state() != QProcess::NotRunning) {
+    if (m_process->state() != QProcess::NotRunning) {
         // Only when the engine is torn down with a job still running: the helper stops the tree. It is
         // never SIGKILLed: that would orphan the job's processes, which only the helper can reach.
-        m_process.disconnect(this);
+        m_process->disconnect(this);
         signalHelper(SIGTERM);
-        m_process.waitForFinished(m_settings.treeGraceMs + 5000);
+        if (!m_process->waitForFinished(m_settings.treeGraceMs + 5000)) {
+            // QProcess's destructor would SIGKILL it: leave it be instead. It stops the tree and
+            // exits on its own, at the latest when this process exits.
+            qCCritical(lcRunner) << "the job's process guard did not stop in time; leaving it to finish";
+            (void)m_process.release();
+        }
     }
     closePipe();
 }
@@ -69,25 +74,25 @@ void LocalTransport::start(const QByteArray &transmitStream) {
     m_notifier = new QSocketNotifier(m_readFd, QSocketNotifier::Read, this);
     connect(m_notifier, &QSocketNotifier::activated, this, [this] { readOutput(false); });
 
-    m_process.setProgram(m_settings.helperProgram);
-    m_process.setArguments({QStringLiteral("job"), QStringLiteral("--grace-ms"),
+    m_process->setProgram(m_settings.helperProgram);
+    m_process->setArguments({QStringLiteral("job"), QStringLiteral("--grace-ms"),
                             QString::number(m_settings.treeGraceMs), QStringLiteral("--"),
                             m_settings.runnerProgram, QStringLiteral("worker")});
-    m_process.setWorkingDirectory(m_settings.workingDirectory);
-    m_process.setProcessEnvironment(m_settings.environment);
-    m_process.setStandardOutputFile(QProcess::nullDevice());
-    m_process.setChildProcessModifier([writeFd] {
+    m_process->setWorkingDirectory(m_settings.workingDirectory);
+    m_process->setProcessEnvironment(m_settings.environment);
+    m_process->setStandardOutputFile(QProcess::nullDevice());
+    m_process->setChildProcessModifier([writeFd] {
         // In the child, after QProcess set up its descriptors: a session of its own keeps the
         // terminal's Ctrl-C and hang-up away (Playdeck stops the job itself), and stdout becomes our
         // pipe (the O_CLOEXEC original closes on exec).
         ::setsid();
         ::dup2(writeFd, STDOUT_FILENO);
     });
-    connect(&m_process, &QProcess::started, this, [this, transmitStream] {
-        m_process.write(transmitStream);
-        m_process.closeWriteChannel();
+    connect(m_process.get(), &QProcess::started, this, [this, transmitStream] {
+        m_process->write(transmitStream);
+        m_process->closeWriteChannel();
     });
-    m_process.start();
+    m_process->start();
     ::close(writeFd); // the child has its copy (or failed to start)
 }
 
@@ -137,8 +142,8 @@ void LocalTransport::closePipe() {
 }
 
 void LocalTransport::signalHelper(int signal) {
-    const qint64 pid = m_process.processId();
-    if (pid > 0 && m_process.state() == QProcess::Running)
+    const qint64 pid = m_process->processId();
+    if (pid > 0 && m_process->state() == QProcess::Running)
         ::kill(pid_t(pid), signal);
 }
 

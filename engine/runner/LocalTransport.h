@@ -5,6 +5,8 @@
 #include <QProcess>
 #include <QProcessEnvironment>
 
+#include <memory>
+
 class QSocketNotifier;
 
 namespace playdeck {
@@ -43,7 +45,7 @@ private:
     void signalHelper(int signal);
 
     LocalTransportSettings m_settings;
-    QProcess m_process;
+    std::unique_ptr<QProcess> m_process = std::make_unique<QProcess>();
     int m_readFd = -1;
     QSocketNotifier *m_notifier = nullptr;
     bool m_reading = true;

@@ -12,6 +12,8 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 
+#include <algorithm>
+#include <climits>
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -20,6 +22,7 @@ namespace playdeck {
 namespace {
 
 constexpr qsizetype kStderrTail = 64 * 1024;
+constexpr int kPausedRecheckMs = 1000;
 constexpr int kTimeoutGraceMs = 5000; // the runner enforces job_timeout itself; this is the backstop
 
 enum LoadKind { NotOurs, CanceledEarly, Run, Unavailable, Broken };
@@ -166,8 +169,8 @@ void RunJob::prepareAndStart(const RunInput &input) {
     connect(m_transport.get(), &WorkerTransport::errorOutput, this, &RunJob::onErrorOutput);
     connect(m_transport.get(), &WorkerTransport::exited, this, &RunJob::onExited);
     const int timeout = input.job.effectiveOptions().timeout;
-    if (timeout > 0)
-        m_timeoutTimer.start(timeout * 1000 + kTimeoutGraceMs);
+    if (timeout > 0) // QTimer takes int milliseconds: a timeout past ~24 days waits that long
+        m_timeoutTimer.start(int(std::min<qint64>(qint64(timeout) * 1000 + kTimeoutGraceMs, INT_MAX)));
     m_state = State::Running;
     m_transport->start(transmit.value());
 }
@@ -287,8 +290,12 @@ void RunJob::updateInputPrompt() {
     if (m_state != State::Running && m_state != State::Stopping)
         return;
     const qint64 now = m_clock.elapsed();
-    const QString prompt = m_inputWait.waitingAt(now).value_or(QString());
-    if (const auto again = m_inputWait.recheckAt(); again && prompt.isEmpty())
+    // While reading is paused (back-pressure) the output is quiet because we do not read it, not
+    // because the job waits: look again once reading has resumed.
+    const QString prompt = m_readingPaused ? QString() : m_inputWait.waitingAt(now).value_or(QString());
+    if (m_readingPaused)
+        m_promptTimer.start(kPausedRecheckMs);
+    else if (const auto again = m_inputWait.recheckAt(); again && prompt.isEmpty())
         m_promptTimer.start(int(std::max<qint64>(1, *again - now)));
     if (prompt == m_prompt)
         return;

@@ -332,7 +332,7 @@ Result<QList<qint64>> UnifiedJobStore::cancelRequestedOn(const QString &node) {
 Result<QList<UnifiedJobStore::Stranded>> UnifiedJobStore::onLostNodes(int silentForSeconds) {
     auto q =
         exec(m_db,
-             QStringLiteral("SELECT j.id, j.status, j.execution_node FROM unified_job j"
+             QStringLiteral("SELECT j.id, j.status, j.execution_node, j.cancel_flag FROM unified_job j"
                             " LEFT JOIN instance i ON i.hostname = j.execution_node"
                             " WHERE j.status IN ('waiting', 'running') AND (i.id IS NULL"
                             " OR i.node_state = 'lost' OR i.last_seen < now() - make_interval(secs => ?))"),
@@ -343,7 +343,7 @@ Result<QList<UnifiedJobStore::Stranded>> UnifiedJobStore::onLostNodes(int silent
     while (q.value().next())
         out.append({q.value().value(0).toLongLong(),
                     statusFromName(q.value().value(1).toString()).value_or(JobStatus::Running),
-                    q.value().value(2).toString()});
+                    q.value().value(2).toString(), q.value().value(3).toBool()});
     return out;
 }
 

@@ -95,6 +95,7 @@ public:
         qint64 id = 0;
         JobStatus status = JobStatus::Waiting;
         QString node;
+        bool cancelRequested = false;
     };
     [[nodiscard]] Result<QList<Stranded>> onLostNodes(int silentForSeconds);
     // Finished jobs whose events will never all be stored: their instance stopped (it is gone,

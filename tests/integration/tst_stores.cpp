@@ -9,6 +9,7 @@
 #include "bus/Publisher.h"
 #include "db/Connections.h"
 #include "db/DbPool.h"
+#include "dispatch/InstanceRegistry.h"
 #include "store/EventStore.h"
 #include "store/TemplateStore.h"
 #include "store/UnifiedJobStore.h"
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void promptsAreStoredOnceAsGiven();
     void cancelOfAJobNobodyRunsIsImmediate();
     void requeueHandsWaitingJobsBack();
+    void aCanceledJobWaitingForALostInstanceIsCanceledNotRequeued();
+    void eventsAFinishedJobsLostInstanceNeverStoredAreCounted();
     void aLanesWorkRunsInOrder();
     void aGoneCallerIsNotAnswered();
     void afterAReconnectEachNotificationArrivesOnce();
@@ -194,6 +197,40 @@ void StoresTest::requeueHandsWaitingJobsBack() {
                  .toString(),
              QString());
     QVERIFY(jobs.requestCancel(id));
+}
+
+void StoresTest::aCanceledJobWaitingForALostInstanceIsCanceledNotRequeued() {
+    const qint64 id = newJob();
+    QSqlDatabase db = m_engine->db();
+    UnifiedJobStore jobs(db);
+    JobTransition waiting{JobStatus::Waiting, {}, {}, {}};
+    waiting.fields.executionNode = QStringLiteral("gone:2");
+    QVERIFY(jobs.transition(id, waiting).value());
+    auto told = jobs.requestCancel(id);
+    QVERIFY(told);
+    QCOMPARE(told.value(), CancelOutcome::RunnerTold); // but that runner is gone
+    QVERIFY(instances::reapLost(db, instances::Timing{}, false));
+    QCOMPARE(m_engine->status(id), JobStatus::Canceled);
+}
+
+// Its instance committed the final status and then died before its last events were stored: the
+// job must not wait for them for ever; it says how many are missing and why.
+void StoresTest::eventsAFinishedJobsLostInstanceNeverStoredAreCounted() {
+    const qint64 id = newJob();
+    QVERIFY(m_engine
+                ->scalar(QStringLiteral("UPDATE unified_job SET status = 'successful', started = now(),"
+                                        " finished = now(), execution_node = 'gone:3', emitted_events = 5,"
+                                        " event_processing_finished = false WHERE id = ? RETURNING id"),
+                         {id})
+                .isValid());
+    QSqlDatabase db = m_engine->db();
+    QVERIFY(instances::reapLost(db, instances::Timing{}, false));
+    QVERIFY(m_engine->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"), {id})
+                .toBool());
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT refused_events FROM unified_job WHERE id = ?"), {id}).toInt(), 5);
+    const QString reason =
+        m_engine->scalar(QStringLiteral("SELECT refused_reason FROM unified_job WHERE id = ?"), {id}).toString();
+    QVERIFY2(reason.contains(QStringLiteral("gone:3")), qPrintable(reason));
 }
 
 void StoresTest::aLanesWorkRunsInOrder() {
