@@ -31,11 +31,14 @@ public:
     bool isReady() const { return m_state == EngineState::Ready; }
     // Jobs this process runs right now (0 when it takes no work).
     int activeJobsHere() const { return m_activeJobsHere; }
+    // This process's instance when it takes work, else 0.
+    qint64 instanceId() const { return m_instanceId; }
 
     // Set up by Engine.
     void attachBus(NotifyBus *bus);
     void setEngineState(EngineState state, const QString &message);
     void setActiveJobsHere(int count);
+    void setInstanceId(qint64 id) { m_instanceId = id; }
 
 Q_SIGNALS:
     void engineStateChanged(playdeck::Controller::EngineState state, const QString &message);
@@ -54,6 +57,7 @@ private:
     EngineState m_state = EngineState::Starting;
     QString m_stateMessage;
     int m_activeJobsHere = 0;
+    qint64 m_instanceId = 0;
 };
 
 } // namespace playdeck

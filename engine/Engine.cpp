@@ -204,6 +204,7 @@ void Engine::onSetupDone(const Result<Setup> &setup) {
     m_jobState->start(m_database);
     startThreads();
     m_state = State::Running;
+    m_controller->setInstanceId(m_instance.id);
     m_controller->setEngineState(Controller::EngineState::Ready, {});
     qCInfo(lcController) << "engine started; database" << m_database.describe() << "instance"
                          << m_instance.hostname;

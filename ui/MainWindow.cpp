@@ -175,7 +175,21 @@ void MainWindow::closeEvent(QCloseEvent *event) {
 }
 
 void MainWindow::askHowToQuit() {
+    // Whether new work has somewhere else to go decides what "let them finish" means to the operator.
+    m_quitting = true; // one question at a time
+    whenReady(m_controller.jobs().otherWorkerAlive(m_controller.instanceId()), this, [this](Result<bool> other) {
+        m_quitting = false;
+        showQuitQuestion(other.ok() && other.value());
+    });
+}
+
+void MainWindow::showQuitQuestion(bool otherWorker) {
     const int running = m_controller.activeJobsHere();
+    if (running == 0) {
+        m_quitting = true;
+        Q_EMIT quitRequested(QuitMode::Now);
+        return;
+    }
     auto *box = new QMessageBox(QMessageBox::Question, tr("Quit Playdeck"),
                                 running == 1 ? tr("A job is running in this window.")
                                              : tr("%1 jobs are running in this window.").arg(running),
@@ -183,9 +197,12 @@ void MainWindow::askHowToQuit() {
     box->setObjectName(QStringLiteral("quitBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setInformativeText(
-        tr("Canceling stops their playbooks now. Letting them finish closes the window; "
-           "Playdeck quits when they are done, and new jobs go to any other Playdeck that "
-           "takes work."));
+        otherWorker ? tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
+                         "Playdeck quits when they are done, and new jobs go to the other Playdeck that "
+                         "takes work.")
+                    : tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
+                         "Playdeck quits when they are done. No other Playdeck takes work: new jobs wait "
+                         "until one does (the window, or `playdeck serve`)."));
     QPushButton *cancelJobs = box->addButton(tr("&Cancel Them and Quit"), QMessageBox::DestructiveRole);
     cancelJobs->setObjectName(QStringLiteral("cancelAndQuitButton"));
     QPushButton *finish = box->addButton(tr("Let Them &Finish, Then Quit"), QMessageBox::AcceptRole);

@@ -60,6 +60,7 @@ protected:
 private:
     void onEngineState();
     void askHowToQuit();
+    void showQuitQuestion(bool otherWorker);
     void createActions();
     void createMenus();
     void launch(const LaunchRequest &request);

@@ -346,6 +346,9 @@ void TestMainWindow::quittingWithARunningJobAsksFirst() {
     QMessageBox *box = askToQuit();
     QVERIFY(box);
     QVERIFY(box->text().contains(QStringLiteral("A job is running")));
+    // This window is the only Playdeck that takes work: new jobs have nowhere else to go.
+    QVERIFY2(box->informativeText().contains(QStringLiteral("No other Playdeck takes work")),
+             qPrintable(box->informativeText()));
     QVERIFY(window.isVisible());
     QTest::mouseClick(box->findChild<QPushButton *>(QStringLiteral("dontQuitButton")), Qt::LeftButton);
     QTRY_VERIFY(!window.findChild<QMessageBox *>(QStringLiteral("quitBox")));
