@@ -29,25 +29,39 @@ void ExtraVarsValidator::check(const QString &text, bool now) {
 }
 
 void ExtraVarsValidator::run() {
+    // One parse at a time: typing into a 5 MB document must not start a parse per pause. When it
+    // ends and the text has changed meanwhile, the newest text is parsed next.
+    if (m_inFlight)
+        return;
+    m_inFlight = true;
     const quint64 generation = m_generation;
     QPointer<ExtraVarsValidator> self(this);
     QThreadPool::globalInstance()->start([self, generation, text = m_text] {
         const Result<QJsonObject> parsed = parseExtraVars(text);
         const bool valid = parsed.ok();
         const QString error = valid ? QString() : parsed.error();
-        // Delivered on the validator's thread only if it still exists then; stale answers are dropped.
+        // Delivered on the validator's thread only if it still exists then.
         QMetaObject::invokeMethod(
             QCoreApplication::instance(),
             [self, generation, valid, error] {
-                if (!self || generation != self->m_generation)
-                    return;
-                self->m_settledGeneration = generation;
-                self->m_valid = valid;
-                self->m_error = error;
-                Q_EMIT self->settled(valid, error);
+                if (self)
+                    self->onParsed(generation, valid, error);
             },
             Qt::QueuedConnection);
     });
+}
+
+void ExtraVarsValidator::onParsed(quint64 generation, bool valid, const QString &error) {
+    m_inFlight = false;
+    if (generation != m_generation) {
+        if (!m_debounce.isActive())
+            run(); // a stale answer: the newest text is waiting for this parse to end
+        return;
+    }
+    m_settledGeneration = generation;
+    m_valid = valid;
+    m_error = error;
+    Q_EMIT settled(valid, error);
 }
 
 } // namespace playdeck

@@ -30,12 +30,14 @@ Q_SIGNALS:
 
 private:
     void run();
+    void onParsed(quint64 generation, bool valid, const QString &error);
 
     QTimer m_debounce;
     QString m_text;
     quint64 m_generation = 0;
     quint64 m_settledGeneration = 0;
     bool m_valid = true;
+    bool m_inFlight = false;
     QString m_error;
 };
 
