@@ -85,7 +85,8 @@ int withEngine(Engine &engine, const std::function<void(std::function<void(int)>
         finish(128 + number);
     });
     // What the window shows in its status bar, a command prints: the operator must hear of it.
-    QObject::connect(&engine, &Engine::databaseProblem, &engine, [](const QString &message) { printError(message); });
+    QObject::connect(&engine, &Engine::databaseProblem, &engine,
+                     [](const QString &message) { printError(message); });
     QObject::connect(&engine, &Engine::databaseBack, &engine,
                      [] { printError(Commands::tr("The database answers again.")); });
     QObject::connect(&engine, &Engine::started, &engine, [&](const Status &started) {

@@ -54,11 +54,12 @@ void JobFollower::finish(const JobDetail &j) {
                   std::fflush(m_out);
                   QString explanation = j.explanation;
                   if (j.refusedEvents > 0)
-                      explanation += (explanation.isEmpty() ? QString() : QStringLiteral(" ")) +
-                                     (j.refusedEvents == 1 ? tr("1 event of this job is not stored: %1")
-                                                           : tr("%1 events of this job are not stored: %2")
-                                                                 .arg(j.refusedEvents))
-                                         .arg(j.refusedReason);
+                      explanation +=
+                          (explanation.isEmpty() ? QString() : QStringLiteral(" ")) +
+                          (j.refusedEvents == 1
+                               ? tr("1 event of this job is not stored: %1")
+                               : tr("%1 events of this job are not stored: %2").arg(j.refusedEvents))
+                              .arg(j.refusedReason);
                   Q_EMIT done(j.status, explanation);
               });
 }
@@ -127,10 +128,11 @@ void JobFollower::check() {
             // Final, but its events not all stored yet: normally the receiver is a moment behind.
             // When the instance that ran it died in between, nobody will finish them: say so.
             if (++m_finalButUnsettled % kSettleAfterChecks == 0)
-                whenReady(m_controller.jobs().settleIfItsInstanceIsLost(m_jobId), this, [this](Result<bool> settled) {
-                    if (settled && settled.value())
-                        fetch();
-                });
+                whenReady(m_controller.jobs().settleIfItsInstanceIsLost(m_jobId), this,
+                          [this](Result<bool> settled) {
+                              if (settled && settled.value())
+                                  fetch();
+                          });
         }
         if (m_again)
             fetch();

@@ -221,8 +221,9 @@ void Engine::startThreads() {
     connect(m_bus, &NotifyBus::connectionLost, this, &Engine::databaseProblem);
 
     if (runJobs) {
-        m_receiver = startInThread(new CallbackReceiver(m_database, m_backlog.get(), m_options.eventDelayReportMs),
-                                   m_receiverThread, QStringLiteral("callback-receiver"));
+        m_receiver =
+            startInThread(new CallbackReceiver(m_database, m_backlog.get(), m_options.eventDelayReportMs),
+                          m_receiverThread, QStringLiteral("callback-receiver"));
         connect(m_receiver, &CallbackReceiver::storingDelayed, this, &Engine::databaseProblem);
         connect(m_receiver, &CallbackReceiver::storingResumed, this, &Engine::databaseBack);
         auto context = std::make_shared<RunJobContext>();

@@ -376,8 +376,7 @@ void JobView::updateHeader() {
         m_job.refusedEvents > 0
             ? (m_job.refusedEvents == 1
                    ? tr("1 event of this job is not stored: %1")
-                   : tr("%1 events of this job are not stored: %2")
-                         .arg(m_job.refusedEvents))
+                   : tr("%1 events of this job are not stored: %2").arg(m_job.refusedEvents))
                   .arg(m_job.refusedReason)
             : QString();
     m_eventsLabel->setText(refused);

@@ -177,10 +177,11 @@ void MainWindow::closeEvent(QCloseEvent *event) {
 void MainWindow::askHowToQuit() {
     // Whether new work has somewhere else to go decides what "let them finish" means to the operator.
     m_quitting = true; // one question at a time
-    whenReady(m_controller.jobs().otherWorkerAlive(m_controller.instanceId()), this, [this](Result<bool> other) {
-        m_quitting = false;
-        showQuitQuestion(other.ok() && other.value());
-    });
+    whenReady(m_controller.jobs().otherWorkerAlive(m_controller.instanceId()), this,
+              [this](Result<bool> other) {
+                  m_quitting = false;
+                  showQuitQuestion(other.ok() && other.value());
+              });
 }
 
 void MainWindow::showQuitQuestion(bool otherWorker) {
@@ -197,12 +198,13 @@ void MainWindow::showQuitQuestion(bool otherWorker) {
     box->setObjectName(QStringLiteral("quitBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
     box->setInformativeText(
-        otherWorker ? tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
-                         "Playdeck quits when they are done, and new jobs go to the other Playdeck that "
-                         "takes work.")
-                    : tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
-                         "Playdeck quits when they are done. No other Playdeck takes work: new jobs wait "
-                         "until one does (the window, or `playdeck serve`)."));
+        otherWorker
+            ? tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
+                 "Playdeck quits when they are done, and new jobs go to the other Playdeck that "
+                 "takes work.")
+            : tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
+                 "Playdeck quits when they are done. No other Playdeck takes work: new jobs wait "
+                 "until one does (the window, or `playdeck serve`)."));
     QPushButton *cancelJobs = box->addButton(tr("&Cancel Them and Quit"), QMessageBox::DestructiveRole);
     cancelJobs->setObjectName(QStringLiteral("cancelAndQuitButton"));
     QPushButton *finish = box->addButton(tr("Let Them &Finish, Then Quit"), QMessageBox::AcceptRole);

@@ -67,10 +67,11 @@ bool NotifyBus::connectAndListen() {
     // A reconnect reopens the same driver object: one connection to it, or every notification
     // would be delivered once per reconnect.
     disconnect(m_notifications);
-    m_notifications = connect(driver, &QSqlDriver::notification, this,
-            [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
-                deliver(name, payload.toString().toUtf8());
-            });
+    m_notifications =
+        connect(driver, &QSqlDriver::notification, this,
+                [this](const QString &name, QSqlDriver::NotificationSource, const QVariant &payload) {
+                    deliver(name, payload.toString().toUtf8());
+                });
     m_listeningGeneration = m_connection->generation();
     qCDebug(lcBus) << "listening on" << m_channels;
     return true;

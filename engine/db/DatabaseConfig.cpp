@@ -38,8 +38,8 @@ static QString quoted(const QString &value) {
 }
 
 QStringList DatabaseConfig::connectOptions() {
-    return {QStringLiteral("connect_timeout=5"),   QStringLiteral("keepalives=1"),
-            QStringLiteral("keepalives_idle=30"),  QStringLiteral("keepalives_interval=10"),
+    return {QStringLiteral("connect_timeout=5"),  QStringLiteral("keepalives=1"),
+            QStringLiteral("keepalives_idle=30"), QStringLiteral("keepalives_interval=10"),
             QStringLiteral("keepalives_count=3"), QStringLiteral("tcp_user_timeout=60000")};
 }
 

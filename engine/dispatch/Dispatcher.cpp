@@ -60,7 +60,8 @@ void Dispatcher::periodic() {
     m_lastBeat.start();
     if (!beat.value()) {
         // Our row is gone (another instance took us for lost): come back under the same id.
-        if (Status s = instanceStore.reRegister(m_instance, instances::machineIdentity(), !m_drainRequested); !s)
+        if (Status s = instanceStore.reRegister(m_instance, instances::machineIdentity(), !m_drainRequested);
+            !s)
             qCWarning(lcDispatch) << "cannot register again:" << s.error();
     }
     if (auto reaped = instances::reapLost(db.value(), m_timing, m_judgeSilenceFrom.hasExpired()); !reaped)

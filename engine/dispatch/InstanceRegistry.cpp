@@ -42,10 +42,10 @@ QString machineIdentity() {
         machine = firstLine("/var/lib/dbus/machine-id");
     const QByteArray boot = firstLine("/proc/sys/kernel/random/boot_id");
     const QByteArray pidNamespace = QFile::symLinkTarget(QStringLiteral("/proc/self/ns/pid")).toUtf8();
-    return QString::fromLatin1(
-        QCryptographicHash::hash(QByteArray(machine + '/' + boot + '/' + pidNamespace), QCryptographicHash::Sha1)
-            .toHex()
-            .left(20));
+    return QString::fromLatin1(QCryptographicHash::hash(QByteArray(machine + '/' + boot + '/' + pidNamespace),
+                                                        QCryptographicHash::Sha1)
+                                   .toHex()
+                                   .left(20));
 }
 
 Status markGoneLocalInstances(QSqlDatabase &db) {
@@ -75,8 +75,8 @@ Result<InstanceRow> registerSelf(QSqlDatabase &db, const QString &nodeType) {
     const int cpus = QThread::idealThreadCount();
     const qint64 memory = totalMemoryBytes();
     row.capacity = computeCapacity(cpus, memory);
-    auto id =
-        InstanceStore(db).registerInstance(row.hostname, machineIdentity(), nodeType, row.pid, cpus, memory, row.capacity);
+    auto id = InstanceStore(db).registerInstance(row.hostname, machineIdentity(), nodeType, row.pid, cpus,
+                                                 memory, row.capacity);
     if (!id)
         return id.status();
     row.id = id.value();
@@ -120,14 +120,15 @@ Result<int> reapLost(QSqlDatabase &db, const Timing &timing, bool bySilence) {
             return r.status();
         if (r.value()) {
             ++touched;
-            qCWarning(lcDispatch) << (t.to == JobStatus::Pending ? "requeued job"
+            qCWarning(lcDispatch) << (t.to == JobStatus::Pending    ? "requeued job"
                                       : t.to == JobStatus::Canceled ? "canceled job"
                                                                     : "reaped job")
                                   << job.id << "of lost instance" << job.node;
         }
     }
     // Before its instance's row is forgotten: a job that finished there just before it stopped.
-    auto settled = jobs.settleEventsOfLostInstances(bySilence ? timing.lostAfterSeconds : std::numeric_limits<int>::max());
+    auto settled = jobs.settleEventsOfLostInstances(bySilence ? timing.lostAfterSeconds
+                                                              : std::numeric_limits<int>::max());
     if (!settled)
         return settled.status();
     if (Status s = instanceStore.forgetLost(bySilence); !s)

@@ -31,8 +31,9 @@ struct JobEvent {
     // What the event weighs in memory, roughly (QString holds two bytes a character): for batching
     // and back-pressure, which must not count a 60 MB event as one of a thousand.
     qint64 weight() const {
-        return eventData.size() + 2 * (stdout.size() + event.size() + uuid.size() + parentUuid.size() +
-                                       hostName.size() + play.size() + task.size() + role.size()) +
+        return eventData.size() +
+               2 * (stdout.size() + event.size() + uuid.size() + parentUuid.size() + hostName.size() +
+                    play.size() + task.size() + role.size()) +
                128;
     }
 };

@@ -76,8 +76,8 @@ void LocalTransport::start(const QByteArray &transmitStream) {
 
     m_process->setProgram(m_settings.helperProgram);
     m_process->setArguments({QStringLiteral("job"), QStringLiteral("--grace-ms"),
-                            QString::number(m_settings.treeGraceMs), QStringLiteral("--"),
-                            m_settings.runnerProgram, QStringLiteral("worker")});
+                             QString::number(m_settings.treeGraceMs), QStringLiteral("--"),
+                             m_settings.runnerProgram, QStringLiteral("worker")});
     m_process->setWorkingDirectory(m_settings.workingDirectory);
     m_process->setProcessEnvironment(m_settings.environment);
     m_process->setStandardOutputFile(QProcess::nullDevice());

@@ -112,10 +112,10 @@ void RunJob::start() {
     m_clock.start();
     const qint64 id = m_jobId;
     const QString node = m_context->instanceHostname;
-    whenReady(
-        m_context->jobState->run<Loaded>([id, node](QSqlDatabase &db) { return beginRun(db, id, node); },
-                                         quint64(id)),
-        this, [this](Loaded loaded) { onLoaded(loaded.kind, std::move(loaded.input), loaded.message); });
+    whenReady(m_context->jobState->run<Loaded>(
+                  [id, node](QSqlDatabase &db) { return beginRun(db, id, node); }, quint64(id)),
+              this,
+              [this](Loaded loaded) { onLoaded(loaded.kind, std::move(loaded.input), loaded.message); });
 }
 
 void RunJob::onLoaded(int kind, RunInput input, QString message) {

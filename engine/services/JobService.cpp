@@ -1,9 +1,9 @@
 #include "JobService.h"
 
 #include "db/DbPool.h"
+#include "dispatch/InstanceRegistry.h"
 #include "launch/ExtraVars.h"
 #include "scheduling/SchedulingRules.h"
-#include "dispatch/InstanceRegistry.h"
 #include "store/EventStore.h"
 #include "store/InstanceStore.h"
 #include "store/InventoryStore.h"
@@ -97,15 +97,16 @@ QFuture<Result<QString>> JobService::stdoutText(qint64 jobId) {
 }
 
 QFuture<Result<bool>> JobService::settleIfItsInstanceIsLost(qint64 jobId) {
-    return m_pool.run<Result<bool>>([jobId, seconds = m_liveInstanceSeconds](QSqlDatabase &db) -> Result<bool> {
-        // A dead process of this machine is known lost at once.
-        if (Status marked = instances::markGoneLocalInstances(db); !marked)
-            return marked;
-        auto settled = UnifiedJobStore(db).settleEventsOfLostInstances(seconds, jobId);
-        if (!settled)
-            return settled.status();
-        return settled.value() > 0;
-    });
+    return m_pool.run<Result<bool>>(
+        [jobId, seconds = m_liveInstanceSeconds](QSqlDatabase &db) -> Result<bool> {
+            // A dead process of this machine is known lost at once.
+            if (Status marked = instances::markGoneLocalInstances(db); !marked)
+                return marked;
+            auto settled = UnifiedJobStore(db).settleEventsOfLostInstances(seconds, jobId);
+            if (!settled)
+                return settled.status();
+            return settled.value() > 0;
+        });
 }
 
 QFuture<Result<bool>> JobService::otherWorkerAlive(qint64 exceptInstance) {

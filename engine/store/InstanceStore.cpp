@@ -23,14 +23,16 @@ Result<QList<InstanceRow>> rows(Result<QSqlQuery> q) {
 Result<qint64> InstanceStore::registerInstance(const QString &hostname, const QString &machineId,
                                                const QString &nodeType, int pid, int cpus, qint64 memory,
                                                int capacity) {
-    auto q = exec(m_db,
-                  QStringLiteral("INSERT INTO instance (hostname, machine_id, uuid, node_type, version, pid, cpu, memory,"
-                                 " capacity) VALUES (?, ?, ?::uuid, ?, ?, ?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE"
-                                 " SET machine_id = excluded.machine_id, uuid = excluded.uuid,"
-                                 " node_type = excluded.node_type, last_seen = now(), node_state = 'ready',"
-                                 " enabled = true, capacity = excluded.capacity RETURNING id"),
-                  {hostname, machineId, QUuid::createUuid().toString(QUuid::WithoutBraces), nodeType,
-                   QStringLiteral(PLAYDECK_VERSION), pid, cpus, memory, capacity});
+    auto q =
+        exec(m_db,
+             QStringLiteral(
+                 "INSERT INTO instance (hostname, machine_id, uuid, node_type, version, pid, cpu, memory,"
+                 " capacity) VALUES (?, ?, ?::uuid, ?, ?, ?, ?, ?, ?) ON CONFLICT (hostname) DO UPDATE"
+                 " SET machine_id = excluded.machine_id, uuid = excluded.uuid,"
+                 " node_type = excluded.node_type, last_seen = now(), node_state = 'ready',"
+                 " enabled = true, capacity = excluded.capacity RETURNING id"),
+             {hostname, machineId, QUuid::createUuid().toString(QUuid::WithoutBraces), nodeType,
+              QStringLiteral(PLAYDECK_VERSION), pid, cpus, memory, capacity});
     if (!q)
         return q.status();
     q.value().next();
@@ -40,8 +42,9 @@ Result<qint64> InstanceStore::registerInstance(const QString &hostname, const QS
 Status InstanceStore::reRegister(const InstanceRow &instance, const QString &machineId, bool enabled) {
     (void)exec(m_db, QStringLiteral("DELETE FROM instance WHERE id = ?"), {instance.id});
     return exec(m_db,
-                QStringLiteral("INSERT INTO instance (id, hostname, machine_id, uuid, version, pid, capacity, enabled)"
-                               " VALUES (?, ?, ?, gen_random_uuid(), ?, ?, ?, ?)"),
+                QStringLiteral(
+                    "INSERT INTO instance (id, hostname, machine_id, uuid, version, pid, capacity, enabled)"
+                    " VALUES (?, ?, ?, gen_random_uuid(), ?, ?, ?, ?)"),
                 {instance.id, instance.hostname, machineId, QStringLiteral(PLAYDECK_VERSION), instance.pid,
                  instance.capacity, enabled})
         .status();
@@ -65,7 +68,8 @@ Status InstanceStore::disable(qint64 id) {
 }
 
 Result<QList<InstanceRow>> InstanceStore::onMachine(const QString &machineId) {
-    return rows(exec(m_db, QStringLiteral("SELECT %1 FROM instance WHERE machine_id = ?").arg(kRowColumns), {machineId}));
+    return rows(exec(m_db, QStringLiteral("SELECT %1 FROM instance WHERE machine_id = ?").arg(kRowColumns),
+                     {machineId}));
 }
 
 Status InstanceStore::markLost(const QList<qint64> &ids) {

@@ -158,7 +158,9 @@ Result<bool> UnifiedJobStore::transitionInTransaction(qint64 jobId, const JobTra
         where += QStringLiteral(" AND execution_node = ?");
         binds << t.onlyOnNode;
     }
-    auto q = exec(m_db, QStringLiteral("UPDATE unified_job SET %1 WHERE id = ? AND %2").arg(sets.join(QStringLiteral(", ")), where),
+    auto q = exec(m_db,
+                  QStringLiteral("UPDATE unified_job SET %1 WHERE id = ? AND %2")
+                      .arg(sets.join(QStringLiteral(", ")), where),
                   binds);
     if (!q)
         return q.status();
@@ -175,11 +177,12 @@ Result<bool> UnifiedJobStore::transitionInTransaction(qint64 jobId, const JobTra
 }
 
 Status UnifiedJobStore::update(qint64 jobId, const JobUpdate &fields, bool announce) {
-    return atomically<bool>(m_db, [&]() -> Result<bool> {
-               if (Status s = updateInTransaction(jobId, fields, announce); !s)
-                   return s;
-               return true;
-           })
+    return atomically<bool>(m_db,
+                            [&]() -> Result<bool> {
+                                if (Status s = updateInTransaction(jobId, fields, announce); !s)
+                                    return s;
+                                return true;
+                            })
         .status();
 }
 
@@ -218,7 +221,8 @@ Result<CancelOutcome> UnifiedJobStore::requestCancel(qint64 jobId) {
         JobUpdate fields;
         fields.explanation = QObject::tr("Canceled before it started.");
         fields.eventProcessingFinished = true;
-        auto direct = transition(jobId, {JobStatus::Canceled, {JobStatus::New, JobStatus::Pending}, fields, {}});
+        auto direct =
+            transition(jobId, {JobStatus::Canceled, {JobStatus::New, JobStatus::Pending}, fields, {}});
         if (!direct)
             return direct.status();
         if (direct.value())
@@ -349,13 +353,14 @@ Result<QList<UnifiedJobStore::Stranded>> UnifiedJobStore::onLostNodes(int silent
 
 Result<int> UnifiedJobStore::settleEventsOfLostInstances(int silentForSeconds, qint64 jobId) {
     auto q = exec(m_db,
-                  QStringLiteral("SELECT j.id, j.execution_node, j.emitted_events,"
-                                 " (SELECT count(*) FROM job_event e WHERE e.job_id = j.id)"
-                                 " FROM unified_job j LEFT JOIN instance i ON i.hostname = j.execution_node"
-                                 " WHERE j.status IN ('successful', 'failed', 'error', 'canceled')"
-                                 " AND NOT j.event_processing_finished AND j.started IS NOT NULL AND (? = 0 OR j.id = ?)"
-                                 " AND (i.id IS NULL OR i.node_state = 'lost'"
-                                 " OR i.last_seen < now() - make_interval(secs => ?))"),
+                  QStringLiteral(
+                      "SELECT j.id, j.execution_node, j.emitted_events,"
+                      " (SELECT count(*) FROM job_event e WHERE e.job_id = j.id)"
+                      " FROM unified_job j LEFT JOIN instance i ON i.hostname = j.execution_node"
+                      " WHERE j.status IN ('successful', 'failed', 'error', 'canceled')"
+                      " AND NOT j.event_processing_finished AND j.started IS NOT NULL AND (? = 0 OR j.id = ?)"
+                      " AND (i.id IS NULL OR i.node_state = 'lost'"
+                      " OR i.last_seen < now() - make_interval(secs => ?))"),
                   {jobId, jobId, silentForSeconds});
     if (!q)
         return q.status();
@@ -373,7 +378,8 @@ Result<int> UnifiedJobStore::settleEventsOfLostInstances(int silentForSeconds, q
         fields.eventProcessingFinished = true;
         if (job.missing > 0) {
             fields.refusedEvents = job.missing;
-            fields.refusedReason = QObject::tr("its Playdeck instance %1 stopped before it had stored them").arg(job.node);
+            fields.refusedReason =
+                QObject::tr("its Playdeck instance %1 stopped before it had stored them").arg(job.node);
         }
         if (Status s = update(job.id, fields); !s)
             return s;

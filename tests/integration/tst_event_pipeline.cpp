@@ -210,11 +210,11 @@ void EventPipelineTest::aRefusedEventIsCountedAndExplained() {
 void EventPipelineTest::aLastingDatabaseErrorIsReportedAndNothingIsLost() {
     // An error that is not about the data (here a full disk, SQLSTATE 53100, raised by a trigger) is
     // retried for as long as it lasts, and reported; once it is gone every event is stored.
-    (void)m_engine->scalar(QStringLiteral(
-        "CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS"
-        " $$ BEGIN RAISE EXCEPTION 'no space left (test)' USING ERRCODE = '53100'; END $$;"
-        " CREATE TRIGGER test_disk_full BEFORE INSERT ON job_event FOR EACH ROW"
-        " EXECUTE FUNCTION test_disk_full(); SELECT 1"));
+    (void)m_engine->scalar(
+        QStringLiteral("CREATE FUNCTION test_disk_full() RETURNS trigger LANGUAGE plpgsql AS"
+                       " $$ BEGIN RAISE EXCEPTION 'no space left (test)' USING ERRCODE = '53100'; END $$;"
+                       " CREATE TRIGGER test_disk_full BEFORE INSERT ON job_event FOR EACH ROW"
+                       " EXECUTE FUNCTION test_disk_full(); SELECT 1"));
     QSignalSpy problems(&m_engine->engine(), &Engine::databaseProblem);
     QSignalSpy back(&m_engine->engine(), &Engine::databaseBack);
     const qint64 id = launchScripted(scripted(wellFormed(20, 20), 0));
@@ -224,17 +224,19 @@ void EventPipelineTest::aLastingDatabaseErrorIsReportedAndNothingIsLost() {
                  message.contains(QStringLiteral("no space left (test)")),
              qPrintable(message));
     QCOMPARE(stored(id), 0);
-    QVERIFY(!m_engine->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"),
-                              {id})
-                 .toBool());
+    QVERIFY(
+        !m_engine
+             ->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"), {id})
+             .toBool());
 
     (void)m_engine->scalar(QStringLiteral("DROP TRIGGER test_disk_full ON job_event;"
                                           " DROP FUNCTION test_disk_full(); SELECT 1"));
     QTRY_VERIFY_WITH_TIMEOUT(!back.isEmpty(), 30000);
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
-    QTRY_VERIFY(m_engine->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"),
-                                 {id})
-                    .toBool());
+    QTRY_VERIFY(
+        m_engine
+            ->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"), {id})
+            .toBool());
     assertEveryEventOnce(id, 20);
     QCOMPARE(
         m_engine->scalar(QStringLiteral("SELECT refused_events FROM unified_job WHERE id = ?"), {id}).toInt(),

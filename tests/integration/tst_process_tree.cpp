@@ -264,8 +264,9 @@ void ProcessTreeTest::aSignalWhileTheDatabaseStartsEndsLaunch() {
     QTemporaryDir dir;
     const QString clusterDir = EmbeddedCluster::clusterDirFor(dir.path());
     QProcess launch;
-    startPlaydeck(launch, dir.path(),
-                  {QStringLiteral("launch"), QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
+    startPlaydeck(
+        launch, dir.path(),
+        {QStringLiteral("launch"), QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
     QVERIFY(launch.waitForStarted());
     // The cluster directory appears as initdb begins, long before the engine has started.
     QTRY_VERIFY_WITH_TIMEOUT(QFileInfo::exists(clusterDir), 30000);
@@ -279,8 +280,9 @@ void ProcessTreeTest::aSignalWhileTheDatabaseStartsEndsLaunch() {
         o.runJobs = EngineOptions::RunJobs::Never;
     });
     QVERIFY2(check.ok(), qPrintable(check.error()));
-    QCOMPARE(check.scalar(QStringLiteral("SELECT count(*) FROM unified_job WHERE status <> 'canceled'")).toInt(),
-             0);
+    QCOMPARE(
+        check.scalar(QStringLiteral("SELECT count(*) FROM unified_job WHERE status <> 'canceled'")).toInt(),
+        0);
     check.stopEngine();
     test::removeClusterWhenStopped(clusterDir);
 }

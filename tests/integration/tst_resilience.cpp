@@ -146,7 +146,8 @@ void ResilienceTest::supervisorLeavingAsWeArriveIsReplaced() {
     QTRY_VERIFY_WITH_TIMEOUT(!QFile::exists(clusterDir + QStringLiteral("/data/postmaster.pid")), 20000);
 
     // Play the leaving supervisor: hold its lock, with no server, for a while.
-    const QByteArray lockPath = QFile::encodeName(engine.dataDir() + QStringLiteral("/cluster.supervisor.lock"));
+    const QByteArray lockPath =
+        QFile::encodeName(engine.dataDir() + QStringLiteral("/cluster.supervisor.lock"));
     const int lock = ::open(lockPath.constData(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
     QVERIFY(lock >= 0);
     QTRY_COMPARE_WITH_TIMEOUT(::flock(lock, LOCK_EX | LOCK_NB), 0, 20000); // the real one has gone

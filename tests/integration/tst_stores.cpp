@@ -225,11 +225,16 @@ void StoresTest::eventsAFinishedJobsLostInstanceNeverStoredAreCounted() {
                 .isValid());
     QSqlDatabase db = m_engine->db();
     QVERIFY(instances::reapLost(db, instances::Timing{}, false));
-    QVERIFY(m_engine->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"), {id})
-                .toBool());
-    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT refused_events FROM unified_job WHERE id = ?"), {id}).toInt(), 5);
+    QVERIFY(
+        m_engine
+            ->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"), {id})
+            .toBool());
+    QCOMPARE(
+        m_engine->scalar(QStringLiteral("SELECT refused_events FROM unified_job WHERE id = ?"), {id}).toInt(),
+        5);
     const QString reason =
-        m_engine->scalar(QStringLiteral("SELECT refused_reason FROM unified_job WHERE id = ?"), {id}).toString();
+        m_engine->scalar(QStringLiteral("SELECT refused_reason FROM unified_job WHERE id = ?"), {id})
+            .toString();
     QVERIFY2(reason.contains(QStringLiteral("gone:3")), qPrintable(reason));
 }
 
@@ -296,8 +301,9 @@ void StoresTest::afterAReconnectEachNotificationArrivesOnce() {
     QVERIFY(bus::publish(db, bus::CancelRequested{4343})); // same channel: delivered after the first
     QTRY_VERIFY(std::any_of(cancels.cbegin(), cancels.cend(),
                             [](const QList<QVariant> &args) { return args.first().toLongLong() == 4343; }));
-    const auto first = std::count_if(cancels.cbegin(), cancels.cend(),
-                                     [](const QList<QVariant> &args) { return args.first().toLongLong() == 4242; });
+    const auto first = std::count_if(cancels.cbegin(), cancels.cend(), [](const QList<QVariant> &args) {
+        return args.first().toLongLong() == 4242;
+    });
     QCOMPARE(first, 1);
 }
 
