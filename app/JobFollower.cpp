@@ -44,14 +44,7 @@ void JobFollower::finish(const JobDetail &j) {
                       m_safety.start();
                       return retryLater(rest.error());
                   }
-                  for (const JobEvent &e : rest.value()) {
-                      m_lastCounter = std::max(m_lastCounter, e.counter);
-                      if (m_print && !e.stdout.isEmpty()) {
-                          std::fputs(e.stdout.toUtf8().constData(), m_out);
-                          std::fputc('\n', m_out);
-                      }
-                  }
-                  std::fflush(m_out);
+                  print(rest.value());
                   QString explanation = j.explanation;
                   if (j.refusedEvents > 0)
                       explanation +=
@@ -62,6 +55,17 @@ void JobFollower::finish(const JobDetail &j) {
                               .arg(j.refusedReason);
                   Q_EMIT done(j.status, explanation);
               });
+}
+
+void JobFollower::print(const QList<JobEvent> &events) {
+    for (const JobEvent &e : events) {
+        m_lastCounter = std::max(m_lastCounter, e.counter);
+        if (m_print && !e.stdout.isEmpty()) {
+            std::fputs(e.stdout.toUtf8().constData(), m_out);
+            std::fputc('\n', m_out);
+        }
+    }
+    std::fflush(m_out);
 }
 
 void JobFollower::retryLater(const QString &why) {
@@ -85,14 +89,7 @@ void JobFollower::fetch() {
               [this](Result<QList<JobEvent>> events) {
                   if (!events)
                       return retryLater(events.error());
-                  for (const JobEvent &e : events.value()) {
-                      m_lastCounter = std::max(m_lastCounter, e.counter);
-                      if (m_print && !e.stdout.isEmpty()) {
-                          std::fputs(e.stdout.toUtf8().constData(), m_out);
-                          std::fputc('\n', m_out);
-                      }
-                  }
-                  std::fflush(m_out);
+                  print(events.value());
                   if (events.value().size() == kPageSize) {
                       m_fetching = false;
                       fetch(); // more are committed already

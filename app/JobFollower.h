@@ -3,6 +3,7 @@
 #include "Controller.h"
 #include "core/JobStatus.h"
 #include "model/Job.h"
+#include "model/JobEvent.h"
 
 #include <QObject>
 #include <QTimer>
@@ -36,6 +37,8 @@ private:
     void fetch();
     void check();
     void retryLater(const QString &why);
+    // Prints the stdout of `events` (when printing) and notes how far it got.
+    void print(const QList<JobEvent> &events);
     void finish(const JobDetail &job);
 
     Controller &m_controller;

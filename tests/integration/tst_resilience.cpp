@@ -32,6 +32,13 @@ bool hasEvent(TestEngine &engine, qint64 id, const QString &task) {
                        {id, task})
                .toInt() == 1;
 }
+Status startAndWait(Engine &engine) {
+    QSignalSpy startedSpy(&engine, &Engine::started);
+    engine.start();
+    if (!startedSpy.wait(60000))
+        return Status::failure(QStringLiteral("the engine did not report its start within 60 s"));
+    return startedSpy.first().first().value<Status>();
+}
 } // namespace
 
 class ResilienceTest : public QObject {
@@ -55,10 +62,7 @@ void ResilienceTest::databaseNewerThanTheBinaryIsRefused() {
     EngineOptions options;
     options.dataDir = engine.dataDir();
     Engine second(options);
-    QSignalSpy startedSpy(&second, &Engine::started);
-    second.start();
-    QVERIFY(startedSpy.wait(60000));
-    const Status started = startedSpy.first().first().value<Status>();
+    const Status started = startAndWait(second);
     QVERIFY(!started);
     QVERIFY2(started.error().contains(QStringLiteral("9999")), qPrintable(started.error()));
     QVERIFY(started.error().contains(QStringLiteral("newer Playdeck")));
@@ -156,10 +160,7 @@ void ResilienceTest::supervisorLeavingAsWeArriveIsReplaced() {
     EngineOptions options;
     options.dataDir = engine.dataDir();
     Engine second(options);
-    QSignalSpy startedSpy(&second, &Engine::started);
-    second.start();
-    QVERIFY(startedSpy.wait(60000));
-    const Status started = startedSpy.first().first().value<Status>();
+    const Status started = startAndWait(second);
     QVERIFY2(started, qPrintable(started.error()));
     QSignalSpy stoppedSpy(&second, &Engine::stopped);
     second.stop();
