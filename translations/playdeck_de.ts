@@ -159,19 +159,19 @@
     </message>
     <message>
         <location filename="../engine/launch/TreeBuilder.cpp" line="207"/>
-        <location filename="../engine/launch/YamlReader.cpp" line="391"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="43"/>
         <source>a single value</source>
         <translation>ein einzelner Wert</translation>
     </message>
     <message>
         <location filename="../engine/launch/TreeBuilder.cpp" line="209"/>
-        <location filename="../engine/launch/YamlReader.cpp" line="393"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="45"/>
         <source>a list</source>
         <translation>eine Liste</translation>
     </message>
     <message>
         <location filename="../engine/launch/TreeBuilder.cpp" line="211"/>
-        <location filename="../engine/launch/YamlReader.cpp" line="395"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="47"/>
         <source>a mapping</source>
         <translation>eine Zuordnung</translation>
     </message>
@@ -262,39 +262,45 @@
         <translation>Es gibt keine Job-Vorlage (job template) namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="21"/>
+        <location filename="../engine/services/JobService.cpp" line="22"/>
         <source>Verbosity must be between 0 and 5.</source>
         <translation>Die Ausführlichkeit muss zwischen 0 und 5 liegen.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="24"/>
+        <location filename="../engine/services/JobService.cpp" line="25"/>
         <source>The job type must be run or check.</source>
         <translation>Der Job-Typ muss run oder check sein.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="32"/>
+        <location filename="../engine/services/JobService.cpp" line="33"/>
         <source>The template&apos;s own extra variables are invalid: %1</source>
         <translation>Die eigenen zusätzlichen Variablen der Vorlage sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="65"/>
+        <location filename="../engine/services/JobService.cpp" line="66"/>
         <source>Job %1 cannot be relaunched: its template was deleted.</source>
         <translation>Job %1 kann nicht erneut gestartet werden: Seine Vorlage wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="195"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="245"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="214"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="265"/>
         <source>There is no job %1.</source>
         <translation>Es gibt keinen Job %1.</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="198"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="217"/>
         <source>Job %1 has already finished (%2).</source>
         <translation>Job %1 ist bereits beendet (%2).</translation>
     </message>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="44"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="203"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="382"/>
+        <source>its Playdeck instance %1 stopped before it had stored them</source>
+        <translation>seine Playdeck-Instanz %1 wurde beendet, bevor sie sie gespeichert hatte</translation>
+    </message>
+    <message>
+        <location filename="../engine/dispatch/InstanceRegistry.cpp" line="102"/>
+        <location filename="../engine/runner/RunJob.cpp" line="48"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="222"/>
         <source>Canceled before it started.</source>
         <translation>Vor dem Start abgebrochen.</translation>
     </message>
@@ -370,64 +376,64 @@
         <translation>Keine Datenbankverbindung, über die eine Benachrichtigung gesendet werden kann.</translation>
     </message>
     <message>
-        <location filename="../engine/dispatch/InstanceRegistry.cpp" line="84"/>
+        <location filename="../engine/dispatch/InstanceRegistry.cpp" line="112"/>
         <source>Job was reaped: its Playdeck instance %1 stopped (it exited, crashed or stopped answering) while the job was running.</source>
         <translation>Der Job wurde bereinigt: Seine Playdeck-Instanz %1 wurde beendet (regulär, durch einen Absturz oder weil sie nicht mehr antwortete), während der Job lief.</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="433"/>
-        <location filename="../engine/launch/YamlReader.cpp" line="610"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="85"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="262"/>
         <source>Extra variables cannot be read: the YAML parser ran out of memory.</source>
         <translation>Die zusätzlichen Variablen können nicht gelesen werden: Dem YAML-Parser ist der Speicher ausgegangen.</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="442"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="94"/>
         <source>Extra variables are neither valid YAML nor JSON: %1 (%2)</source>
         <translation>Die zusätzlichen Variablen sind weder gültiges YAML noch JSON: %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="444"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="96"/>
         <source>, %1 that starts at %2</source>
         <translation>, %1, beginnend in %2</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="466"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="118"/>
         <source>Extra variables cannot be read: the value at %1 (%2) is encrypted with ansible-vault (!vault); extra variables cannot carry vaulted values.</source>
         <translation>Die zusätzlichen Variablen können nicht gelesen werden: Der Wert in %1 (%2) ist mit ansible-vault verschlüsselt (!vault); zusätzliche Variablen können keine mit Vault verschlüsselten Werte enthalten.</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="472"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="124"/>
         <source>Extra variables cannot be read: the tag %1 at %2 (%3) is not supported in extra variables.</source>
         <translation>Die zusätzlichen Variablen können nicht gelesen werden: Das Tag %1 in %2 (%3) wird in zusätzlichen Variablen nicht unterstützt.</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="491"/>
-        <location filename="../engine/launch/YamlReader.cpp" line="594"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="143"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="246"/>
         <source>Extra variables cannot be read: the tag %1 at %2 (%3) does not go with %4.</source>
         <translation>Die zusätzlichen Variablen können nicht gelesen werden: Das Tag %1 in %2 (%3) passt nicht, denn dort steht %4.</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="505"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="157"/>
         <source>Extra variables cannot be read: %1 at %2 (%3) is not a valid %4.</source>
         <translation>Die zusätzlichen Variablen können nicht gelesen werden: %1 in %2 (%3) ist als %4 ungültig.</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="519"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="171"/>
         <source>integer</source>
         <translation>Ganzzahl</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="524"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="176"/>
         <source>number</source>
         <translation>Zahl</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="575"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="227"/>
         <source>boolean (yes, no, true, false, on, off)</source>
         <translation>Wahrheitswert (yes, no, true, false, on, off)</translation>
     </message>
     <message>
-        <location filename="../engine/launch/YamlReader.cpp" line="629"/>
+        <location filename="../engine/launch/YamlReader.cpp" line="281"/>
         <source>Extra variables must be one YAML document, but a second document starts at %1.</source>
         <translation>Die zusätzlichen Variablen müssen ein einziges YAML-Dokument sein, aber in %1 beginnt ein zweites Dokument.</translation>
     </message>
@@ -827,6 +833,22 @@
     </message>
 </context>
 <context>
+    <name>playdeck::CallbackReceiver</name>
+    <message numerus="yes">
+        <location filename="../engine/events/CallbackReceiver.cpp" line="82"/>
+        <source>%n event(s) could not be stored for %1 s: %2. Playdeck keeps them and keeps trying.</source>
+        <translation>
+            <numerusform>%n Ereignis konnte seit %1 s nicht gespeichert werden: %2. Playdeck behält es und versucht es weiter.</numerusform>
+            <numerusform>%n Ereignisse konnten seit %1 s nicht gespeichert werden: %2. Playdeck behält sie und versucht es weiter.</numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="130"/>
+        <source>the database refused it: %1</source>
+        <translation>die Datenbank hat es abgelehnt: %1</translation>
+    </message>
+</context>
+<context>
     <name>playdeck::ClusterKeeper</name>
     <message>
         <location filename="../engine/db/ClusterKeeper.cpp" line="38"/>
@@ -847,54 +869,59 @@
         <translation>&apos;%1&apos; ist keine Job-ID</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="143"/>
+        <location filename="../app/Commands.cpp" line="91"/>
+        <source>The database answers again.</source>
+        <translation>Die Datenbank antwortet wieder.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="168"/>
         <source>Name of the job template.</source>
         <translation>Name der Job-Vorlage.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="145"/>
+        <location filename="../app/Commands.cpp" line="170"/>
         <source>Extra variables: JSON, YAML or @file.</source>
         <translation>Zusätzliche Variablen: JSON, YAML oder @Datei.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="147"/>
+        <location filename="../app/Commands.cpp" line="172"/>
         <source>Host pattern to limit the run to.</source>
         <translation>Host-Muster, auf das der Lauf beschränkt wird.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="149"/>
+        <location filename="../app/Commands.cpp" line="174"/>
         <source>0 (normal) to 5.</source>
         <translation>0 (normal) bis 5.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="151"/>
+        <location filename="../app/Commands.cpp" line="176"/>
         <source>Run in check mode.</source>
         <translation>Im Prüfmodus ausführen.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="153"/>
+        <location filename="../app/Commands.cpp" line="178"/>
         <source>Stream the job&apos;s output until it ends.</source>
         <translation>Die Ausgabe des Jobs bis zu seinem Ende anzeigen.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="166"/>
+        <location filename="../app/Commands.cpp" line="191"/>
         <source>cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="246"/>
+        <location filename="../app/Commands.cpp" line="286"/>
         <source>How many jobs (default 50).</source>
         <translation>Wie viele Jobs (Standard 50).</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="270"/>
-        <location filename="../app/Commands.cpp" line="297"/>
-        <location filename="../app/Commands.cpp" line="312"/>
+        <location filename="../app/Commands.cpp" line="310"/>
+        <location filename="../app/Commands.cpp" line="337"/>
+        <location filename="../app/Commands.cpp" line="352"/>
         <source>Job id.</source>
         <translation>Job-ID.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="299"/>
+        <location filename="../app/Commands.cpp" line="339"/>
         <source>One JSON object per line (the default).</source>
         <translation>Ein JSON-Objekt pro Zeile (Standard).</translation>
     </message>
@@ -902,7 +929,7 @@
 <context>
     <name>playdeck::Dispatcher</name>
     <message>
-        <location filename="../engine/dispatch/Dispatcher.cpp" line="98"/>
+        <location filename="../engine/dispatch/Dispatcher.cpp" line="99"/>
         <source>Task was marked as running but was not present in the job queue, so it has been marked as failed.</source>
         <translation>Der Job war als laufend markiert, stand aber in keiner Warteschlange und wurde daher als fehlgeschlagen markiert.</translation>
     </message>
@@ -920,12 +947,12 @@
         <translation>Playdeck läuft als root, daher muss sein Datenbankserver als Systembenutzer &apos;postgres&apos; laufen, den es aber nicht gibt. Bitte das Paket postgresql installieren.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="159"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="213"/>
         <source>Cannot lock %1: %2</source>
         <translation>%1 kann nicht gesperrt werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="165"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="170"/>
         <source>Cannot create %1: %2</source>
         <translation>%1 kann nicht angelegt werden: %2</translation>
     </message>
@@ -950,58 +977,68 @@
         <translation>Das Verzeichnis %1 ist kein privates Verzeichnis dieses Benutzers; es entfernen oder XDG_RUNTIME_DIR setzen.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="214"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="159"/>
+        <source>Cannot open %1: %2</source>
+        <translation>%1 kann nicht geöffnet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="216"/>
+        <source>Another process has held %1 for %2 s without letting go. If a Playdeck process is stuck (see `fuser -v %1`), end it, and start Playdeck again.</source>
+        <translation>Ein anderer Prozess hält %1 seit %2 s, ohne es freizugeben. Hängt ein Playdeck-Prozess (siehe `fuser -v %1`), diesen beenden und Playdeck neu starten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="252"/>
         <source>Cannot run %1: %2</source>
         <translation>%1 kann nicht ausgeführt werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="218"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="256"/>
         <source>%1 did not finish in time.</source>
         <translation>%1 wurde nicht rechtzeitig fertig.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="221"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="259"/>
         <source>%1 failed (exit code %2):
 %3</source>
         <translation>%1 fehlgeschlagen (Exit-Code %2):
 %3</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="244"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="282"/>
         <source>playdeck-helper, which runs Playdeck&apos;s database server, was not found next to playdeck. Reinstall Playdeck or set PLAYDECK_HELPER.</source>
         <translation>playdeck-helper, der den Datenbankserver von Playdeck ausführt, wurde nicht neben playdeck gefunden. Playdeck neu installieren oder PLAYDECK_HELPER setzen.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="275"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="313"/>
         <source>Cannot start the database supervisor %1: %2</source>
         <translation>Der Datenbank-Supervisor %1 kann nicht gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="290"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="328"/>
         <source>The PostgreSQL server did not become ready within %1 s. The end of its log (%2):
 %3</source>
         <translation>Der PostgreSQL-Server war nicht innerhalb von %1 s bereit. Das Ende seines Protokolls (%2):
 %3</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="286"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="324"/>
         <source>The PostgreSQL server did not start. The end of its log (%1):
 %2</source>
         <translation>Der PostgreSQL-Server ist nicht gestartet. Das Ende seines Protokolls (%1):
 %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="311"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="349"/>
         <source>Cannot connect to the private PostgreSQL server: %1</source>
         <translation>Keine Verbindung zum privaten PostgreSQL-Server möglich: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="323"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="361"/>
         <source>Cannot create the playdeck database: %1</source>
         <translation>Die Datenbank playdeck kann nicht angelegt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="335"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="373"/>
         <source>(no server log)</source>
         <translation>(kein Serverprotokoll)</translation>
     </message>
@@ -1019,7 +1056,7 @@
         <translation>Das Datenverzeichnis %1 kann nicht angelegt werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="308"/>
+        <location filename="../engine/Engine.cpp" line="312"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
@@ -1027,14 +1064,14 @@
 <context>
     <name>playdeck::JobFollower</name>
     <message>
-        <location filename="../app/JobFollower.cpp" line="110"/>
-        <source>1 event was refused by the database and is not stored: %1</source>
-        <translation>1 Ereignis wurde von der Datenbank abgelehnt und ist nicht gespeichert: %1</translation>
+        <location filename="../app/JobFollower.cpp" line="60"/>
+        <source>1 event of this job is not stored: %1</source>
+        <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
-        <location filename="../app/JobFollower.cpp" line="111"/>
-        <source>%1 events were refused by the database and are not stored: %2</source>
-        <translation>%1 Ereignisse wurden von der Datenbank abgelehnt und sind nicht gespeichert: %2</translation>
+        <location filename="../app/JobFollower.cpp" line="61"/>
+        <source>%1 events of this job are not stored: %2</source>
+        <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
     </message>
 </context>
 <context>
@@ -1166,13 +1203,13 @@
     </message>
     <message>
         <location filename="../ui/JobView.cpp" line="378"/>
-        <source>1 event of this job was refused by the database and is not stored: %1</source>
-        <translation>1 Ereignis dieses Jobs wurde von der Datenbank abgelehnt und ist nicht gespeichert: %1</translation>
+        <source>1 event of this job is not stored: %1</source>
+        <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
         <location filename="../ui/JobView.cpp" line="379"/>
-        <source>%1 events of this job were refused by the database and are not stored: %2</source>
-        <translation>%1 Ereignisse dieses Jobs wurden von der Datenbank abgelehnt und sind nicht gespeichert: %2</translation>
+        <source>%1 events of this job are not stored: %2</source>
+        <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
     </message>
 </context>
 <context>
@@ -1278,7 +1315,7 @@ name: wert</translation>
 <context>
     <name>playdeck::LocalTransport</name>
     <message>
-        <location filename="../engine/runner/LocalTransport.cpp" line="63"/>
+        <location filename="../engine/runner/LocalTransport.cpp" line="68"/>
         <source>Cannot create a pipe: %1</source>
         <translation>Eine Pipe kann nicht angelegt werden: %1</translation>
     </message>
@@ -1297,13 +1334,13 @@ name: wert</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="47"/>
-        <location filename="../ui/MainWindow.cpp" line="217"/>
+        <location filename="../ui/MainWindow.cpp" line="236"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="49"/>
-        <location filename="../ui/MainWindow.cpp" line="219"/>
+        <location filename="../ui/MainWindow.cpp" line="238"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
@@ -1339,87 +1376,92 @@ name: wert</translation>
         <translation>Wird beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="179"/>
+        <location filename="../ui/MainWindow.cpp" line="194"/>
         <source>Quit Playdeck</source>
         <translation>Playdeck beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="180"/>
+        <location filename="../ui/MainWindow.cpp" line="195"/>
         <source>A job is running in this window.</source>
         <translation>In diesem Fenster läuft ein Job.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="181"/>
+        <location filename="../ui/MainWindow.cpp" line="196"/>
         <source>%1 jobs are running in this window.</source>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="186"/>
-        <source>Canceling stops their playbooks now. Letting them finish closes the window; Playdeck quits when they are done, and new jobs go to any other Playdeck that takes work.</source>
-        <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster; Playdeck wird beendet, sobald sie fertig sind, und neue Jobs übernimmt jedes andere Playdeck, das Arbeit annimmt.</translation>
+        <location filename="../ui/MainWindow.cpp" line="202"/>
+        <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done, and new jobs go to the other Playdeck that takes work.</source>
+        <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind, und neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="189"/>
+        <location filename="../ui/MainWindow.cpp" line="205"/>
+        <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done. No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
+        <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind. Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="208"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="191"/>
+        <location filename="../ui/MainWindow.cpp" line="210"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="193"/>
+        <location filename="../ui/MainWindow.cpp" line="212"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="212"/>
+        <location filename="../ui/MainWindow.cpp" line="231"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="222"/>
+        <location filename="../ui/MainWindow.cpp" line="241"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="224"/>
+        <location filename="../ui/MainWindow.cpp" line="243"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="227"/>
+        <location filename="../ui/MainWindow.cpp" line="246"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="229"/>
+        <location filename="../ui/MainWindow.cpp" line="248"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="234"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="237"/>
+        <location filename="../ui/MainWindow.cpp" line="256"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="275"/>
+        <location filename="../ui/MainWindow.cpp" line="294"/>
         <source>Launching…</source>
         <translation>Wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="279"/>
+        <location filename="../ui/MainWindow.cpp" line="298"/>
         <source>Launch failed</source>
         <translation>Start fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="282"/>
+        <location filename="../ui/MainWindow.cpp" line="301"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>
@@ -1427,7 +1469,7 @@ name: wert</translation>
 <context>
     <name>playdeck::NotifyBus</name>
     <message>
-        <location filename="../engine/bus/NotifyBus.cpp" line="90"/>
+        <location filename="../engine/bus/NotifyBus.cpp" line="94"/>
         <source>The connection to PostgreSQL was lost; reconnecting.</source>
         <translation>Die Verbindung zu PostgreSQL ging verloren; sie wird wiederhergestellt.</translation>
     </message>
@@ -1435,17 +1477,17 @@ name: wert</translation>
 <context>
     <name>playdeck::RunJob</name>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="140"/>
+        <location filename="../engine/runner/RunJob.cpp" line="146"/>
         <source>Task was canceled due to receiving a shutdown signal.</source>
         <translation>Die Aufgabe wurde abgebrochen, weil ein Signal zum Herunterfahren empfangen wurde.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="152"/>
+        <location filename="../engine/runner/RunJob.cpp" line="158"/>
         <source>Cannot create the job directory %1.</source>
         <translation>Das Job-Verzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="370"/>
+        <location filename="../engine/runner/RunJob.cpp" line="384"/>
         <source>Cannot start the job&apos;s worker: %1. Is playdeck-helper installed next to playdeck, and ansible-runner (Debian package python3-ansible-runner)?</source>
         <translation>Der Worker des Jobs kann nicht gestartet werden: %1. Sind playdeck-helper (neben playdeck) und ansible-runner (Debian-Paket python3-ansible-runner) installiert?</translation>
     </message>
