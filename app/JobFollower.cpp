@@ -124,7 +124,12 @@ void JobFollower::check() {
         if (isFinished(j.status)) {
             // Final, but its events not all stored yet: normally the receiver is a moment behind.
             // When the instance that ran it died in between, nobody will finish them: say so.
-            if (++m_finalButUnsettled % kSettleAfterChecks == 0)
+            if (++m_finalButUnsettled == kSayWaitingAfterChecks)
+                std::fprintf(stderr,
+                             "playdeck: job %lld has ended (%s); waiting for its last events to be stored "
+                             "(%d of %d so far)\n",
+                             m_jobId, qPrintable(statusName(j.status)), m_lastCounter, j.emittedEvents);
+            if (m_finalButUnsettled % kSettleAfterChecks == 0)
                 whenReady(m_controller.jobs().settleIfItsInstanceIsLost(m_jobId), this,
                           [this](Result<bool> settled) {
                               if (settled && settled.value())

@@ -29,6 +29,8 @@ public:
     static constexpr int kSafetyIntervalMs = 1000;
     // Checks of a final job whose events are not all stored before asking whether its instance died.
     static constexpr int kSettleAfterChecks = 3;
+    // Checks after which a follower whose job has ended says that it still waits for events.
+    static constexpr int kSayWaitingAfterChecks = 10;
 
 Q_SIGNALS:
     void done(playdeck::JobStatus status, const QString &explanation);

@@ -834,16 +834,18 @@
 </context>
 <context>
     <name>playdeck::CallbackReceiver</name>
-    <message numerus="yes">
-        <location filename="../engine/events/CallbackReceiver.cpp" line="82"/>
-        <source>%n event(s) could not be stored for %1 s: %2. Playdeck keeps them and keeps trying.</source>
-        <translation>
-            <numerusform>%n Ereignis konnte seit %1 s nicht gespeichert werden: %2. Playdeck behält es und versucht es weiter.</numerusform>
-            <numerusform>%n Ereignisse konnten seit %1 s nicht gespeichert werden: %2. Playdeck behält sie und versucht es weiter.</numerusform>
-        </translation>
+    <message>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="86"/>
+        <source>1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.</source>
+        <translation>1 Ereignis konnte seit %1 s nicht gespeichert werden: %2. Playdeck behält es und versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="130"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="89"/>
+        <source>%1 events could not be stored for %2 s: %3. Playdeck keeps them and keeps trying.</source>
+        <translation>%1 Ereignisse konnten seit %2 s nicht gespeichert werden: %3. Playdeck behält sie und versucht es weiter.</translation>
+    </message>
+    <message>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="144"/>
         <source>the database refused it: %1</source>
         <translation>die Datenbank hat es abgelehnt: %1</translation>
     </message>
@@ -1064,12 +1066,12 @@
 <context>
     <name>playdeck::JobFollower</name>
     <message>
-        <location filename="../app/JobFollower.cpp" line="60"/>
+        <location filename="../app/JobFollower.cpp" line="53"/>
         <source>1 event of this job is not stored: %1</source>
         <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
-        <location filename="../app/JobFollower.cpp" line="61"/>
+        <location filename="../app/JobFollower.cpp" line="54"/>
         <source>%1 events of this job are not stored: %2</source>
         <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
     </message>

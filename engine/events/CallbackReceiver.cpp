@@ -79,13 +79,27 @@ void CallbackReceiver::backOff() {
     if (!due)
         return;
     m_lastReported.start();
-    const QString message = tr("%n event(s) could not be stored for %1 s: %2. Playdeck keeps them and keeps "
-                               "trying.",
-                               nullptr, int(m_buffer.size()))
-                                .arg(m_awaySince.elapsed() / 1000)
-                                .arg(m_lastError.trimmed().section(QLatin1Char('\n'), 0, 0));
+    const qint64 seconds = m_awaySince.elapsed() / 1000;
+    const QString reason = m_lastError.trimmed().section(QLatin1Char('\n'), 0, 0);
+    const QString message =
+        m_buffer.size() == 1
+            ? tr("1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.")
+                  .arg(seconds)
+                  .arg(reason)
+            : tr("%1 events could not be stored for %2 s: %3. Playdeck keeps them and keeps trying.")
+                  .arg(m_buffer.size())
+                  .arg(seconds)
+                  .arg(reason);
     qCWarning(lcEvents) << message;
     Q_EMIT storingDelayed(message);
+}
+
+void CallbackReceiver::logFailure(const QString &message) const {
+    // Once per outage in the log; while it lasts, backOff() reports it at a slower pace.
+    if (m_awaySince.isValid())
+        qCDebug(lcEvents).noquote() << message;
+    else
+        qCWarning(lcEvents).noquote() << message;
 }
 
 void CallbackReceiver::storedAgain() {
@@ -145,7 +159,7 @@ CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {
     auto opened = m_connection->get(DbConnection::Probe::No);
     if (!opened) {
         m_lastError = opened.error();
-        qCWarning(lcEvents) << opened.error();
+        logFailure(opened.error());
         return Write::DatabaseAway;
     }
     QSqlDatabase db = opened.value();
@@ -153,7 +167,7 @@ CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {
     if (m_connection->generation() != m_preparedGeneration) {
         if (Status s = events.prepareWriterSession(); !s) {
             m_lastError = s.error();
-            qCWarning(lcEvents) << s.error();
+            logFailure(s.error());
             m_connection->reset();
             return Write::DatabaseAway;
         }
@@ -171,7 +185,8 @@ CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {
     }
     // Anything else (the connection is gone, the server restarts, it is out of resources): the session
     // may be broken, so start a new one and write the same batch again.
-    qCWarning(lcEvents) << "storing" << batch.size() << "events failed; will retry:" << stored.error();
+    logFailure(
+        QStringLiteral("storing %1 events failed; will retry: %2").arg(batch.size()).arg(stored.error()));
     m_connection->reset();
     return Write::DatabaseAway;
 }
@@ -193,7 +208,7 @@ bool CallbackReceiver::finishJobs() {
         if (Status s = EventStore(db).finishJob(it.key(), it.value(), refused.count, refused.firstReason);
             !s) {
             m_lastError = s.error();
-            qCWarning(lcEvents) << s.error();
+            logFailure(s.error());
             m_connection->reset();
             return false;
         }

@@ -71,6 +71,7 @@ private:
     bool finishJobs();
     void backOff();
     void storedAgain();
+    void logFailure(const QString &message) const;
 
     DatabaseConfig m_config;
     QPointer<EventBacklog> m_backlog;

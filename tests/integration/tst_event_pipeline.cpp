@@ -12,6 +12,7 @@
 #include <QDir>
 #include <QFile>
 #include <QMutex>
+#include <QProcess>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -217,8 +218,18 @@ void EventPipelineTest::aLastingDatabaseErrorIsReportedAndNothingIsLost() {
                        " EXECUTE FUNCTION test_disk_full(); SELECT 1"));
     QSignalSpy problems(&m_engine->engine(), &Engine::databaseProblem);
     QSignalSpy back(&m_engine->engine(), &Engine::databaseBack);
-    const qint64 id = launchScripted(scripted(wellFormed(20, 20), 0));
+    {
+        QMutexLocker lock(&m_scripts->mutex);
+        m_scripts->queue.append(scripted(wellFormed(20, 20), 0));
+    }
+    // Launched and followed from the command line; this test's engine runs the job.
+    QProcess follower;
+    follower.start(QStringLiteral(PLAYDECK_BINARY),
+                   {QStringLiteral("--data-dir"), m_engine->dataDir(), QStringLiteral("launch"),
+                    QStringLiteral("Demo Job Template"), QStringLiteral("--follow")});
+    QVERIFY(follower.waitForStarted());
     QTRY_VERIFY_WITH_TIMEOUT(!problems.isEmpty(), 30000);
+    const qint64 id = m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job")).toLongLong();
     const QString message = problems.first().first().toString();
     QVERIFY2(message.contains(QStringLiteral("could not be stored")) &&
                  message.contains(QStringLiteral("no space left (test)")),
@@ -229,9 +240,19 @@ void EventPipelineTest::aLastingDatabaseErrorIsReportedAndNothingIsLost() {
              ->scalar(QStringLiteral("SELECT event_processing_finished FROM unified_job WHERE id = ?"), {id})
              .toBool());
 
+    // The follower's job has ended, but its events are not stored: it says what it waits for.
+    QByteArray followerErr;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (followerErr += follower.readAllStandardError())
+            .contains("has ended (successful); waiting for its last events to be stored"),
+        30000);
+
     (void)m_engine->scalar(QStringLiteral("DROP TRIGGER test_disk_full ON job_event;"
                                           " DROP FUNCTION test_disk_full(); SELECT 1"));
     QTRY_VERIFY_WITH_TIMEOUT(!back.isEmpty(), 30000);
+    QTRY_COMPARE_WITH_TIMEOUT(follower.state(), QProcess::NotRunning, 60000);
+    QCOMPARE(follower.exitCode(), 0); // it ends once they are stored, as the job went
+    QVERIFY(follower.readAllStandardOutput().contains("event 20")); // every event printed
     QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
     QTRY_VERIFY(
         m_engine
