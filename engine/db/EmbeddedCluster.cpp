@@ -173,6 +173,14 @@ Status EmbeddedCluster::ensureRunning() {
         ::close(startFd);
         return s;
     }
+    // Whoever started the running server chose where it listens; a process with another
+    // XDG_RUNTIME_DIR, or one that raced us making its directory with mkdtemp, connects there.
+    const QString listening = socketDirOfRunningServer(m_clusterDir + QStringLiteral("/data/postmaster.pid"));
+    if (!listening.isEmpty() && listening != m_socketDir &&
+        isPrivateDir(listening, m_asRoot ? uid_t(m_pgUid) : ::getuid())) {
+        qCInfo(lcCluster) << "the running server listens in" << listening;
+        m_socketDir = listening;
+    }
     Status result;
     // A supervisor we did not start may be on its way out (it stopped the previous server just
     // before we arrived): when it is gone without a server, start our own once.

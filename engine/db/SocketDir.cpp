@@ -48,4 +48,14 @@ Result<QString> privateSocketDir(const QString &dataDir, const QString &hash, co
     return QFile::decodeName(pattern);
 }
 
+QString socketDirOfRunningServer(const QString &postmasterPidFile) {
+    QFile file(postmasterPidFile);
+    if (!file.open(QIODevice::ReadOnly))
+        return {};
+    // pid, data directory, start time, port, socket directory, listen address, shared memory key,
+    // status (PostgreSQL's pidfile.h).
+    const QList<QByteArray> lines = file.read(64 * 1024).split('\n');
+    return lines.size() > 4 ? QFile::decodeName(lines.at(4).trimmed()) : QString();
+}
+
 } // namespace playdeck

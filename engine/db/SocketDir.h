@@ -17,6 +17,11 @@ namespace playdeck {
 [[nodiscard]] Result<QString> privateSocketDir(const QString &dataDir, const QString &hash,
                                                const QString &runtimeDir, const QString &tempDir);
 
+// The socket directory a running server listens in, from its postmaster.pid (line 5, the first of
+// unix_socket_directories); empty when the file is missing or has none. The process that started the
+// server chose it (another XDG_RUNTIME_DIR, another mkdtemp): the others connect there.
+QString socketDirOfRunningServer(const QString &postmasterPidFile);
+
 // Whether `path` is a real directory (not a symlink) owned by `uid` that nobody else may enter.
 bool isPrivateDir(const QString &path, unsigned uid);
 

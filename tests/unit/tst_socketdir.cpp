@@ -54,6 +54,23 @@ private Q_SLOTS:
         QVERIFY(third);
         QVERIFY(third.value() != link);
     }
+    void theRunningServersSocketDirIsReadFromItsPidFile() {
+        QTemporaryDir dir;
+        const QString pidFile = dir.filePath(QStringLiteral("postmaster.pid"));
+        QCOMPARE(socketDirOfRunningServer(pidFile), QString()); // no server
+        QFile out(pidFile);
+        QVERIFY(out.open(QIODevice::WriteOnly));
+        // As PostgreSQL 15 writes it with listen_addresses='' (no TCP).
+        out.write("4242\n/var/lib/playdeck/clusters/abc/data\n1764650000\n5432\n/tmp/playdeck-Qx1y2Z\n\n"
+                  "  5432001    360448\nready   \n");
+        out.close();
+        QCOMPARE(socketDirOfRunningServer(pidFile), QStringLiteral("/tmp/playdeck-Qx1y2Z"));
+        QVERIFY(out.open(QIODevice::WriteOnly | QIODevice::Truncate));
+        out.write("4242\n/data\n"); // cut short (a server starting)
+        out.close();
+        QCOMPARE(socketDirOfRunningServer(pidFile), QString());
+    }
+
     void aRuntimeDirMustBePrivate() {
         QTemporaryDir data;
         QTemporaryDir runtime;
