@@ -949,7 +949,7 @@
         <translation>Playdeck läuft als root, daher muss sein Datenbankserver als Systembenutzer &apos;postgres&apos; laufen, den es aber nicht gibt. Bitte das Paket postgresql installieren.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="213"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="221"/>
         <source>Cannot lock %1: %2</source>
         <translation>%1 kann nicht gesperrt werden: %2</translation>
     </message>
@@ -984,63 +984,63 @@
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="216"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="224"/>
         <source>Another process has held %1 for %2 s without letting go. If a Playdeck process is stuck (see `fuser -v %1`), end it, and start Playdeck again.</source>
         <translation>Ein anderer Prozess hält %1 seit %2 s, ohne es freizugeben. Hängt ein Playdeck-Prozess (siehe `fuser -v %1`), diesen beenden und Playdeck neu starten.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="252"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="260"/>
         <source>Cannot run %1: %2</source>
         <translation>%1 kann nicht ausgeführt werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="256"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="264"/>
         <source>%1 did not finish in time.</source>
         <translation>%1 wurde nicht rechtzeitig fertig.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="259"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="267"/>
         <source>%1 failed (exit code %2):
 %3</source>
         <translation>%1 fehlgeschlagen (Exit-Code %2):
 %3</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="282"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="290"/>
         <source>playdeck-helper, which runs Playdeck&apos;s database server, was not found next to playdeck. Reinstall Playdeck or set PLAYDECK_HELPER.</source>
         <translation>playdeck-helper, der den Datenbankserver von Playdeck ausführt, wurde nicht neben playdeck gefunden. Playdeck neu installieren oder PLAYDECK_HELPER setzen.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="313"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="321"/>
         <source>Cannot start the database supervisor %1: %2</source>
         <translation>Der Datenbank-Supervisor %1 kann nicht gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="328"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="336"/>
         <source>The PostgreSQL server did not become ready within %1 s. The end of its log (%2):
 %3</source>
         <translation>Der PostgreSQL-Server war nicht innerhalb von %1 s bereit. Das Ende seines Protokolls (%2):
 %3</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="324"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="332"/>
         <source>The PostgreSQL server did not start. The end of its log (%1):
 %2</source>
         <translation>Der PostgreSQL-Server ist nicht gestartet. Das Ende seines Protokolls (%1):
 %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="349"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="357"/>
         <source>Cannot connect to the private PostgreSQL server: %1</source>
         <translation>Keine Verbindung zum privaten PostgreSQL-Server möglich: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="361"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="369"/>
         <source>Cannot create the playdeck database: %1</source>
         <translation>Die Datenbank playdeck kann nicht angelegt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="373"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="381"/>
         <source>(no server log)</source>
         <translation>(kein Serverprotokoll)</translation>
     </message>
@@ -1336,13 +1336,13 @@ name: wert</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="47"/>
-        <location filename="../ui/MainWindow.cpp" line="236"/>
+        <location filename="../ui/MainWindow.cpp" line="241"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="49"/>
-        <location filename="../ui/MainWindow.cpp" line="238"/>
+        <location filename="../ui/MainWindow.cpp" line="243"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
@@ -1393,77 +1393,97 @@ name: wert</translation>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
+        <location filename="../ui/MainWindow.cpp" line="201"/>
+        <source>New jobs go to the other Playdeck that takes work.</source>
+        <translation>Neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
+    </message>
+    <message>
         <location filename="../ui/MainWindow.cpp" line="202"/>
-        <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done, and new jobs go to the other Playdeck that takes work.</source>
-        <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind, und neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
+        <source>No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
+        <translation>Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="205"/>
-        <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done. No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
-        <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind. Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
+        <source>Canceling stops its playbook now. Letting it finish closes the window at once; Playdeck quits when the job is done.</source>
+        <translation>Abbrechen hält sein Playbook sofort an. Wenn er fertig laufen darf, schließt sich das Fenster sofort; Playdeck wird beendet, sobald der Job fertig ist.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="208"/>
+        <location filename="../ui/MainWindow.cpp" line="207"/>
+        <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done.</source>
+        <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="211"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="210"/>
+        <location filename="../ui/MainWindow.cpp" line="211"/>
+        <source>&amp;Cancel It and Quit</source>
+        <translation>Job &amp;abbrechen und beenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="214"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="212"/>
+        <location filename="../ui/MainWindow.cpp" line="214"/>
+        <source>Let It &amp;Finish, Then Quit</source>
+        <translation>Job &amp;fertig laufen lassen, dann beenden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="217"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="231"/>
+        <location filename="../ui/MainWindow.cpp" line="236"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="241"/>
+        <location filename="../ui/MainWindow.cpp" line="246"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="243"/>
+        <location filename="../ui/MainWindow.cpp" line="248"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="246"/>
+        <location filename="../ui/MainWindow.cpp" line="251"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="248"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253"/>
+        <location filename="../ui/MainWindow.cpp" line="258"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="256"/>
+        <location filename="../ui/MainWindow.cpp" line="261"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="294"/>
+        <location filename="../ui/MainWindow.cpp" line="299"/>
         <source>Launching…</source>
         <translation>Wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="298"/>
+        <location filename="../ui/MainWindow.cpp" line="303"/>
         <source>Launch failed</source>
         <translation>Start fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="301"/>
+        <location filename="../ui/MainWindow.cpp" line="306"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>

@@ -197,17 +197,22 @@ void MainWindow::showQuitQuestion(bool otherWorker) {
                                 QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("quitBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
+    const QString elsewhere =
+        otherWorker ? tr("New jobs go to the other Playdeck that takes work.")
+                    : tr("No other Playdeck takes work: new jobs wait until one does (the window, or "
+                         "`playdeck serve`).");
     box->setInformativeText(
-        otherWorker
-            ? tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
-                 "Playdeck quits when they are done, and new jobs go to the other Playdeck that "
-                 "takes work.")
-            : tr("Canceling stops their playbooks now. Letting them finish closes the window at once; "
-                 "Playdeck quits when they are done. No other Playdeck takes work: new jobs wait "
-                 "until one does (the window, or `playdeck serve`)."));
-    QPushButton *cancelJobs = box->addButton(tr("&Cancel Them and Quit"), QMessageBox::DestructiveRole);
+        (running == 1 ? tr("Canceling stops its playbook now. Letting it finish closes the window at once; "
+                           "Playdeck quits when the job is done.")
+                      : tr("Canceling stops their playbooks now. Letting them finish closes the window at "
+                           "once; Playdeck quits when they are done.")) +
+        QLatin1Char(' ') + elsewhere);
+    QPushButton *cancelJobs = box->addButton(
+        running == 1 ? tr("&Cancel It and Quit") : tr("&Cancel Them and Quit"), QMessageBox::DestructiveRole);
     cancelJobs->setObjectName(QStringLiteral("cancelAndQuitButton"));
-    QPushButton *finish = box->addButton(tr("Let Them &Finish, Then Quit"), QMessageBox::AcceptRole);
+    QPushButton *finish =
+        box->addButton(running == 1 ? tr("Let It &Finish, Then Quit") : tr("Let Them &Finish, Then Quit"),
+                       QMessageBox::AcceptRole);
     finish->setObjectName(QStringLiteral("finishThenQuitButton"));
     QPushButton *stay = box->addButton(tr("&Don't Quit"), QMessageBox::RejectRole);
     stay->setObjectName(QStringLiteral("dontQuitButton"));
