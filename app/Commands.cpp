@@ -210,6 +210,7 @@ int runLaunch(const GlobalOptions &options, const QStringList &args) {
     const SignalHandler onSignal = [&](int number) {
         if (jobId == 0) {
             // The launch is on its way: its job is canceled as soon as we know it.
+            std::fprintf(stderr, "playdeck: canceling the job as soon as it is launched\n");
             exitAfterLaunch = 128 + number;
             return;
         }

@@ -293,7 +293,7 @@
         <translation>Job %1 ist bereits beendet (%2).</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="382"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="357"/>
         <source>its Playdeck instance %1 stopped before it had stored them</source>
         <translation>seine Playdeck-Instanz %1 wurde beendet, bevor sie sie gespeichert hatte</translation>
     </message>
@@ -835,17 +835,22 @@
 <context>
     <name>playdeck::CallbackReceiver</name>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="86"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="92"/>
+        <source>For %1 s Playdeck could not record that all events of a job are stored: %2. It keeps trying.</source>
+        <translation>Seit %1 s kann Playdeck nicht festhalten, dass alle Ereignisse eines Jobs gespeichert sind: %2. Es versucht es weiter.</translation>
+    </message>
+    <message>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="97"/>
         <source>1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.</source>
         <translation>1 Ereignis konnte seit %1 s nicht gespeichert werden: %2. Playdeck behält es und versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="89"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="100"/>
         <source>%1 events could not be stored for %2 s: %3. Playdeck keeps them and keeps trying.</source>
         <translation>%1 Ereignisse konnten seit %2 s nicht gespeichert werden: %3. Playdeck behält sie und versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="144"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="155"/>
         <source>the database refused it: %1</source>
         <translation>die Datenbank hat es abgelehnt: %1</translation>
     </message>
@@ -911,19 +916,19 @@
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="286"/>
+        <location filename="../app/Commands.cpp" line="287"/>
         <source>How many jobs (default 50).</source>
         <translation>Wie viele Jobs (Standard 50).</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="310"/>
-        <location filename="../app/Commands.cpp" line="337"/>
-        <location filename="../app/Commands.cpp" line="352"/>
+        <location filename="../app/Commands.cpp" line="311"/>
+        <location filename="../app/Commands.cpp" line="338"/>
+        <location filename="../app/Commands.cpp" line="353"/>
         <source>Job id.</source>
         <translation>Job-ID.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="339"/>
+        <location filename="../app/Commands.cpp" line="340"/>
         <source>One JSON object per line (the default).</source>
         <translation>Ein JSON-Objekt pro Zeile (Standard).</translation>
     </message>
@@ -949,7 +954,7 @@
         <translation>Playdeck läuft als root, daher muss sein Datenbankserver als Systembenutzer &apos;postgres&apos; laufen, den es aber nicht gibt. Bitte das Paket postgresql installieren.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="221"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="228"/>
         <source>Cannot lock %1: %2</source>
         <translation>%1 kann nicht gesperrt werden: %2</translation>
     </message>
@@ -984,63 +989,63 @@
         <translation>%1 kann nicht geöffnet werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="224"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="231"/>
         <source>Another process has held %1 for %2 s without letting go. If a Playdeck process is stuck (see `fuser -v %1`), end it, and start Playdeck again.</source>
         <translation>Ein anderer Prozess hält %1 seit %2 s, ohne es freizugeben. Hängt ein Playdeck-Prozess (siehe `fuser -v %1`), diesen beenden und Playdeck neu starten.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="260"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="267"/>
         <source>Cannot run %1: %2</source>
         <translation>%1 kann nicht ausgeführt werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="264"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="271"/>
         <source>%1 did not finish in time.</source>
         <translation>%1 wurde nicht rechtzeitig fertig.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="267"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="274"/>
         <source>%1 failed (exit code %2):
 %3</source>
         <translation>%1 fehlgeschlagen (Exit-Code %2):
 %3</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="290"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="297"/>
         <source>playdeck-helper, which runs Playdeck&apos;s database server, was not found next to playdeck. Reinstall Playdeck or set PLAYDECK_HELPER.</source>
         <translation>playdeck-helper, der den Datenbankserver von Playdeck ausführt, wurde nicht neben playdeck gefunden. Playdeck neu installieren oder PLAYDECK_HELPER setzen.</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="321"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="328"/>
         <source>Cannot start the database supervisor %1: %2</source>
         <translation>Der Datenbank-Supervisor %1 kann nicht gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="336"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="343"/>
         <source>The PostgreSQL server did not become ready within %1 s. The end of its log (%2):
 %3</source>
         <translation>Der PostgreSQL-Server war nicht innerhalb von %1 s bereit. Das Ende seines Protokolls (%2):
 %3</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="332"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="339"/>
         <source>The PostgreSQL server did not start. The end of its log (%1):
 %2</source>
         <translation>Der PostgreSQL-Server ist nicht gestartet. Das Ende seines Protokolls (%1):
 %2</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="357"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="364"/>
         <source>Cannot connect to the private PostgreSQL server: %1</source>
         <translation>Keine Verbindung zum privaten PostgreSQL-Server möglich: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="369"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="376"/>
         <source>Cannot create the playdeck database: %1</source>
         <translation>Die Datenbank playdeck kann nicht angelegt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/db/EmbeddedCluster.cpp" line="381"/>
+        <location filename="../engine/db/EmbeddedCluster.cpp" line="388"/>
         <source>(no server log)</source>
         <translation>(kein Serverprotokoll)</translation>
     </message>
@@ -1317,7 +1322,7 @@ name: wert</translation>
 <context>
     <name>playdeck::LocalTransport</name>
     <message>
-        <location filename="../engine/runner/LocalTransport.cpp" line="68"/>
+        <location filename="../engine/runner/LocalTransport.cpp" line="71"/>
         <source>Cannot create a pipe: %1</source>
         <translation>Eine Pipe kann nicht angelegt werden: %1</translation>
     </message>
@@ -1336,13 +1341,13 @@ name: wert</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="47"/>
-        <location filename="../ui/MainWindow.cpp" line="241"/>
+        <location filename="../ui/MainWindow.cpp" line="242"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="49"/>
-        <location filename="../ui/MainWindow.cpp" line="243"/>
+        <location filename="../ui/MainWindow.cpp" line="244"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
@@ -1378,112 +1383,112 @@ name: wert</translation>
         <translation>Wird beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="194"/>
+        <location filename="../ui/MainWindow.cpp" line="195"/>
         <source>Quit Playdeck</source>
         <translation>Playdeck beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="195"/>
+        <location filename="../ui/MainWindow.cpp" line="196"/>
         <source>A job is running in this window.</source>
         <translation>In diesem Fenster läuft ein Job.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="196"/>
+        <location filename="../ui/MainWindow.cpp" line="197"/>
         <source>%1 jobs are running in this window.</source>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="201"/>
+        <location filename="../ui/MainWindow.cpp" line="202"/>
         <source>New jobs go to the other Playdeck that takes work.</source>
         <translation>Neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="202"/>
+        <location filename="../ui/MainWindow.cpp" line="203"/>
         <source>No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
         <translation>Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="205"/>
+        <location filename="../ui/MainWindow.cpp" line="206"/>
         <source>Canceling stops its playbook now. Letting it finish closes the window at once; Playdeck quits when the job is done.</source>
         <translation>Abbrechen hält sein Playbook sofort an. Wenn er fertig laufen darf, schließt sich das Fenster sofort; Playdeck wird beendet, sobald der Job fertig ist.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="207"/>
+        <location filename="../ui/MainWindow.cpp" line="208"/>
         <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done.</source>
         <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="211"/>
+        <location filename="../ui/MainWindow.cpp" line="212"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="211"/>
+        <location filename="../ui/MainWindow.cpp" line="212"/>
         <source>&amp;Cancel It and Quit</source>
         <translation>Job &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="214"/>
+        <location filename="../ui/MainWindow.cpp" line="215"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="214"/>
+        <location filename="../ui/MainWindow.cpp" line="215"/>
         <source>Let It &amp;Finish, Then Quit</source>
         <translation>Job &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="217"/>
+        <location filename="../ui/MainWindow.cpp" line="218"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="236"/>
+        <location filename="../ui/MainWindow.cpp" line="237"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="246"/>
+        <location filename="../ui/MainWindow.cpp" line="247"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="248"/>
+        <location filename="../ui/MainWindow.cpp" line="249"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="251"/>
+        <location filename="../ui/MainWindow.cpp" line="252"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253"/>
+        <location filename="../ui/MainWindow.cpp" line="254"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="258"/>
+        <location filename="../ui/MainWindow.cpp" line="259"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="261"/>
+        <location filename="../ui/MainWindow.cpp" line="262"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="299"/>
+        <location filename="../ui/MainWindow.cpp" line="300"/>
         <source>Launching…</source>
         <translation>Wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="303"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>Launch failed</source>
         <translation>Start fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="306"/>
+        <location filename="../ui/MainWindow.cpp" line="307"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>

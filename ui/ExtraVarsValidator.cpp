@@ -34,6 +34,7 @@ void ExtraVarsValidator::run() {
     if (m_inFlight)
         return;
     m_inFlight = true;
+    ++m_parsesStarted;
     const quint64 generation = m_generation;
     QPointer<ExtraVarsValidator> self(this);
     QThreadPool::globalInstance()->start([self, generation, text = m_text] {

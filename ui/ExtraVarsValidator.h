@@ -23,6 +23,8 @@ public:
     bool isSettled() const { return m_settledGeneration == m_generation; }
     bool isValid() const { return isSettled() && m_valid; }
     QString error() const { return m_error; }
+    // How many parses this validator has started (one at a time, the newest text next).
+    int parsesStarted() const { return m_parsesStarted; }
 
 Q_SIGNALS:
     // The newest text has been checked.
@@ -38,6 +40,7 @@ private:
     quint64 m_settledGeneration = 0;
     bool m_valid = true;
     bool m_inFlight = false;
+    int m_parsesStarted = 0;
     QString m_error;
 };
 

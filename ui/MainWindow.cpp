@@ -180,11 +180,12 @@ void MainWindow::askHowToQuit() {
     whenReady(m_controller.jobs().otherWorkerAlive(m_controller.instanceId()), this,
               [this](Result<bool> other) {
                   m_quitting = false;
-                  showQuitQuestion(other.ok() && other.value());
+                  // Unknown (the database does not answer): say nothing about where new jobs go.
+                  showQuitQuestion(other.ok() ? std::optional<bool>(other.value()) : std::nullopt);
               });
 }
 
-void MainWindow::showQuitQuestion(bool otherWorker) {
+void MainWindow::showQuitQuestion(std::optional<bool> otherWorker) {
     const int running = m_controller.activeJobsHere();
     if (running == 0) {
         m_quitting = true;
@@ -197,16 +198,16 @@ void MainWindow::showQuitQuestion(bool otherWorker) {
                                 QMessageBox::NoButton, this);
     box->setObjectName(QStringLiteral("quitBox"));
     box->setAttribute(Qt::WA_DeleteOnClose);
-    const QString elsewhere =
-        otherWorker ? tr("New jobs go to the other Playdeck that takes work.")
-                    : tr("No other Playdeck takes work: new jobs wait until one does (the window, or "
-                         "`playdeck serve`).");
+    const QString elsewhere = !otherWorker   ? QString()
+                              : *otherWorker ? tr("New jobs go to the other Playdeck that takes work.")
+                                             : tr("No other Playdeck takes work: new jobs wait until one "
+                                                  "does (the window, or `playdeck serve`).");
     box->setInformativeText(
         (running == 1 ? tr("Canceling stops its playbook now. Letting it finish closes the window at once; "
                            "Playdeck quits when the job is done.")
                       : tr("Canceling stops their playbooks now. Letting them finish closes the window at "
                            "once; Playdeck quits when they are done.")) +
-        QLatin1Char(' ') + elsewhere);
+        (elsewhere.isEmpty() ? QString() : QLatin1Char(' ') + elsewhere));
     QPushButton *cancelJobs = box->addButton(
         running == 1 ? tr("&Cancel It and Quit") : tr("&Cancel Them and Quit"), QMessageBox::DestructiveRole);
     cancelJobs->setObjectName(QStringLiteral("cancelAndQuitButton"));

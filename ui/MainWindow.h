@@ -3,6 +3,8 @@
 #include <QMainWindow>
 #include <QPointer>
 
+#include <optional>
+
 class QAction;
 class QCloseEvent;
 class QLabel;
@@ -60,7 +62,7 @@ protected:
 private:
     void onEngineState();
     void askHowToQuit();
-    void showQuitQuestion(bool otherWorker);
+    void showQuitQuestion(std::optional<bool> otherWorker);
     void createActions();
     void createMenus();
     void launch(const LaunchRequest &request);

@@ -176,10 +176,16 @@ Status EmbeddedCluster::ensureRunning() {
     // Whoever started the running server chose where it listens; a process with another
     // XDG_RUNTIME_DIR, or one that raced us making its directory with mkdtemp, connects there.
     const QString listening = socketDirOfRunningServer(m_clusterDir + QStringLiteral("/data/postmaster.pid"));
+    // Only before the engine has its connection settings: after that a move would go unnoticed.
     if (!listening.isEmpty() && listening != m_socketDir &&
         isPrivateDir(listening, m_asRoot ? uid_t(m_pgUid) : ::getuid())) {
-        qCInfo(lcCluster) << "the running server listens in" << listening;
-        m_socketDir = listening;
+        if (m_socketDirInUse) {
+            qCWarning(lcCluster) << "the server now listens in" << listening << "but this process uses"
+                                 << m_socketDir << "; restart Playdeck to follow it";
+        } else {
+            qCInfo(lcCluster) << "the running server listens in" << listening;
+            m_socketDir = listening;
+        }
     }
     Status result;
     // A supervisor we did not start may be on its way out (it stopped the previous server just
@@ -205,6 +211,7 @@ Status EmbeddedCluster::ensureRunning() {
     }
     if (result)
         result = createDatabase();
+    m_socketDirInUse = m_socketDirInUse || result.ok();
     ::flock(startFd, LOCK_UN);
     ::close(startFd);
     return result;

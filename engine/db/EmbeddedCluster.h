@@ -40,9 +40,9 @@ public:
     QString serverLogPath() const;
 
 private:
-    // Longer than another process may rightly hold the start lock: initdb (120 s) and the server's
-    // start (30 s).
-    static constexpr int kLockWaitMs = 180000;
+    // Longer than another process may rightly hold the start lock: waiting for a leaving supervisor
+    // (30 s), initdb (120 s) and the server's start (30 s), with room to spare.
+    static constexpr int kLockWaitMs = 240000;
     static Status lockWithin(int fd, int operation, int timeoutMs, const QByteArray &path);
     Status resolvePaths();
     Status ensureDirectories();
@@ -60,6 +60,7 @@ private:
     QString m_socketDir;
     QString m_binDir;
     int m_usersLockFd = -1;
+    bool m_socketDirInUse = false; // the engine has been given m_socketDir
     bool m_asRoot = false;
     unsigned m_pgUid = 0;
     unsigned m_pgGid = 0;

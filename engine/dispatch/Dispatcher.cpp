@@ -222,8 +222,14 @@ void Dispatcher::finishShutdown() {
         // A job whose runner never reported may still have processes (until this process exits and
         // their guard kills them): the instance stays registered, so that its jobs are reaped only
         // once it has gone silent, never while they might run.
-        if (m_runners.isEmpty())
+        if (m_runners.isEmpty()) {
+            // Its jobs' last events first: once the instance is gone, a finished job whose events are
+            // not all stored is taken for one whose events were lost with it.
+            if (m_receiver)
+                QMetaObject::invokeMethod(m_receiver, &CallbackReceiver::storeEverythingNow,
+                                          Qt::BlockingQueuedConnection);
             (void)InstanceStore(db.value()).unregister(m_instance.id);
+        }
     }
     m_workers.stop();
     m_connection.reset();

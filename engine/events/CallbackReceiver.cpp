@@ -26,9 +26,11 @@ void CallbackReceiver::start() {
     connect(m_flushTimer, &QTimer::timeout, this, &CallbackReceiver::flush);
 }
 
-void CallbackReceiver::stop() {
+void CallbackReceiver::storeEverythingNow() {
     // Last chance to store what is buffered: a connection killed a moment ago comes back in a retry
     // or two, so keep trying for a while (this is the receiver's own thread, at shutdown).
+    if (!m_connection)
+        return;
     const QDeadlineTimer deadline(kStopDeadlineMs);
     while (!m_buffer.isEmpty() || !m_ended.isEmpty()) {
         flush();
@@ -36,6 +38,10 @@ void CallbackReceiver::stop() {
             break;
         QThread::msleep(quint32(std::clamp(m_retryDelayMs, 50, 1000)));
     }
+}
+
+void CallbackReceiver::stop() {
+    storeEverythingNow();
     if (!m_buffer.isEmpty())
         qCCritical(lcEvents) << m_buffer.size()
                              << "events could not be stored before shutdown:" << m_lastError;
@@ -82,7 +88,12 @@ void CallbackReceiver::backOff() {
     const qint64 seconds = m_awaySince.elapsed() / 1000;
     const QString reason = m_lastError.trimmed().section(QLatin1Char('\n'), 0, 0);
     const QString message =
-        m_buffer.size() == 1
+        m_buffer.isEmpty()
+            ? tr("For %1 s Playdeck could not record that all events of a job are stored: %2. It keeps "
+                 "trying.")
+                  .arg(seconds)
+                  .arg(reason)
+        : m_buffer.size() == 1
             ? tr("1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.")
                   .arg(seconds)
                   .arg(reason)
@@ -193,8 +204,11 @@ CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {
 
 bool CallbackReceiver::finishJobs() {
     auto opened = m_connection->get(DbConnection::Probe::No);
-    if (!opened)
+    if (!opened) {
+        m_lastError = opened.error();
+        logFailure(opened.error());
         return false;
+    }
     QSqlDatabase db = opened.value();
     QSet<qint64> buffered;
     for (const JobEvent &e : std::as_const(m_buffer))

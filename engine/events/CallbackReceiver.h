@@ -40,6 +40,9 @@ public:
     static constexpr int kReportAgainMs = 60000;
 
     Q_INVOKABLE void start();
+    // Stores what is buffered and records finished jobs, retrying for up to kStopDeadlineMs. Before
+    // an instance leaves the cluster: once it is gone, others take what it did not store for lost.
+    Q_INVOKABLE void storeEverythingNow();
     // A last flush; what cannot be stored now is logged as lost (the process is going away).
     Q_INVOKABLE void stop();
 

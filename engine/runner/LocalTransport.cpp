@@ -45,6 +45,9 @@ LocalTransport::~LocalTransport() {
         // Only when the engine is torn down with a job still running: the helper stops the tree. It is
         // never SIGKILLed: that would orphan the job's processes, which only the helper can reach.
         m_process->disconnect(this);
+        // Still starting: the helper must be running before it can be told to stop the tree.
+        if (m_process->state() == QProcess::Starting)
+            m_process->waitForStarted(5000);
         signalHelper(SIGTERM);
         if (!m_process->waitForFinished(m_settings.treeGraceMs + 5000)) {
             // QProcess's destructor would SIGKILL it: leave it be instead. It stops the tree and

@@ -352,39 +352,36 @@ Result<QList<UnifiedJobStore::Stranded>> UnifiedJobStore::onLostNodes(int silent
 }
 
 Result<int> UnifiedJobStore::settleEventsOfLostInstances(int silentForSeconds, qint64 jobId) {
-    auto q = exec(m_db,
-                  QStringLiteral(
-                      "SELECT j.id, j.execution_node, j.emitted_events,"
-                      " (SELECT count(*) FROM job_event e WHERE e.job_id = j.id)"
-                      " FROM unified_job j LEFT JOIN instance i ON i.hostname = j.execution_node"
-                      " WHERE j.status IN ('successful', 'failed', 'error', 'canceled')"
-                      " AND NOT j.event_processing_finished AND j.started IS NOT NULL AND (? = 0 OR j.id = ?)"
-                      " AND (i.id IS NULL OR i.node_state = 'lost'"
-                      " OR i.last_seen < now() - make_interval(secs => ?))"),
-                  {jobId, jobId, silentForSeconds});
-    if (!q)
-        return q.status();
-    struct Lost {
-        qint64 id;
-        QString node;
-        int missing;
-    };
-    QList<Lost> lost;
-    while (q.value().next())
-        lost.append({q.value().value(0).toLongLong(), q.value().value(1).toString(),
-                     std::max(0, q.value().value(2).toInt() - q.value().value(3).toInt())});
-    for (const Lost &job : lost) {
-        JobUpdate fields;
-        fields.eventProcessingFinished = true;
-        if (job.missing > 0) {
-            fields.refusedEvents = job.missing;
-            fields.refusedReason =
-                QObject::tr("its Playdeck instance %1 stopped before it had stored them").arg(job.node);
-        }
-        if (Status s = update(job.id, fields); !s)
-            return s;
-    }
-    return int(lost.size());
+    // One statement, guarded by NOT event_processing_finished: a receiver that finishes the job at the
+    // same moment wins (READ COMMITTED re-checks the row), and its own count and reason stay.
+    const QString reason = QObject::tr("its Playdeck instance %1 stopped before it had stored them");
+    return atomically<int>(m_db, [&]() -> Result<int> {
+        auto q = exec(
+            m_db,
+            QStringLiteral(
+                "WITH lost AS (SELECT j.id, j.execution_node AS node,"
+                " GREATEST(0, j.emitted_events - (SELECT count(*) FROM job_event e WHERE e.job_id = j.id))"
+                " AS missing FROM unified_job j LEFT JOIN instance i ON i.hostname = j.execution_node"
+                " WHERE j.status IN ('successful', 'failed', 'error', 'canceled')"
+                " AND NOT j.event_processing_finished AND j.started IS NOT NULL AND (? = 0 OR j.id = ?)"
+                " AND (i.id IS NULL OR i.node_state = 'lost'"
+                " OR i.last_seen < now() - make_interval(secs => ?)))"
+                " UPDATE unified_job u SET event_processing_finished = true, modified = clock_timestamp(),"
+                " refused_events = CASE WHEN lost.missing > 0 THEN lost.missing ELSE u.refused_events END,"
+                " refused_reason = CASE WHEN lost.missing > 0 THEN replace(?, '%1', lost.node)"
+                " ELSE u.refused_reason END"
+                " FROM lost WHERE u.id = lost.id AND NOT u.event_processing_finished RETURNING u.id"),
+            {jobId, jobId, silentForSeconds, reason});
+        if (!q)
+            return q.status();
+        QList<qint64> settled;
+        while (q.value().next())
+            settled.append(q.value().value(0).toLongLong());
+        for (qint64 id : settled)
+            if (Status s = bus::publish(m_db, bus::JobChanged{id, std::nullopt}); !s)
+                return s;
+        return int(settled.size());
+    });
 }
 
 Result<int> UnifiedJobStore::requeueWaiting(const QString &node) {

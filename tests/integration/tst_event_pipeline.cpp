@@ -13,6 +13,7 @@
 #include <QFile>
 #include <QMutex>
 #include <QProcess>
+#include <QScopeGuard>
 #include <QSignalSpy>
 #include <QTemporaryDir>
 #include <QTest>
@@ -216,6 +217,12 @@ void EventPipelineTest::aLastingDatabaseErrorIsReportedAndNothingIsLost() {
                        " $$ BEGIN RAISE EXCEPTION 'no space left (test)' USING ERRCODE = '53100'; END $$;"
                        " CREATE TRIGGER test_disk_full BEFORE INSERT ON job_event FOR EACH ROW"
                        " EXECUTE FUNCTION test_disk_full(); SELECT 1"));
+    // Gone however this test ends: the tests after it share the engine.
+    const auto dropTrigger = [this] {
+        (void)m_engine->scalar(QStringLiteral("DROP TRIGGER IF EXISTS test_disk_full ON job_event;"
+                                              " DROP FUNCTION IF EXISTS test_disk_full(); SELECT 1"));
+    };
+    auto dropAtTheEnd = qScopeGuard(dropTrigger);
     QSignalSpy problems(&m_engine->engine(), &Engine::databaseProblem);
     QSignalSpy back(&m_engine->engine(), &Engine::databaseBack);
     {
@@ -247,8 +254,7 @@ void EventPipelineTest::aLastingDatabaseErrorIsReportedAndNothingIsLost() {
             .contains("has ended (successful); waiting for its last events to be stored"),
         30000);
 
-    (void)m_engine->scalar(QStringLiteral("DROP TRIGGER test_disk_full ON job_event;"
-                                          " DROP FUNCTION test_disk_full(); SELECT 1"));
+    dropTrigger(); // the disk has room again
     QTRY_VERIFY_WITH_TIMEOUT(!back.isEmpty(), 30000);
     QTRY_COMPARE_WITH_TIMEOUT(follower.state(), QProcess::NotRunning, 60000);
     QCOMPARE(follower.exitCode(), 0); // it ends once they are stored, as the job went

@@ -280,9 +280,7 @@ void ProcessTreeTest::aSignalWhileTheDatabaseStartsEndsLaunch() {
         o.runJobs = EngineOptions::RunJobs::Never;
     });
     QVERIFY2(check.ok(), qPrintable(check.error()));
-    QCOMPARE(
-        check.scalar(QStringLiteral("SELECT count(*) FROM unified_job WHERE status <> 'canceled'")).toInt(),
-        0);
+    QCOMPARE(check.scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt(), 0); // never launched
     check.stopEngine();
     test::removeClusterWhenStopped(clusterDir);
 }

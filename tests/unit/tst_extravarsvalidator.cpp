@@ -36,6 +36,8 @@ private Q_SLOTS:
         QVERIFY(validator.isValid());
         QCOMPARE(settled.count(), 1);
         QCOMPARE(settled.first().first().toBool(), true);
+        // The big text, then only the newest: the text in between was never parsed.
+        QCOMPARE(validator.parsesStarted(), 2);
     }
 
     void typingDebounces() {
