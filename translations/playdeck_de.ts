@@ -835,22 +835,22 @@
 <context>
     <name>playdeck::CallbackReceiver</name>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="92"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="97"/>
         <source>For %1 s Playdeck could not record that all events of a job are stored: %2. It keeps trying.</source>
         <translation>Seit %1 s kann Playdeck nicht festhalten, dass alle Ereignisse eines Jobs gespeichert sind: %2. Es versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="97"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="102"/>
         <source>1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.</source>
         <translation>1 Ereignis konnte seit %1 s nicht gespeichert werden: %2. Playdeck behält es und versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="100"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="105"/>
         <source>%1 events could not be stored for %2 s: %3. Playdeck keeps them and keeps trying.</source>
         <translation>%1 Ereignisse konnten seit %2 s nicht gespeichert werden: %3. Playdeck behält sie und versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="155"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="163"/>
         <source>the database refused it: %1</source>
         <translation>die Datenbank hat es abgelehnt: %1</translation>
     </message>

@@ -188,26 +188,26 @@ Status EmbeddedCluster::ensureRunning() {
         }
     }
     Status result;
-    // A supervisor we did not start may be on its way out (it stopped the previous server just
-    // before we arrived): when it is gone without a server, start our own once.
-    for (bool startedOurs = false; result && pingState() != PQPING_OK;) {
-        const bool start = !supervisorAlive();
-        if (start) {
+    if (pingState() != PQPING_OK) {
+        // Someone else's supervisor is (re)starting the server, or is on its way out (it stopped the
+        // previous server just before we arrived): once it is gone without a server, start our own.
+        bool startOurs = !supervisorAlive();
+        if (!startOurs) {
+            result = waitUntilReady(30000);
+            startOurs = !result && !supervisorAlive();
+            if (startOurs) {
+                qCInfo(lcCluster) << "the supervisor we found has gone without a server; starting one";
+                result = {};
+            }
+        }
+        if (startOurs) {
             if (!QFileInfo::exists(m_clusterDir + QStringLiteral("/data/PG_VERSION")))
                 result = initDb();
             if (result)
                 result = startSupervisor();
+            if (result)
+                result = waitUntilReady(30000);
         }
-        // Ours or someone else's supervisor is (re)starting the server.
-        if (result)
-            result = waitUntilReady(30000);
-        if (!result && !start && !startedOurs && !supervisorAlive()) {
-            qCInfo(lcCluster) << "the supervisor we found has gone without a server; starting one";
-            result = {};
-        }
-        startedOurs = startedOurs || start;
-        if (!result || startedOurs)
-            break;
     }
     if (result)
         result = createDatabase();

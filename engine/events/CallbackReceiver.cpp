@@ -85,24 +85,32 @@ void CallbackReceiver::backOff() {
     if (!due)
         return;
     m_lastReported.start();
-    const qint64 seconds = m_awaySince.elapsed() / 1000;
-    const QString reason = m_lastError.trimmed().section(QLatin1Char('\n'), 0, 0);
-    const QString message =
-        m_buffer.isEmpty()
-            ? tr("For %1 s Playdeck could not record that all events of a job are stored: %2. It keeps "
-                 "trying.")
-                  .arg(seconds)
-                  .arg(reason)
-        : m_buffer.size() == 1
-            ? tr("1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.")
-                  .arg(seconds)
-                  .arg(reason)
-            : tr("%1 events could not be stored for %2 s: %3. Playdeck keeps them and keeps trying.")
-                  .arg(m_buffer.size())
-                  .arg(seconds)
-                  .arg(reason);
+    const QString message = delayReport();
     qCWarning(lcEvents) << message;
     Q_EMIT storingDelayed(message);
+}
+
+QString CallbackReceiver::delayReport() const {
+    const qint64 seconds = m_awaySince.elapsed() / 1000;
+    const QString reason = m_lastError.trimmed().section(QLatin1Char('\n'), 0, 0);
+    if (m_buffer.isEmpty())
+        return tr("For %1 s Playdeck could not record that all events of a job are stored: %2. It keeps "
+                  "trying.")
+            .arg(seconds)
+            .arg(reason);
+    if (m_buffer.size() == 1)
+        return tr("1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.")
+            .arg(seconds)
+            .arg(reason);
+    return tr("%1 events could not be stored for %2 s: %3. Playdeck keeps them and keeps trying.")
+        .arg(m_buffer.size())
+        .arg(seconds)
+        .arg(reason);
+}
+
+void CallbackReceiver::noteFailure(const QString &error) {
+    m_lastError = error;
+    logFailure(error);
 }
 
 void CallbackReceiver::logFailure(const QString &message) const {
@@ -169,16 +177,14 @@ void CallbackReceiver::flush() {
 CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {
     auto opened = m_connection->get(DbConnection::Probe::No);
     if (!opened) {
-        m_lastError = opened.error();
-        logFailure(opened.error());
+        noteFailure(opened.error());
         return Write::DatabaseAway;
     }
     QSqlDatabase db = opened.value();
     EventStore events(db);
     if (m_connection->generation() != m_preparedGeneration) {
         if (Status s = events.prepareWriterSession(); !s) {
-            m_lastError = s.error();
-            logFailure(s.error());
+            noteFailure(s.error());
             m_connection->reset();
             return Write::DatabaseAway;
         }
@@ -205,8 +211,7 @@ CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {
 bool CallbackReceiver::finishJobs() {
     auto opened = m_connection->get(DbConnection::Probe::No);
     if (!opened) {
-        m_lastError = opened.error();
-        logFailure(opened.error());
+        noteFailure(opened.error());
         return false;
     }
     QSqlDatabase db = opened.value();
@@ -221,8 +226,7 @@ bool CallbackReceiver::finishJobs() {
         const Refusals refused = m_refused.value(it.key());
         if (Status s = EventStore(db).finishJob(it.key(), it.value(), refused.count, refused.firstReason);
             !s) {
-            m_lastError = s.error();
-            logFailure(s.error());
+            noteFailure(s.error());
             m_connection->reset();
             return false;
         }

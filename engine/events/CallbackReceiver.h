@@ -74,7 +74,10 @@ private:
     bool finishJobs();
     void backOff();
     void storedAgain();
+    // The reason for the operator (m_lastError) and the log.
+    void noteFailure(const QString &error);
     void logFailure(const QString &message) const;
+    QString delayReport() const;
 
     DatabaseConfig m_config;
     QPointer<EventBacklog> m_backlog;
