@@ -1,5 +1,7 @@
 #include "Commands.h"
 
+#include "CommandSupport.h"
+
 #include "Engine.h"
 #include "JobFollower.h"
 #include "SignalWatcher.h"
@@ -19,92 +21,6 @@
 namespace playdeck {
 
 namespace {
-
-struct Commands {
-    Q_DECLARE_TR_FUNCTIONS(playdeck::Commands)
-};
-
-void printError(const QString &message) {
-    std::fprintf(stderr, "playdeck: %s\n", qPrintable(message));
-}
-
-bool parse(QCommandLineParser &parser, const QStringList &args, const QString &usage, int positionals) {
-    parser.addHelpOption();
-    parser.setApplicationDescription(usage);
-    if (!parser.parse(args)) {
-        printError(parser.errorText());
-        return false;
-    }
-    if (parser.isSet(QStringLiteral("help"))) {
-        std::fputs(qPrintable(parser.helpText()), stdout);
-        return false;
-    }
-    if (parser.positionalArguments().size() != positionals) {
-        printError(Commands::tr("usage: playdeck %1").arg(usage));
-        return false;
-    }
-    return true;
-}
-
-qint64 jobIdArgument(const QString &text) {
-    bool ok = false;
-    const qint64 id = text.toLongLong(&ok);
-    if (!ok || id <= 0)
-        printError(Commands::tr("'%1' is not a job id").arg(text));
-    return ok && id > 0 ? id : 0;
-}
-
-// A command's own answer to SIGINT, SIGTERM and SIGHUP, once it has one (set by its work).
-using SignalHandler = std::function<void(int signalNumber)>;
-
-// Runs `work` once the engine has started, and the event loop until `work` calls its finish
-// callback; then stops the engine and returns the code given to finish. Signals are watched from
-// the first moment: one that arrives before the command has set its own handler (while the
-// database starts, say) ends the command with 128 + the signal as soon as the engine can stop; a
-// second one leaves at once (a job of ours dies with its guard).
-int withEngine(Engine &engine, const std::function<void(std::function<void(int)> finish)> &work,
-               const SignalHandler *handler = nullptr) {
-    int exitCode = 0;
-    bool finishing = false;
-    bool working = false;
-    const auto finish = [&](int code) {
-        if (finishing)
-            return;
-        finishing = true;
-        exitCode = code;
-        QObject::connect(&engine, &Engine::stopped, &engine, [] { QCoreApplication::exit(0); });
-        engine.stop();
-    };
-    SignalWatcher signals;
-    int received = 0;
-    QObject::connect(&signals, &SignalWatcher::signalled, &engine, [&](int number) {
-        if (++received > 1)
-            ::_exit(128 + number);
-        if (working && handler && *handler)
-            return (*handler)(number);
-        finish(128 + number);
-    });
-    // What the window shows in its status bar, a command prints: the operator must hear of it.
-    QObject::connect(&engine, &Engine::databaseProblem, &engine,
-                     [](const QString &message) { printError(message); });
-    QObject::connect(&engine, &Engine::databaseBack, &engine,
-                     [] { printError(Commands::tr("The database answers again.")); });
-    QObject::connect(&engine, &Engine::started, &engine, [&](const Status &started) {
-        if (!started) {
-            printError(started.error());
-            exitCode = finishing ? exitCode : 2;
-            QCoreApplication::exit(0);
-            return;
-        }
-        if (finishing)
-            return; // a signal came while the engine started; it stops now
-        working = true;
-        work(finish);
-    });
-    engine.start();
-    QCoreApplication::exec();
-    return exitCode;
-}
 
 void printEvent(const JobEvent &e) {
     const QJsonObject o{{QStringLiteral("job"), e.jobId},

@@ -5,6 +5,7 @@
 #include "Engine.h"
 #include "LogFile.h"
 #include "MainWindow.h"
+#include "ResourceCommands.h"
 #include "SignalWatcher.h"
 
 #include <QApplication>
@@ -36,6 +37,10 @@ const char *const kUsage =
     "  stdout JOB      print a job's output\n"
     "  events JOB --json  print a job's events, one JSON object per line\n"
     "  cancel JOB      cancel a job\n"
+    "  project|inventory|inventory_source|credential|template list|show|create|update|copy|delete [NAME]\n"
+    "                  manage what jobs run with; options are AWX's field names (--scm_url URL),\n"
+    "                  `ACTION --help` lists them; --json prints JSON. Secrets never come from the\n"
+    "                  command line: --password asks at the terminal, --password_file FILE reads them\n"
     "\n"
     "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program)\n";
 
@@ -169,6 +174,8 @@ int main(int argc, char **argv) {
         return runEvents(options, commandArgs);
     if (command == QLatin1String("cancel"))
         return runCancel(options, commandArgs);
+    if (const auto kind = resourceCommand(command))
+        return runResource(options, *kind, commandArgs);
     std::fprintf(stderr, "playdeck: unknown command '%s'\n\n%s", qPrintable(command), kUsage);
     return 2;
 }

@@ -4,10 +4,12 @@
 
 namespace playdeck {
 
-Controller::Controller(JobService &jobs, TemplateService &templates, QObject *parent)
+Controller::Controller(Services services, QObject *parent)
     : QObject(parent)
-    , m_jobs(jobs)
-    , m_templates(templates) {}
+    , m_jobs(services.jobs)
+    , m_templates(services.templates)
+    , m_resources(services.resources)
+    , m_credentials(services.credentials) {}
 
 Controller::~Controller() = default;
 
@@ -16,7 +18,11 @@ void Controller::attachBus(NotifyBus *bus) {
     connect(bus, &NotifyBus::jobChanged, this, &Controller::jobChanged);
     connect(bus, &NotifyBus::eventsCommitted, this,
             [this](const bus::EventsCommitted &m) { Q_EMIT eventsCommitted(m.jobId, m.counter); });
-    connect(bus, &NotifyBus::templatesChanged, this, &Controller::templatesChanged);
+    connect(bus, &NotifyBus::resourcesChanged, this, [this](ResourceKind kind) {
+        Q_EMIT resourcesChanged(kind);
+        if (kind == ResourceKind::JobTemplate)
+            Q_EMIT templatesChanged();
+    });
     connect(bus, &NotifyBus::resynced, this, &Controller::resynced);
 }
 

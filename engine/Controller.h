@@ -2,13 +2,16 @@
 
 #include "bus/Messages.h"
 #include "core/JobStatus.h"
+#include "resources/ResourceSchema.h"
 
 #include <QObject>
 
 namespace playdeck {
 
+class CredentialService;
 class JobService;
 class NotifyBus;
+class ResourceService;
 class TemplateService;
 
 // The engine's face toward the UI and the command line, on the main thread: the services (whose
@@ -20,11 +23,19 @@ public:
     enum class EngineState { Starting, Ready, Failed, Stopping };
     Q_ENUM(EngineState)
 
-    Controller(JobService &jobs, TemplateService &templates, QObject *parent = nullptr);
+    struct Services {
+        JobService &jobs;
+        TemplateService &templates;
+        ResourceService &resources;
+        CredentialService &credentials;
+    };
+    explicit Controller(Services services, QObject *parent = nullptr);
     ~Controller() override;
 
     JobService &jobs() { return m_jobs; }
     TemplateService &templates() { return m_templates; }
+    ResourceService &resources() { return m_resources; }
+    CredentialService &credentials() { return m_credentials; }
 
     EngineState engineState() const { return m_state; }
     QString engineMessage() const { return m_stateMessage; }
@@ -47,6 +58,8 @@ Q_SIGNALS:
     void jobChanged(const playdeck::bus::JobChanged &change);
     // Events of job `jobId` up to `counter` are committed and can be fetched.
     void eventsCommitted(qint64 jobId, int counter);
+    // Resources of `kind` were added, changed or removed, here or in another process.
+    void resourcesChanged(playdeck::ResourceKind kind);
     void templatesChanged();
     // The bus reconnected: re-read whatever you show, it may have changed unseen.
     void resynced();
@@ -54,6 +67,8 @@ Q_SIGNALS:
 private:
     JobService &m_jobs;
     TemplateService &m_templates;
+    ResourceService &m_resources;
+    CredentialService &m_credentials;
     EngineState m_state = EngineState::Starting;
     QString m_stateMessage;
     int m_activeJobsHere = 0;

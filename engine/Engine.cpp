@@ -15,7 +15,10 @@
 #include "runner/LocalTransport.h"
 #include "runner/RunJob.h"
 #include "scheduling/TaskManager.h"
+#include "secrets/SecretStore.h"
+#include "services/CredentialService.h"
 #include "services/JobService.h"
+#include "services/ResourceService.h"
 #include "services/TemplateService.h"
 
 #include <QCoreApplication>
@@ -53,11 +56,21 @@ Engine::Engine(EngineOptions options, QObject *parent)
     , m_backlog(std::make_unique<EventBacklog>())
     , m_jobService(std::make_unique<JobService>(*m_queries, m_options.timing.lostAfterSeconds))
     , m_templateService(std::make_unique<TemplateService>(*m_queries))
-    , m_controller(std::make_unique<Controller>(*m_jobService, *m_templateService)) {
+    , m_resourceService(std::make_unique<ResourceService>(*m_queries))
+    , m_secrets(new SecretStore)
+    , m_credentialService(std::make_unique<CredentialService>(*m_queries, *m_secrets))
+    , m_controller(std::make_unique<Controller>(Controller::Services{
+          *m_jobService, *m_templateService, *m_resourceService, *m_credentialService})) {
+    // The keychain's D-Bus calls wait in their own thread, never in the window's.
+    m_keychainThread.setObjectName(QStringLiteral("keychain"));
+    m_secrets->moveToThread(&m_keychainThread);
+    connect(&m_keychainThread, &QThread::finished, m_secrets, &QObject::deleteLater);
+    m_keychainThread.start();
     qRegisterMetaType<JobEvent>();
     qRegisterMetaType<QList<JobEvent>>();
     qRegisterMetaType<JobStatus>();
     qRegisterMetaType<Status>();
+    qRegisterMetaType<ResourceKind>();
 }
 
 Engine::~Engine() {
@@ -76,6 +89,8 @@ Engine::~Engine() {
             loop.exec();
     }
     m_clusterThread.wait(); // a failed start leaves the cluster in the background
+    m_keychainThread.quit();
+    m_keychainThread.wait();
 }
 
 template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const QString &name) {

@@ -15,12 +15,15 @@
 namespace playdeck {
 
 class CallbackReceiver;
+class CredentialService;
 class ClusterKeeper;
 class DbPool;
 class Dispatcher;
 class EventBacklog;
 class JobService;
 class NotifyBus;
+class ResourceService;
+class SecretStore;
 class TaskManager;
 class TemplateService;
 class WorkerTransport;
@@ -74,6 +77,7 @@ public:
     // For tests: where the embedded cluster lives (empty with an external database).
     QString clusterDir() const { return m_clusterDir; }
     QString socketDir() const { return m_database.host; }
+    SecretStore &secrets() { return *m_secrets; }
 
 Q_SIGNALS:
     void started(const playdeck::Status &status);
@@ -105,6 +109,10 @@ private:
     std::unique_ptr<EventBacklog> m_backlog;
     std::unique_ptr<JobService> m_jobService;
     std::unique_ptr<TemplateService> m_templateService;
+    std::unique_ptr<ResourceService> m_resourceService;
+    QThread m_keychainThread;
+    SecretStore *m_secrets = nullptr; // lives in m_keychainThread
+    std::unique_ptr<CredentialService> m_credentialService;
     std::unique_ptr<Controller> m_controller;
     QThread m_clusterThread;
     QThread m_busThread;

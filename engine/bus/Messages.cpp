@@ -12,7 +12,7 @@ const QString kSchedule = QStringLiteral("playdeck_schedule");
 const QString kJobChanged = QStringLiteral("playdeck_job_changed");
 const QString kEvents = QStringLiteral("playdeck_events");
 const QString kControl = QStringLiteral("playdeck_control");
-const QString kTemplates = QStringLiteral("playdeck_templates");
+const QString kResources = QStringLiteral("playdeck_resources");
 const QLatin1String kDispatchPrefix("playdeck_dispatch_");
 
 const QLatin1String kJob("job");
@@ -20,6 +20,7 @@ const QLatin1String kStatus("status");
 const QLatin1String kCounter("counter");
 const QLatin1String kCancel("cancel");
 const QLatin1String kUuid("uuid");
+const QLatin1String kKind("kind");
 
 QByteArray compact(const QJsonObject &o) {
     return QJsonDocument(o).toJson(QJsonDocument::Compact);
@@ -59,7 +60,9 @@ struct Encoder {
     Encoded operator()(const DispatchJob &m) const {
         return {dispatchChannel(m.instanceId), compact({{kJob, m.jobId}, {kUuid, m.uuid}})};
     }
-    Encoded operator()(const TemplatesChanged &) const { return {kTemplates, {}}; }
+    Encoded operator()(const ResourcesChanged &m) const {
+        return {kResources, compact({{kKind, resourceSpec(m.kind).singular}})};
+    }
 };
 
 } // namespace
@@ -69,7 +72,7 @@ QString dispatchChannel(qint64 instanceId) {
 }
 
 QStringList broadcastChannels() {
-    return {kSchedule, kJobChanged, kEvents, kControl, kTemplates};
+    return {kSchedule, kJobChanged, kEvents, kControl, kResources};
 }
 
 Encoded encode(const Message &message) {
@@ -79,8 +82,6 @@ Encoded encode(const Message &message) {
 std::optional<Message> decode(const QString &channel, const QByteArray &payload) {
     if (channel == kSchedule)
         return ScheduleRequested{};
-    if (channel == kTemplates)
-        return TemplatesChanged{};
     const auto o = object(payload);
     if (!o)
         return std::nullopt;
@@ -108,6 +109,12 @@ std::optional<Message> decode(const QString &channel, const QByteArray &payload)
         if (!id)
             return std::nullopt;
         return CancelRequested{*id};
+    }
+    if (channel == kResources) {
+        const auto kind = resourceKindFromName(o->value(kKind).toString());
+        if (!kind)
+            return std::nullopt;
+        return ResourcesChanged{*kind};
     }
     if (channel.startsWith(kDispatchPrefix)) {
         bool ok = false;

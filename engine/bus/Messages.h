@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/JobStatus.h"
+#include "resources/ResourceSchema.h"
 
 #include <QByteArray>
 #include <QMetaType>
@@ -49,13 +50,15 @@ struct DispatchJob {
     friend bool operator==(const DispatchJob &, const DispatchJob &) = default;
 };
 
-// Job templates were added, changed or removed.
-struct TemplatesChanged {
-    friend bool operator==(const TemplatesChanged &, const TemplatesChanged &) = default;
+// Resources of one kind (projects, inventories, credentials, templates, ...) were added, changed or
+// removed: lists re-read them.
+struct ResourcesChanged {
+    ResourceKind kind = ResourceKind::JobTemplate;
+    friend bool operator==(const ResourcesChanged &, const ResourcesChanged &) = default;
 };
 
 using Message = std::variant<ScheduleRequested, JobChanged, EventsCommitted, CancelRequested, DispatchJob,
-                             TemplatesChanged>;
+                             ResourcesChanged>;
 
 struct Encoded {
     QString channel;

@@ -120,8 +120,8 @@ void NotifyBus::deliver(const QString &channel, const QByteArray &payload) {
                 Q_EMIT cancelRequested(m.jobId);
             else if constexpr (std::is_same_v<T, bus::DispatchJob>)
                 Q_EMIT dispatchRequested(m);
-            else if constexpr (std::is_same_v<T, bus::TemplatesChanged>)
-                Q_EMIT templatesChanged();
+            else if constexpr (std::is_same_v<T, bus::ResourcesChanged>)
+                Q_EMIT resourcesChanged(m.kind);
         },
         *message);
 }

@@ -37,7 +37,7 @@ Q_SIGNALS:
     void eventsCommitted(const playdeck::bus::EventsCommitted &message);
     void cancelRequested(qint64 jobId);
     void dispatchRequested(const playdeck::bus::DispatchJob &message);
-    void templatesChanged();
+    void resourcesChanged(playdeck::ResourceKind kind);
     // Emitted after the first connect and after every reconnect.
     void resynced();
     void connectionLost(const QString &message);

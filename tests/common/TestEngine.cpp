@@ -6,6 +6,7 @@
 
 #include <QDir>
 #include <QFile>
+#include <QProcess>
 #include <QSignalSpy>
 
 namespace playdeck::test {
@@ -73,6 +74,28 @@ QVariant TestEngine::scalar(const QString &sql, const QVariantList &binds) {
         return {};
     }
     return q.value().next() ? q.value().value(0) : QVariant();
+}
+
+QByteArray TestEngine::databaseDump() {
+    const DatabaseConfig c = m_engine->databaseConfig();
+    QProcess dump;
+    QProcessEnvironment env = QProcessEnvironment::systemEnvironment();
+    env.insert(QStringLiteral("PGPASSWORD"), c.password);
+    dump.setProcessEnvironment(env);
+    const QString program =
+        QDir(QStringLiteral("/usr/lib/postgresql")).entryList(QDir::Dirs | QDir::NoDotAndDotDot).isEmpty()
+            ? QStringLiteral("pg_dump")
+            : QStringLiteral("/usr/lib/postgresql/%1/bin/pg_dump")
+                  .arg(QDir(QStringLiteral("/usr/lib/postgresql"))
+                           .entryList(QDir::Dirs | QDir::NoDotAndDotDot)
+                           .constLast());
+    dump.start(program, {QStringLiteral("--data-only"), QStringLiteral("-h"), c.host, QStringLiteral("-p"),
+                         QString::number(c.port), QStringLiteral("-U"), c.user, c.database});
+    if (!dump.waitForFinished(60000) || dump.exitCode() != 0) {
+        qWarning() << "pg_dump failed:" << dump.readAllStandardError();
+        return {};
+    }
+    return dump.readAllStandardOutput();
 }
 
 int TestEngine::terminateEngineConnections() {

@@ -49,6 +49,8 @@ public:
     // Waits (event loop running) until the job has a final status and all its events are stored.
     JobStatus waitForFinished(qint64 jobId, int timeoutMs = 60000);
     QVariant scalar(const QString &sql, const QVariantList &binds = {});
+    // Every row of the database as pg_dump writes it (data only): to look for what must not be there.
+    QByteArray databaseDump();
     // Asks the server to end every backend of the playdeck database but the test's own, as an
     // operator's pg_terminate_backend would; returns how many it ended.
     int terminateEngineConnections();

@@ -16,7 +16,8 @@ private Q_SLOTS:
             EventsCommitted{7, 4021},
             CancelRequested{99},
             DispatchJob{3, 44, QStringLiteral("5d2c9c0e-1111-2222-3333-444455556666")},
-            TemplatesChanged{}};
+            ResourcesChanged{ResourceKind::Project},
+            ResourcesChanged{ResourceKind::JobTemplate}};
         for (const Message &m : messages) {
             const Encoded e = encode(m);
             QVERIFY(e.payload.size() < 8000);

@@ -1,0 +1,285 @@
+#include "ResourceCommands.h"
+
+#include "CommandSupport.h"
+#include "SecretPrompt.h"
+#include "db/DbPool.h"
+#include "services/CredentialService.h"
+#include "services/ResourceService.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+
+#include <cstdio>
+
+namespace playdeck {
+
+namespace {
+
+QString dashed(const QString &name) {
+    return QString(name).replace(QLatin1Char('_'), QLatin1Char('-'));
+}
+
+QStringList optionNames(const QString &name) {
+    const QString d = dashed(name);
+    return d == name ? QStringList{name} : QStringList{name, d};
+}
+
+void printJson(const QJsonValue &v) {
+    const QJsonDocument doc = v.isArray() ? QJsonDocument(v.toArray()) : QJsonDocument(v.toObject());
+    std::fputs(doc.toJson(QJsonDocument::Indented).constData(), stdout);
+}
+
+QString shown(const QJsonValue &v) {
+    if (v.isBool())
+        return v.toBool() ? QStringLiteral("true") : QStringLiteral("false");
+    if (v.isDouble())
+        return QString::number(v.toInteger());
+    if (v.isArray() || v.isObject())
+        return QString::fromUtf8(v.isArray() ? QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact)
+                                             : QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    if (v.isNull() || v.isUndefined())
+        return QString();
+    return v.toString();
+}
+
+// What a list line shows besides the name and the last run.
+QString summary(ResourceKind kind, const QJsonObject &r) {
+    switch (kind) {
+    case ResourceKind::Project:
+        return r.value(QStringLiteral("scm_type")).toString().isEmpty()
+                   ? r.value(QStringLiteral("local_path")).toString()
+                   : r.value(QStringLiteral("scm_url")).toString() + QLatin1Char(' ') +
+                         r.value(QStringLiteral("scm_revision")).toString().left(12);
+    case ResourceKind::Inventory:
+        return Commands::tr("%1 hosts, %2 groups")
+            .arg(r.value(QStringLiteral("total_hosts")).toInteger())
+            .arg(r.value(QStringLiteral("total_groups")).toInteger());
+    case ResourceKind::InventorySource:
+        return r.value(QStringLiteral("inventory")).toString() + QLatin1Char(' ') +
+               r.value(QStringLiteral("source_path")).toString();
+    case ResourceKind::Credential:
+        return credentialKind(r.value(QStringLiteral("kind")).toString())
+            .value_or(CredentialKindSpec{})
+            .awxName;
+    case ResourceKind::JobTemplate:
+        return r.value(QStringLiteral("project")).toString() + QLatin1Char(' ') +
+               r.value(QStringLiteral("playbook")).toString();
+    }
+    return {};
+}
+
+void printList(ResourceKind kind, const QList<QJsonObject> &items) {
+    for (const QJsonObject &r : items)
+        std::printf("%lld\t%s\t%s\t%s\t%s\n", r.value(QStringLiteral("id")).toInteger(),
+                    qPrintable(r.value(QStringLiteral("name")).toString()), qPrintable(summary(kind, r)),
+                    qPrintable(r.value(QStringLiteral("last_job_status")).toString()),
+                    qPrintable(r.value(QStringLiteral("last_job_run")).toString()));
+}
+
+void printResource(const QJsonObject &r) {
+    for (auto it = r.begin(); it != r.end(); ++it) {
+        const QString value = shown(it.value());
+        std::printf("%s: %s\n", qPrintable(it.key()),
+                    qPrintable(value.contains(QLatin1Char('\n'))
+                                   ? QStringLiteral("|\n  ") +
+                                         QString(value).replace(QLatin1Char('\n'), QStringLiteral("\n  "))
+                                   : value));
+    }
+}
+
+struct SecretOptions {
+    QString input;
+    QCommandLineOption prompt, file, ask;
+};
+
+} // namespace
+
+std::optional<ResourceKind> resourceCommand(const QString &command) {
+    if (command == QLatin1String("job_template"))
+        return std::nullopt;
+    return resourceKindFromName(command);
+}
+
+int runResource(const GlobalOptions &options, ResourceKind kind, const QStringList &args) {
+    const ResourceSpec &spec = resourceSpec(kind);
+    const QString noun = spec.singular;
+    const QString action = args.value(1);
+    static const QStringList kActions = {QStringLiteral("list"),   QStringLiteral("show"),
+                                         QStringLiteral("create"), QStringLiteral("update"),
+                                         QStringLiteral("copy"),   QStringLiteral("delete")};
+    if (!kActions.contains(action)) {
+        printError(
+            Commands::tr("usage: playdeck %1 list|show|create|update|copy|delete … (--help after the action "
+                         "lists its options)")
+                .arg(noun));
+        return 2;
+    }
+    const bool writes = action == QLatin1String("create") || action == QLatin1String("update");
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), Commands::tr("Print JSON."));
+    parser.addOption(json);
+    QList<std::pair<const FieldSpec *, QCommandLineOption>> fieldOptions;
+    if (writes) {
+        for (const FieldSpec &f : spec.fields) {
+            if (f.readOnly || f.name == QLatin1String("name") || f.name == QLatin1String("inputs"))
+                continue;
+            QCommandLineOption o(optionNames(f.name), Commands::tr(f.help), QStringLiteral("value"));
+            fieldOptions.append({&f, o});
+            parser.addOption(o);
+        }
+    }
+    // An inventory source's name is unique only in its inventory.
+    const QCommandLineOption parent(QStringList{QStringLiteral("inventory")}, Commands::tr("The inventory."),
+                                    QStringLiteral("name"));
+    if (kind == ResourceKind::InventorySource && !writes)
+        parser.addOption(parent);
+    QList<QCommandLineOption> inputOptions;
+    QList<SecretOptions> secretOptions;
+    if (kind == ResourceKind::Credential && writes) {
+        QSet<QString> seen;
+        for (const CredentialKindSpec &k : credentialKinds()) {
+            for (const CredentialInput &input : k.inputs) {
+                if (seen.contains(input.id))
+                    continue;
+                seen.insert(input.id);
+                if (!input.secret) {
+                    inputOptions.append(QCommandLineOption(optionNames(input.id), Commands::tr(input.label),
+                                                           QStringLiteral("value")));
+                    parser.addOption(inputOptions.last());
+                    continue;
+                }
+                SecretOptions s{
+                    input.id,
+                    QCommandLineOption(
+                        optionNames(input.id),
+                        Commands::tr("%1: asked at the terminal.").arg(Commands::tr(input.label))),
+                    QCommandLineOption(optionNames(input.id + QStringLiteral("_file")),
+                                       Commands::tr("%1: read from FILE (- for standard input).")
+                                           .arg(Commands::tr(input.label)),
+                                       QStringLiteral("file")),
+                    QCommandLineOption(
+                        optionNames(input.id + QStringLiteral("_ask")),
+                        Commands::tr("%1: asked at each launch.").arg(Commands::tr(input.label)))};
+                parser.addOption(s.prompt);
+                parser.addOption(s.file);
+                parser.addOption(s.ask);
+                secretOptions.append(s);
+            }
+        }
+    }
+    const bool named = action != QLatin1String("list");
+    const int positionals = action == QLatin1String("copy") ? -1 : (named ? 1 : 0);
+    if (!parse(parser, args.mid(0, 1) + args.mid(2),
+               QStringLiteral("%1 %2%3").arg(noun, action, named ? QStringLiteral(" NAME") : QString()),
+               positionals))
+        return 2;
+    const QStringList names = parser.positionalArguments();
+    if (action == QLatin1String("copy") && (names.isEmpty() || names.size() > 2)) {
+        printError(Commands::tr("usage: playdeck %1 copy NAME [NEW_NAME]").arg(noun));
+        return 2;
+    }
+    const QString name = names.value(0);
+
+    QJsonObject fields;
+    if (action == QLatin1String("create"))
+        fields.insert(QStringLiteral("name"), name);
+    for (const auto &[f, o] : fieldOptions)
+        if (parser.isSet(o))
+            fields.insert(f->name, parser.value(o));
+    QJsonObject inputs;
+    for (const QCommandLineOption &o : inputOptions)
+        if (parser.isSet(o))
+            inputs.insert(o.names().constFirst(), parser.value(o));
+    if (!inputs.isEmpty())
+        fields.insert(QStringLiteral("inputs"), inputs);
+    CredentialService::Secrets secrets;
+    for (const SecretOptions &s : secretOptions) {
+        const int given = int(parser.isSet(s.prompt)) + int(parser.isSet(s.file)) + int(parser.isSet(s.ask));
+        if (given > 1) {
+            printError(Commands::tr("Give %1 one way: --%1, --%1_file or --%1_ask.").arg(s.input));
+            return 2;
+        }
+        if (parser.isSet(s.ask)) {
+            secrets.insert(s.input, kAsk);
+        } else if (parser.isSet(s.file) || parser.isSet(s.prompt)) {
+            auto value = parser.isSet(s.file)
+                             ? readSecretFile(parser.value(s.file), s.input == QLatin1String("ssh_key_data"))
+                             : askOnTerminal(Commands::tr("%1 for credential \"%2\": ").arg(s.input, name));
+            if (!value) {
+                printError(value.error());
+                return 2;
+            }
+            secrets.insert(s.input, value.value());
+        }
+    }
+    const QString parentName =
+        kind == ResourceKind::InventorySource && !writes ? parser.value(parent) : QString();
+
+    Engine engine(engineOptions(options, EngineOptions::RunJobs::Never));
+    const bool asJson = parser.isSet(json);
+    return withEngine(engine, [&](std::function<void(int)> finish) {
+        Controller &c = engine.controller();
+        const auto answer = [finish, asJson](Result<QJsonObject> r) {
+            if (!r) {
+                printError(r.error());
+                return finish(1);
+            }
+            if (asJson)
+                printJson(r.value());
+            else
+                printResource(r.value());
+            if (r.value().contains(QStringLiteral("warning")))
+                printError(r.value().value(QStringLiteral("warning")).toString());
+            finish(0);
+        };
+        const bool credential = kind == ResourceKind::Credential;
+        if (action == QLatin1String("list")) {
+            whenReady(c.resources().list(kind, parentName), &engine,
+                      [finish, asJson, kind](Result<QList<QJsonObject>> r) {
+                          if (!r) {
+                              printError(r.error());
+                              return finish(1);
+                          }
+                          if (asJson) {
+                              QJsonArray array;
+                              for (const QJsonObject &o : r.value())
+                                  array.append(o);
+                              printJson(array);
+                          } else {
+                              printList(kind, r.value());
+                          }
+                          finish(0);
+                      });
+        } else if (action == QLatin1String("show")) {
+            whenReady(c.resources().show(kind, name, parentName), &engine, answer);
+        } else if (action == QLatin1String("create")) {
+            whenReady(credential ? c.credentials().create(fields, secrets)
+                                 : c.resources().create(kind, fields),
+                      &engine, answer);
+        } else if (action == QLatin1String("update")) {
+            const QString within = kind == ResourceKind::InventorySource
+                                       ? fields.value(QStringLiteral("inventory")).toString()
+                                       : QString();
+            whenReady(credential ? c.credentials().update(name, fields, secrets)
+                                 : c.resources().update(kind, name, fields, within),
+                      &engine, answer);
+        } else if (action == QLatin1String("copy")) {
+            whenReady(credential ? c.credentials().copy(name, names.value(1))
+                                 : c.resources().copy(kind, name, names.value(1), parentName),
+                      &engine, answer);
+        } else {
+            whenReady(credential ? c.credentials().remove(name)
+                                 : c.resources().remove(kind, name, parentName),
+                      &engine, [finish, asJson, answer](Result<QJsonObject> r) {
+                          if (r && !asJson) {
+                              if (r.value().contains(QStringLiteral("warning")))
+                                  printError(r.value().value(QStringLiteral("warning")).toString());
+                              return finish(0);
+                          }
+                          answer(r);
+                      });
+        }
+    });
+}
+
+} // namespace playdeck

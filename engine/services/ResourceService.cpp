@@ -1,0 +1,147 @@
+#include "ResourceService.h"
+
+#include "db/Connections.h"
+#include "db/DbPool.h"
+#include "resources/ResourceRules.h"
+#include "store/ResourceStore.h"
+
+#include <QCoreApplication>
+
+namespace playdeck {
+
+namespace {
+
+QString tr(const char *text) {
+    return QCoreApplication::translate("Resources", text);
+}
+
+Result<QJsonObject> existing(QSqlDatabase &db, ResourceKind kind, const QString &name,
+                             const QString &parentName) {
+    auto found = ResourceStore(db, kind).find(name, parentName);
+    if (!found)
+        return found.status();
+    if (!found.value())
+        return Status::failure(tr("There is no %1 named \"%2\".").arg(describeKind(kind), name));
+    return *found.value();
+}
+
+} // namespace
+
+namespace resources {
+
+QJsonObject writableFields(ResourceKind kind, const QJsonObject &resource) {
+    QJsonObject out;
+    for (const FieldSpec &f : resourceSpec(kind).fields)
+        if (!f.readOnly && resource.contains(f.name))
+            out.insert(f.name, resource.value(f.name));
+    return out;
+}
+
+Result<QString> freeCopyName(QSqlDatabase &db, ResourceKind kind, const QString &name,
+                             const QString &parentName) {
+    for (int n = 1;; ++n) {
+        const QString candidate = n == 1 ? tr("%1 (copy)").arg(name) : tr("%1 (copy %2)").arg(name).arg(n);
+        auto taken = ResourceStore::idOf(db, kind, candidate, parentName);
+        if (!taken)
+            return taken.status();
+        if (taken.value() == 0)
+            return candidate;
+    }
+}
+
+Result<QJsonObject> show(QSqlDatabase &db, ResourceKind kind, const QString &name,
+                         const QString &parentName) {
+    return existing(db, kind, name, parentName);
+}
+
+Result<QJsonObject> create(QSqlDatabase &db, ResourceKind kind, const QJsonObject &fields,
+                           const QList<QPair<QString, QVariant>> &extraColumns) {
+    const ResourceSpec &spec = resourceSpec(kind);
+    auto resource = applyPatch(spec, resourceDefaults(spec), fields);
+    if (!resource)
+        return resource.status();
+    if (Status s = validateResource(kind, resource.value()); !s)
+        return s;
+    ResourceStore store(db, kind);
+    auto id = store.create(resource.value(), extraColumns);
+    if (!id)
+        return id.status();
+    return store.get(id.value());
+}
+
+Result<QJsonObject> update(QSqlDatabase &db, ResourceKind kind, const QString &name,
+                           const QJsonObject &fields, const QString &parentName) {
+    auto current = existing(db, kind, name, parentName);
+    if (!current)
+        return current;
+    const ResourceSpec &spec = resourceSpec(kind);
+    auto resource = applyPatch(spec, writableFields(kind, current.value()), fields);
+    if (!resource)
+        return resource.status();
+    if (Status s = validateResource(kind, resource.value()); !s)
+        return s;
+    ResourceStore store(db, kind);
+    const qint64 id = current.value().value(QStringLiteral("id")).toInteger();
+    if (Status s = store.update(id, resource.value()); !s)
+        return s;
+    return store.get(id);
+}
+
+} // namespace resources
+
+QFuture<Result<QList<QJsonObject>>> ResourceService::list(ResourceKind kind, const QString &parentName) {
+    return m_pool.run<Result<QList<QJsonObject>>>(
+        [kind, parentName](QSqlDatabase &db) { return ResourceStore(db, kind).list(parentName); });
+}
+
+QFuture<Result<QJsonObject>> ResourceService::show(ResourceKind kind, const QString &name,
+                                                   const QString &parentName) {
+    return m_pool.run<Result<QJsonObject>>(
+        [=](QSqlDatabase &db) { return resources::show(db, kind, name, parentName); });
+}
+
+QFuture<Result<QJsonObject>> ResourceService::create(ResourceKind kind, const QJsonObject &fields,
+                                                     const QList<QPair<QString, QVariant>> &extraColumns) {
+    return m_pool.run<Result<QJsonObject>>(
+        [=](QSqlDatabase &db) { return resources::create(db, kind, fields, extraColumns); });
+}
+
+QFuture<Result<QJsonObject>> ResourceService::update(ResourceKind kind, const QString &name,
+                                                     const QJsonObject &fields, const QString &parentName) {
+    return m_pool.run<Result<QJsonObject>>(
+        [=](QSqlDatabase &db) { return resources::update(db, kind, name, fields, parentName); });
+}
+
+QFuture<Result<QJsonObject>> ResourceService::copy(ResourceKind kind, const QString &name,
+                                                   const QString &newName, const QString &parentName) {
+    return m_pool.run<Result<QJsonObject>>([=](QSqlDatabase &db) -> Result<QJsonObject> {
+        if (kind == ResourceKind::Credential) // its secrets come along only through CredentialService
+            return Status::failure(QStringLiteral("copy credentials with CredentialService::copy"));
+        auto current = existing(db, kind, name, parentName);
+        if (!current)
+            return current;
+        QJsonObject fields = resources::writableFields(kind, current.value());
+        auto target = newName.isEmpty() ? resources::freeCopyName(db, kind, name, parentName)
+                                        : Result<QString>(newName);
+        if (!target)
+            return target.status();
+        fields.insert(QStringLiteral("name"), target.value());
+        return resources::create(db, kind, fields);
+    });
+}
+
+QFuture<Result<QJsonObject>> ResourceService::remove(ResourceKind kind, const QString &name,
+                                                     const QString &parentName) {
+    return m_pool.run<Result<QJsonObject>>([=](QSqlDatabase &db) -> Result<QJsonObject> {
+        auto current = existing(db, kind, name, parentName);
+        if (!current)
+            return current;
+        if (Status s =
+                ResourceStore(db, kind).remove(current.value().value(QStringLiteral("id")).toInteger());
+            !s)
+            return s;
+        return current;
+    });
+}
+
+} // namespace playdeck
