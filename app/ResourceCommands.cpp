@@ -4,6 +4,7 @@
 #include "SecretPrompt.h"
 #include "db/DbPool.h"
 #include "services/CredentialService.h"
+#include "services/InventoryService.h"
 #include "services/ResourceService.h"
 
 #include <QJsonArray>
@@ -87,6 +88,104 @@ void printResource(const QJsonObject &r) {
     }
 }
 
+QJsonObject contentJson(const InventoryContent &c) {
+    QJsonArray hosts, groups;
+    for (auto it = c.hosts.begin(); it != c.hosts.end(); ++it)
+        hosts.append(QJsonObject{{QStringLiteral("name"), it.key()},
+                                 {QStringLiteral("enabled"), !c.disabledHosts.contains(it.key())},
+                                 {QStringLiteral("variables"), it.value()}});
+    for (const InventoryContent::Group &g : c.groups)
+        groups.append(QJsonObject{{QStringLiteral("name"), g.name},
+                                  {QStringLiteral("variables"), g.vars},
+                                  {QStringLiteral("hosts"), QJsonArray::fromStringList(g.hosts)},
+                                  {QStringLiteral("children"), QJsonArray::fromStringList(g.children)}});
+    return {{QStringLiteral("variables"), c.vars},
+            {QStringLiteral("hosts"), hosts},
+            {QStringLiteral("groups"), groups}};
+}
+
+// `inventory import NAME FILE` and `inventory hosts NAME`.
+int runInventoryContent(const GlobalOptions &options, const QString &action, const QStringList &args) {
+    QCommandLineParser parser;
+    const QCommandLineOption json(QStringLiteral("json"), Commands::tr("Print JSON."));
+    const QCommandLineOption overwrite(QStringLiteral("overwrite"),
+                                       Commands::tr("Remove hosts and groups that are not in the file."));
+    const QCommandLineOption overwriteVars(optionNames(QStringLiteral("overwrite_vars")),
+                                           Commands::tr("Replace variables instead of merging them."));
+    parser.addOption(json);
+    const bool importing = action == QLatin1String("import");
+    if (importing) {
+        parser.addOption(overwrite);
+        parser.addOption(overwriteVars);
+    }
+    if (!parse(parser, args.mid(0, 1) + args.mid(2),
+               importing ? QStringLiteral("inventory import NAME FILE [--overwrite] [--overwrite_vars]")
+                         : QStringLiteral("inventory hosts NAME [--json]"),
+               importing ? 2 : 1))
+        return 2;
+    const QString name = parser.positionalArguments().value(0);
+    const QString file = parser.positionalArguments().value(1);
+    Engine engine(engineOptions(options, EngineOptions::RunJobs::Never));
+    const bool asJson = parser.isSet(json);
+    return withEngine(engine, [&](std::function<void(int)> finish) {
+        InventoryService &inventories = engine.controller().inventories();
+        if (importing) {
+            whenReady(
+                inventories.importFile(name, file, parser.isSet(overwrite), parser.isSet(overwriteVars)),
+                &engine, [finish, asJson, name](Result<InventoryStore::ImportSummary> r) {
+                    if (!r) {
+                        printError(r.error());
+                        return finish(1);
+                    }
+                    const auto &s = r.value();
+                    const QJsonObject o{{QStringLiteral("hosts_added"), s.hostsAdded},
+                                        {QStringLiteral("hosts_updated"), s.hostsUpdated},
+                                        {QStringLiteral("hosts_removed"), s.hostsRemoved},
+                                        {QStringLiteral("groups_added"), s.groupsAdded},
+                                        {QStringLiteral("groups_updated"), s.groupsUpdated},
+                                        {QStringLiteral("groups_removed"), s.groupsRemoved}};
+                    if (asJson)
+                        printJson(o);
+                    else
+                        std::printf(
+                            "%s\n",
+                            qPrintable(
+                                Commands::tr("Imported into \"%1\": %2 hosts added, %3 updated, %4 removed;"
+                                             " %5 groups added, %6 updated, %7 removed.")
+                                    .arg(name)
+                                    .arg(s.hostsAdded)
+                                    .arg(s.hostsUpdated)
+                                    .arg(s.hostsRemoved)
+                                    .arg(s.groupsAdded)
+                                    .arg(s.groupsUpdated)
+                                    .arg(s.groupsRemoved)));
+                    finish(0);
+                });
+            return;
+        }
+        whenReady(inventories.content(name), &engine, [finish, asJson](Result<InventoryContent> r) {
+            if (!r) {
+                printError(r.error());
+                return finish(1);
+            }
+            if (asJson) {
+                printJson(contentJson(r.value()));
+                return finish(0);
+            }
+            for (auto it = r.value().hosts.begin(); it != r.value().hosts.end(); ++it) {
+                QStringList groups;
+                for (const InventoryContent::Group &g : r.value().groups)
+                    if (g.hosts.contains(it.key()))
+                        groups << g.name;
+                std::printf("%s\t%s\t%s\n", qPrintable(it.key()),
+                            r.value().disabledHosts.contains(it.key()) ? "disabled" : "enabled",
+                            qPrintable(groups.join(QLatin1Char(','))));
+            }
+            finish(0);
+        });
+    });
+}
+
 struct SecretOptions {
     QString input;
     QCommandLineOption prompt, file, ask;
@@ -104,6 +203,9 @@ int runResource(const GlobalOptions &options, ResourceKind kind, const QStringLi
     const ResourceSpec &spec = resourceSpec(kind);
     const QString noun = spec.singular;
     const QString action = args.value(1);
+    if (kind == ResourceKind::Inventory &&
+        (action == QLatin1String("import") || action == QLatin1String("hosts")))
+        return runInventoryContent(options, action, args);
     static const QStringList kActions = {QStringLiteral("list"),   QStringLiteral("show"),
                                          QStringLiteral("create"), QStringLiteral("update"),
                                          QStringLiteral("copy"),   QStringLiteral("delete")};

@@ -9,7 +9,8 @@ Controller::Controller(Services services, QObject *parent)
     , m_jobs(services.jobs)
     , m_templates(services.templates)
     , m_resources(services.resources)
-    , m_credentials(services.credentials) {}
+    , m_credentials(services.credentials)
+    , m_inventories(services.inventories) {}
 
 Controller::~Controller() = default;
 

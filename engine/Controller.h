@@ -9,6 +9,7 @@
 namespace playdeck {
 
 class CredentialService;
+class InventoryService;
 class JobService;
 class NotifyBus;
 class ResourceService;
@@ -28,6 +29,7 @@ public:
         TemplateService &templates;
         ResourceService &resources;
         CredentialService &credentials;
+        InventoryService &inventories;
     };
     explicit Controller(Services services, QObject *parent = nullptr);
     ~Controller() override;
@@ -36,6 +38,7 @@ public:
     TemplateService &templates() { return m_templates; }
     ResourceService &resources() { return m_resources; }
     CredentialService &credentials() { return m_credentials; }
+    InventoryService &inventories() { return m_inventories; }
 
     EngineState engineState() const { return m_state; }
     QString engineMessage() const { return m_stateMessage; }
@@ -69,6 +72,7 @@ private:
     TemplateService &m_templates;
     ResourceService &m_resources;
     CredentialService &m_credentials;
+    InventoryService &m_inventories;
     EngineState m_state = EngineState::Starting;
     QString m_stateMessage;
     int m_activeJobsHere = 0;

@@ -17,6 +17,7 @@
 #include "scheduling/TaskManager.h"
 #include "secrets/SecretStore.h"
 #include "services/CredentialService.h"
+#include "services/InventoryService.h"
 #include "services/JobService.h"
 #include "services/ResourceService.h"
 #include "services/TemplateService.h"
@@ -59,13 +60,15 @@ Engine::Engine(EngineOptions options, QObject *parent)
     , m_resourceService(std::make_unique<ResourceService>(*m_queries))
     , m_secrets(new SecretStore)
     , m_credentialService(std::make_unique<CredentialService>(*m_queries, *m_secrets))
-    , m_controller(std::make_unique<Controller>(Controller::Services{
-          *m_jobService, *m_templateService, *m_resourceService, *m_credentialService})) {
-    // The keychain's D-Bus calls wait in their own thread, never in the window's.
-    m_keychainThread.setObjectName(QStringLiteral("keychain"));
-    m_secrets->moveToThread(&m_keychainThread);
-    connect(&m_keychainThread, &QThread::finished, m_secrets, &QObject::deleteLater);
-    m_keychainThread.start();
+    , m_inventoryService(std::make_unique<InventoryService>(*m_queries, *m_secrets))
+    , m_controller(std::make_unique<Controller>(Controller::Services{*m_jobService, *m_templateService,
+                                                                     *m_resourceService, *m_credentialService,
+                                                                     *m_inventoryService})) {
+    // The keychain's D-Bus calls and ansible-inventory wait in their own thread, never in the window's.
+    m_servicesThread.setObjectName(QStringLiteral("services"));
+    m_secrets->moveToThread(&m_servicesThread);
+    connect(&m_servicesThread, &QThread::finished, m_secrets, &QObject::deleteLater);
+    m_servicesThread.start();
     qRegisterMetaType<JobEvent>();
     qRegisterMetaType<QList<JobEvent>>();
     qRegisterMetaType<JobStatus>();
@@ -89,8 +92,8 @@ Engine::~Engine() {
             loop.exec();
     }
     m_clusterThread.wait(); // a failed start leaves the cluster in the background
-    m_keychainThread.quit();
-    m_keychainThread.wait();
+    m_servicesThread.quit();
+    m_servicesThread.wait();
 }
 
 template <typename T> T *Engine::startInThread(T *worker, QThread &thread, const QString &name) {

@@ -20,6 +20,7 @@ class ClusterKeeper;
 class DbPool;
 class Dispatcher;
 class EventBacklog;
+class InventoryService;
 class JobService;
 class NotifyBus;
 class ResourceService;
@@ -110,9 +111,11 @@ private:
     std::unique_ptr<JobService> m_jobService;
     std::unique_ptr<TemplateService> m_templateService;
     std::unique_ptr<ResourceService> m_resourceService;
-    QThread m_keychainThread;
-    SecretStore *m_secrets = nullptr; // lives in m_keychainThread
+    // The services' waits that are not the database's: keychain calls over D-Bus, ansible-inventory.
+    QThread m_servicesThread;
+    SecretStore *m_secrets = nullptr; // lives in m_servicesThread
     std::unique_ptr<CredentialService> m_credentialService;
+    std::unique_ptr<InventoryService> m_inventoryService;
     std::unique_ptr<Controller> m_controller;
     QThread m_clusterThread;
     QThread m_busThread;

@@ -1,5 +1,6 @@
 #include "InventoryStore.h"
 
+#include "bus/Publisher.h"
 #include "db/Connections.h"
 
 #include <QJsonArray>
@@ -52,14 +53,17 @@ Result<QJsonObject> InventoryStore::forRun(qint64 inventoryId) {
     while (hosts.value().next())
         hostMap.insert(hosts.value().value(0).toString(), parseObject(hosts.value().value(1)));
     all.insert(QStringLiteral("hosts"), hostMap);
-    auto groups =
-        exec(m_db,
-             QStringLiteral("SELECT g.name, g.variables::text, coalesce(array_to_json(array_agg(h.name)"
-                            " FILTER (WHERE h.name IS NOT NULL)), '[]')::text FROM inventory_group g"
-                            " LEFT JOIN host_group hg ON hg.group_id = g.id LEFT JOIN host h ON h.id ="
-                            " hg.host_id AND h.enabled WHERE g.inventory_id = ? GROUP BY g.id, g.name,"
-                            " g.variables::text ORDER BY g.name"),
-             {inventoryId});
+    // Every group directly under "all", each naming its own children: ansible's YAML plugin joins a
+    // group met in several places into one, so a group with two parents needs no copying.
+    auto groups = exec(
+        m_db,
+        QStringLiteral("SELECT g.name, g.variables::text,"
+                       " coalesce((SELECT json_agg(h.name ORDER BY h.name) FROM host_group hg JOIN host h ON"
+                       " h.id = hg.host_id AND h.enabled WHERE hg.group_id = g.id), '[]')::text,"
+                       " coalesce((SELECT json_agg(c.name ORDER BY c.name) FROM group_parent p JOIN"
+                       " inventory_group c ON c.id = p.child_id WHERE p.parent_id = g.id), '[]')::text"
+                       " FROM inventory_group g WHERE g.inventory_id = ? ORDER BY g.name"),
+        {inventoryId});
     if (!groups)
         return groups.status();
     QJsonObject children;
@@ -70,11 +74,196 @@ Result<QJsonObject> InventoryStore::forRun(qint64 inventoryId) {
              QJsonDocument::fromJson(groups.value().value(2).toString().toUtf8()).array())
             members.insert(h.toString(), QJsonObject());
         group.insert(QStringLiteral("hosts"), members);
+        QJsonObject kids;
+        for (const QJsonValue &c :
+             QJsonDocument::fromJson(groups.value().value(3).toString().toUtf8()).array())
+            kids.insert(c.toString(), QJsonObject());
+        if (!kids.isEmpty())
+            group.insert(QStringLiteral("children"), kids);
         children.insert(groups.value().value(0).toString(), group);
     }
     if (!children.isEmpty())
         all.insert(QStringLiteral("children"), children);
     return QJsonObject{{QStringLiteral("all"), all}};
+}
+
+namespace {
+
+QString jsonText(const QJsonObject &o) {
+    return QString::fromUtf8(QJsonDocument(o).toJson(QJsonDocument::Compact));
+}
+
+QString jsonList(const QStringList &names) {
+    return QString::fromUtf8(QJsonDocument(QJsonArray::fromStringList(names)).toJson(QJsonDocument::Compact));
+}
+
+} // namespace
+
+Result<InventoryStore::ImportSummary> InventoryStore::importContent(qint64 inventoryId, qint64 sourceId,
+                                                                    const InventoryContent &content,
+                                                                    bool overwrite, bool overwriteVars) {
+    return atomically<ImportSummary>(m_db, [&]() -> Result<ImportSummary> {
+        ImportSummary summary;
+        const QVariant source = sourceId > 0 ? QVariant(sourceId) : QVariant(QMetaType::fromType<qint64>());
+        // Variables: merged over what is there, or in its place.
+        const QString merge = overwriteVars ? QStringLiteral("EXCLUDED.variables")
+                                            : QStringLiteral("%1.variables || EXCLUDED.variables");
+        if (auto q =
+                exec(m_db,
+                     overwriteVars
+                         ? QStringLiteral(
+                               "UPDATE inventory SET variables = ?::jsonb, modified = now() WHERE id = ?")
+                         : QStringLiteral("UPDATE inventory SET variables = variables || ?::jsonb, modified "
+                                          "= now() WHERE id = ?"),
+                     {jsonText(content.vars), inventoryId});
+            !q)
+            return q.status();
+        QHash<QString, qint64> hostIds, groupIds;
+        for (auto it = content.hosts.begin(); it != content.hosts.end(); ++it) {
+            auto q = exec(
+                m_db,
+                QStringLiteral(
+                    "INSERT INTO host (inventory_id, name, variables, inventory_source_id) VALUES (?, ?, "
+                    "?::jsonb, ?)"
+                    " ON CONFLICT (inventory_id, name) DO UPDATE SET variables = %1,"
+                    " inventory_source_id = coalesce(host.inventory_source_id, EXCLUDED.inventory_source_id)"
+                    " RETURNING id, xmax = 0")
+                    .arg(QString(merge).arg(QStringLiteral("host"))),
+                {inventoryId, it.key(), jsonText(it.value()), source});
+            if (!q)
+                return q.status();
+            q.value().next();
+            hostIds.insert(it.key(), q.value().value(0).toLongLong());
+            ++(q.value().value(1).toBool() ? summary.hostsAdded : summary.hostsUpdated);
+        }
+        for (const InventoryContent::Group &g : content.groups) {
+            auto q =
+                exec(m_db,
+                     QStringLiteral("INSERT INTO inventory_group (inventory_id, name, variables, "
+                                    "inventory_source_id) VALUES (?, ?, ?::jsonb, ?)"
+                                    " ON CONFLICT (inventory_id, name) DO UPDATE SET variables = %1,"
+                                    " inventory_source_id = coalesce(inventory_group.inventory_source_id, "
+                                    "EXCLUDED.inventory_source_id)"
+                                    " RETURNING id, xmax = 0")
+                         .arg(QString(merge).arg(QStringLiteral("inventory_group"))),
+                     {inventoryId, g.name, jsonText(g.vars), source});
+            if (!q)
+                return q.status();
+            q.value().next();
+            groupIds.insert(g.name, q.value().value(0).toLongLong());
+            ++(q.value().value(1).toBool() ? summary.groupsAdded : summary.groupsUpdated);
+        }
+        for (const InventoryContent::Group &g : content.groups) {
+            const qint64 groupId = groupIds.value(g.name);
+            if (overwrite) {
+                if (auto d = exec(
+                        m_db,
+                        QStringLiteral("DELETE FROM host_group hg USING host h WHERE hg.group_id = ? AND "
+                                       "h.id = hg.host_id"
+                                       " AND h.name NOT IN (SELECT jsonb_array_elements_text(?::jsonb))"),
+                        {groupId, jsonList(g.hosts)});
+                    !d)
+                    return d.status();
+                if (auto d = exec(
+                        m_db,
+                        QStringLiteral(
+                            "DELETE FROM group_parent p USING inventory_group c WHERE p.parent_id = ? AND"
+                            " c.id = p.child_id AND c.name NOT IN (SELECT "
+                            "jsonb_array_elements_text(?::jsonb))"),
+                        {groupId, jsonList(g.children)});
+                    !d)
+                    return d.status();
+            }
+            for (const QString &h : g.hosts)
+                if (auto q = exec(m_db,
+                                  QStringLiteral("INSERT INTO host_group (host_id, group_id) VALUES (?, ?) "
+                                                 "ON CONFLICT DO NOTHING"),
+                                  {hostIds.value(h), groupId});
+                    !q)
+                    return q.status();
+            for (const QString &c : g.children)
+                if (auto q = exec(m_db,
+                                  QStringLiteral("INSERT INTO group_parent (parent_id, child_id) VALUES (?, "
+                                                 "?) ON CONFLICT DO NOTHING"),
+                                  {groupId, groupIds.value(c)});
+                    !q)
+                    return q.status();
+        }
+        if (overwrite) {
+            const QString scope = sourceId > 0 ? QStringLiteral(" AND inventory_source_id = ?") : QString();
+            QVariantList binds{inventoryId, jsonList(content.hosts.keys())};
+            if (sourceId > 0)
+                binds << sourceId;
+            auto hosts = exec(m_db,
+                              QStringLiteral("DELETE FROM host WHERE inventory_id = ? AND name NOT IN"
+                                             " (SELECT jsonb_array_elements_text(?::jsonb))") +
+                                  scope,
+                              binds);
+            if (!hosts)
+                return hosts.status();
+            summary.hostsRemoved = hosts.value().numRowsAffected();
+            QStringList groupNames;
+            for (const InventoryContent::Group &g : content.groups)
+                groupNames << g.name;
+            binds[1] = jsonList(groupNames);
+            auto groups =
+                exec(m_db,
+                     QStringLiteral("DELETE FROM inventory_group WHERE inventory_id = ? AND name NOT IN"
+                                    " (SELECT jsonb_array_elements_text(?::jsonb))") +
+                         scope,
+                     binds);
+            if (!groups)
+                return groups.status();
+            summary.groupsRemoved = groups.value().numRowsAffected();
+        }
+        if (Status s = bus::publish(m_db, bus::ResourcesChanged{ResourceKind::Inventory}); !s)
+            return s;
+        return summary;
+    });
+}
+
+Result<InventoryContent> InventoryStore::content(qint64 inventoryId) {
+    InventoryContent content;
+    auto vars =
+        exec(m_db, QStringLiteral("SELECT variables::text FROM inventory WHERE id = ?"), {inventoryId});
+    if (!vars)
+        return vars.status();
+    if (!vars.value().next())
+        return Status::failure(QObject::tr("There is no inventory with id %1.").arg(inventoryId));
+    content.vars = parseObject(vars.value().value(0));
+    auto hosts =
+        exec(m_db,
+             QStringLiteral(
+                 "SELECT name, variables::text, enabled FROM host WHERE inventory_id = ? ORDER BY name"),
+             {inventoryId});
+    if (!hosts)
+        return hosts.status();
+    while (hosts.value().next()) {
+        content.hosts.insert(hosts.value().value(0).toString(), parseObject(hosts.value().value(1)));
+        if (!hosts.value().value(2).toBool())
+            content.disabledHosts << hosts.value().value(0).toString();
+    }
+    auto groups = exec(
+        m_db,
+        QStringLiteral("SELECT g.name, g.variables::text,"
+                       " coalesce((SELECT json_agg(h.name ORDER BY h.name) FROM host_group hg JOIN host h ON"
+                       " h.id = hg.host_id WHERE hg.group_id = g.id), '[]')::text,"
+                       " coalesce((SELECT json_agg(c.name ORDER BY c.name) FROM group_parent p JOIN"
+                       " inventory_group c ON c.id = p.child_id WHERE p.parent_id = g.id), '[]')::text"
+                       " FROM inventory_group g WHERE g.inventory_id = ? ORDER BY g.name"),
+        {inventoryId});
+    if (!groups)
+        return groups.status();
+    const auto names = [](const QVariant &v) {
+        QStringList out;
+        for (const QJsonValue &n : QJsonDocument::fromJson(v.toString().toUtf8()).array())
+            out << n.toString();
+        return out;
+    };
+    while (groups.value().next())
+        content.groups.append({groups.value().value(0).toString(), parseObject(groups.value().value(1)),
+                               names(groups.value().value(2)), names(groups.value().value(3))});
+    return content;
 }
 
 } // namespace playdeck

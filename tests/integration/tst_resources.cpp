@@ -7,6 +7,7 @@
 
 #include "secrets/SecretStore.h"
 #include "services/CredentialService.h"
+#include "services/InventoryService.h"
 #include "services/ResourceService.h"
 
 #include <QDir>
@@ -270,6 +271,63 @@ private Q_SLOTS:
                          QStringLiteral("me"), QStringLiteral("--password_ask")},
                         60000, env);
         QVERIFY2(ask.exitCode == 0, qPrintable(ask.err));
+    }
+
+    void importedGroupsNestAndJobsSeeTheirVariables() {
+        QFile ini(m_engine->dataDir() + QStringLiteral("/lab.ini"));
+        QVERIFY(ini.open(QIODevice::WriteOnly));
+        ini.write("[web]\nweb1 ansible_connection=local ansible_python_interpreter=/usr/bin/python3\n"
+                  "[dc1:children]\nweb\n[dc1:vars]\nntp=pool.example.org\n[all:vars]\nenv=lab\n");
+        ini.close();
+        auto imported = await(m_engine->controller().inventories().importFile(QStringLiteral("Lab"),
+                                                                              ini.fileName(), false, false));
+        QVERIFY2(imported.ok(), qPrintable(imported.error()));
+        QCOMPARE(imported.value().hostsAdded, 1);
+        QCOMPARE(imported.value().groupsAdded, 2);
+        // A second host by hand, next to the imported one.
+        QCOMPARE(m_engine
+                     ->scalar(QStringLiteral(
+                         "INSERT INTO host (inventory_id, name, variables) SELECT id, 'local2',"
+                         " '{\"ansible_connection\": \"local\", \"ansible_python_interpreter\":"
+                         " \"/usr/bin/python3\"}' FROM inventory WHERE name = 'Lab' RETURNING 1"))
+                     .toInt(),
+                 1);
+        QFile playbook(m_projectDir + QStringLiteral("/ntp.yml"));
+        QVERIFY(playbook.open(QIODevice::WriteOnly));
+        playbook.write("- hosts: dc1\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: \"ntp={{ "
+                       "ntp }} env={{ env }}\"\n");
+        playbook.close();
+        auto t = await(m_engine->controller().resources().create(
+            ResourceKind::JobTemplate, {{QStringLiteral("name"), QStringLiteral("NTP")},
+                                        {QStringLiteral("project"), QStringLiteral("Mine")},
+                                        {QStringLiteral("playbook"), QStringLiteral("ntp.yml")},
+                                        {QStringLiteral("inventory"), QStringLiteral("Lab")}}));
+        QVERIFY2(t.ok(), qPrintable(t.error()));
+        const qint64 job = m_engine->launch(QStringLiteral("NTP"));
+        QVERIFY(job > 0);
+        QCOMPARE(m_engine->waitForFinished(job), JobStatus::Successful);
+        const QString out =
+            m_engine
+                ->scalar(QStringLiteral("SELECT string_agg(stdout, '') FROM job_event WHERE job_id = ?"),
+                         {job})
+                .toString();
+        QVERIFY2(out.contains(QLatin1String("ntp=pool.example.org env=lab")), qPrintable(out));
+        QVERIFY(!out.contains(QLatin1String("local2"))); // not in dc1
+
+        // A broken file changes nothing and says why.
+        QVERIFY(ini.open(QIODevice::WriteOnly));
+        ini.write("[web\nfoo");
+        ini.close();
+        auto broken = await(m_engine->controller().inventories().importFile(QStringLiteral("Lab"),
+                                                                            ini.fileName(), true, false));
+        QVERIFY(!broken.ok());
+        QVERIFY2(broken.error().contains(QLatin1String("failed to parse")), qPrintable(broken.error()));
+        QCOMPARE(m_engine
+                     ->scalar(QStringLiteral(
+                         "SELECT count(*) FROM host h JOIN inventory i ON i.id = h.inventory_id"
+                         " WHERE i.name = 'Lab'"))
+                     .toInt(),
+                 2);
     }
 
     void listsHearOfChangesMadeByAnotherProcess() {

@@ -1,0 +1,32 @@
+#pragma once
+
+#include "core/Result.h"
+#include "inventory/InventoryContent.h"
+#include "store/InventoryStore.h"
+
+#include <QFuture>
+
+namespace playdeck {
+
+class DbPool;
+
+// An inventory's hosts and groups: imported from a file or script (read by the real
+// ansible-inventory), and read back. Answers as futures; ansible-inventory runs in `processThread`.
+class InventoryService {
+public:
+    InventoryService(DbPool &pool, QObject &processContext)
+        : m_pool(pool)
+        , m_processContext(processContext) {}
+
+    // AWX's inventory_import: reads `path` (INI, YAML, a script, a directory) and adds its hosts and
+    // groups to the inventory named `inventory`, which is made when there is none.
+    QFuture<Result<InventoryStore::ImportSummary>> importFile(const QString &inventory, const QString &path,
+                                                              bool overwrite, bool overwriteVars);
+    QFuture<Result<InventoryContent>> content(const QString &inventory);
+
+private:
+    DbPool &m_pool;
+    QObject &m_processContext;
+};
+
+} // namespace playdeck
