@@ -117,6 +117,12 @@ int runLaunch(const GlobalOptions &options, const QStringList &args) {
     if (parser.isSet(check))
         request.prompts.jobType = QStringLiteral("check");
 
+    return runJobCommand(
+        options, [request](Controller &c) { return c.jobs().launch(request); }, parser.isSet(follow));
+}
+
+int runJobCommand(const GlobalOptions &options,
+                  const std::function<QFuture<Result<qint64>>(Controller &)> &start, bool follow) {
     // Runs the job here unless another Playdeck process (the window, `serve`) takes work; either way
     // this command waits for the job, so its exit code says how the job went.
     Engine engine(engineOptions(options, EngineOptions::RunJobs::IfNoOtherWorker));
@@ -146,13 +152,13 @@ int runLaunch(const GlobalOptions &options, const QStringList &args) {
         engine,
         [&](std::function<void(int)> finish) {
             finishCommand = finish;
-            whenReady(engine.controller().jobs().launch(request), &engine, [&, finish](Result<qint64> r) {
+            whenReady(start(engine.controller()), &engine, [&, finish](Result<qint64> r) {
                 if (!r) {
                     printError(r.error());
                     return finish(exitAfterLaunch ? exitAfterLaunch : 2);
                 }
                 jobId = r.value();
-                std::fprintf(parser.isSet(follow) ? stderr : stdout, "%lld\n", jobId);
+                std::fprintf(follow ? stderr : stdout, "%lld\n", jobId);
                 std::fflush(stdout);
                 if (exitAfterLaunch) {
                     whenReady(engine.controller().jobs().cancel(jobId), &engine,
@@ -165,8 +171,7 @@ int runLaunch(const GlobalOptions &options, const QStringList &args) {
                               });
                     return;
                 }
-                auto *follower =
-                    new JobFollower(engine.controller(), jobId, parser.isSet(follow), stdout, &engine);
+                auto *follower = new JobFollower(engine.controller(), jobId, follow, stdout, &engine);
                 QObject::connect(
                     follower, &JobFollower::done, &engine,
                     [&, finish](JobStatus status, const QString &explanation) {

@@ -2,7 +2,10 @@
 
 #include "Engine.h"
 
+#include <QFuture>
 #include <QStringList>
+
+#include <functional>
 
 namespace playdeck {
 
@@ -18,6 +21,10 @@ EngineOptions engineOptions(const GlobalOptions &options, EngineOptions::RunJobs
 // The command line: `launch`, `serve`, `jobs`, `stdout`, `events`, `cancel`. Each returns the
 // process exit code.
 int runLaunch(const GlobalOptions &options, const QStringList &args);
+// Starts a job with `start` and waits for it as `launch` does (streaming its stdout with `follow`);
+// exits 0 only when it succeeded.
+int runJobCommand(const GlobalOptions &options,
+                  const std::function<QFuture<Result<qint64>>(Controller &)> &start, bool follow);
 int runServe(const GlobalOptions &options, const QStringList &args);
 int runJobs(const GlobalOptions &options, const QStringList &args);
 int runStdout(const GlobalOptions &options, const QStringList &args);

@@ -5,6 +5,7 @@
 #include "db/DbPool.h"
 #include "services/CredentialService.h"
 #include "services/InventoryService.h"
+#include "services/JobService.h"
 #include "services/ResourceService.h"
 
 #include <QJsonArray>
@@ -206,6 +207,17 @@ int runResource(const GlobalOptions &options, ResourceKind kind, const QStringLi
     if (kind == ResourceKind::Inventory &&
         (action == QLatin1String("import") || action == QLatin1String("hosts")))
         return runInventoryContent(options, action, args);
+    if (kind == ResourceKind::Project && action == QLatin1String("sync")) {
+        QCommandLineParser parser;
+        const QCommandLineOption follow(QStringLiteral("follow"),
+                                        Commands::tr("Stream the update's output until it ends."));
+        parser.addOption(follow);
+        if (!parse(parser, args.mid(0, 1) + args.mid(2), QStringLiteral("project sync NAME [--follow]"), 1))
+            return 2;
+        const QString name = parser.positionalArguments().constFirst();
+        return runJobCommand(
+            options, [name](Controller &c) { return c.jobs().updateProject(name); }, parser.isSet(follow));
+    }
     static const QStringList kActions = {QStringLiteral("list"),   QStringLiteral("show"),
                                          QStringLiteral("create"), QStringLiteral("update"),
                                          QStringLiteral("copy"),   QStringLiteral("delete")};

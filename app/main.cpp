@@ -41,6 +41,7 @@ const char *const kUsage =
     "                  manage what jobs run with; options are AWX's field names (--scm_url URL),\n"
     "                  `ACTION --help` lists them; --json prints JSON. Secrets never come from the\n"
     "                  command line: --password asks at the terminal, --password_file FILE reads them\n"
+    "  project sync NAME [--follow]  update a git project (a project update job); waits for it\n"
     "  inventory import NAME FILE [--overwrite] [--overwrite_vars]\n"
     "                  read an INI or YAML inventory (or a script) with ansible-inventory into NAME\n"
     "  inventory hosts NAME [--json]  an inventory's hosts and their groups\n"

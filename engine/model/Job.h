@@ -13,6 +13,8 @@ namespace playdeck {
 // A row of the jobs list.
 struct JobSummary {
     qint64 id = 0;
+    // AWX's unified job kinds: job (a template's playbook run), project_update, inventory_update.
+    QString kind = QStringLiteral("job");
     QString name;
     JobStatus status = JobStatus::New;
     QString launchType;
@@ -38,6 +40,7 @@ struct JobDetail : JobSummary {
     int refusedEvents = 0; // events the database refused (a data error): not stored, and said so
     QString refusedReason; // why the first of them was refused
     bool cancelRequested = false;
+    QString scmRevision; // the project revision it ran (a job) or checked out (a project update)
 
     // What the job runs with: the options with the prompts applied.
     JobOptions effectiveOptions() const { return applyLaunchConfig(options, launch); }

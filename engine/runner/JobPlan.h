@@ -1,13 +1,16 @@
 #pragma once
 
+#include "OutcomeRules.h"
 #include "core/Result.h"
 #include "model/Job.h"
+#include "store/ProjectStore.h"
 
 #include <QByteArray>
 #include <QJsonObject>
 #include <QSqlDatabase>
 #include <QString>
 
+#include <functional>
 #include <memory>
 
 namespace playdeck {
@@ -15,20 +18,32 @@ namespace playdeck {
 // Everything a run needs from the database, read once when it starts.
 struct RunInput {
     JobDetail job;
-    QString projectPath;
+    QString dataDir;         // Playdeck's data directory (set by the runner)
+    QString projectPath;     // a job's playbooks
+    QString projectRevision; // ... at this revision (a git project's)
     QString inventoryName;
     QJsonObject inventory; // in the shape of ansible's YAML inventory plugin
+    ProjectScm project;    // a project update: what it updates
 };
 
 // How one kind of unified job is run through ansible-runner: what goes into its private data dir and
-// the kwargs of its transmit stream. Playbook runs now; project updates, inventory updates and ad hoc
-// commands are plans of their own.
+// the kwargs of its transmit stream, and what its outcome means. A template's playbook run and a
+// project update are plans of their own; inventory updates and ad hoc commands will be.
 class JobPlan {
 public:
     virtual ~JobPlan() = default;
     // Writes the private data dir and returns the whole transmit stream for `ansible-runner worker`.
-    [[nodiscard]] virtual Result<QByteArray> prepare(const RunInput &input,
-                                                     const QString &privateDir) const = 0;
+    // A plan keeps what it needs for the run's end.
+    [[nodiscard]] virtual Result<QByteArray> prepare(const RunInput &input, const QString &privateDir) = 0;
+    // Sees each event of the run as the runner sent it (a project update reads its revision there).
+    virtual void onEvent(const QJsonObject &runnerEvent) { Q_UNUSED(runnerEvent); }
+    // The outcome as this kind of job understands it.
+    virtual Outcome judge(Outcome outcome) const { return outcome; }
+    // What is written with the final status, in its transaction (nothing by default).
+    virtual std::function<Status(QSqlDatabase &)> finalWrites(const Outcome &outcome) const {
+        Q_UNUSED(outcome);
+        return {};
+    }
 };
 
 std::unique_ptr<JobPlan> planFor(const RunInput &input);

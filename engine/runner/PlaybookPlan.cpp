@@ -1,7 +1,7 @@
 #include "PlaybookPlan.h"
 
-#include "TransmitStream.h"
-#include "ZipArchive.h"
+#include "PlanFiles.h"
+#include "ProjectUpdatePlan.h"
 #include "launch/ExtraVars.h"
 #include "store/InventoryStore.h"
 #include "store/ProjectStore.h"
@@ -11,19 +11,10 @@
 #include <QFile>
 #include <QFileInfo>
 #include <QJsonDocument>
-#include <QSaveFile>
 
 namespace playdeck {
 
 namespace {
-
-Status writeFile(const QString &path, const QByteArray &content, QFile::Permissions permissions) {
-    QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly) || file.write(content) != content.size() || !file.commit())
-        return Status::failure(QObject::tr("Cannot write %1: %2").arg(path, file.errorString()));
-    QFile::setPermissions(path, permissions);
-    return {};
-}
 
 Status copyProject(const QString &source, const QString &target) {
     const QFileInfo sourceInfo(source);
@@ -60,17 +51,32 @@ QString shellQuote(const QString &s) {
 
 } // namespace
 
-std::unique_ptr<JobPlan> planFor(const RunInput &) {
+std::unique_ptr<JobPlan> planFor(const RunInput &input) {
+    if (input.job.kind == QLatin1String("project_update"))
+        return std::make_unique<ProjectUpdatePlan>();
     return std::make_unique<PlaybookPlan>();
 }
 
 Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
     RunInput input;
     const JobOptions effective = job.effectiveOptions();
-    auto project = ProjectStore(db).localPath(effective.projectId);
+    if (job.kind == QLatin1String("project_update")) {
+        auto scm = ProjectStore(db).scm(effective.projectId);
+        if (!scm)
+            return scm.status();
+        if (scm.value().scmType.isEmpty())
+            return Status::failure(
+                QObject::tr("The project \"%1\" is a local directory: there is nothing to update.")
+                    .arg(scm.value().name));
+        input.project = scm.value();
+        input.job = std::move(job);
+        return input;
+    }
+    auto project = ProjectStore(db).tree(effective.projectId);
     if (!project)
         return project.status();
-    input.projectPath = project.value();
+    input.projectPath = project.value().path;
+    input.projectRevision = project.value().revision;
     if (effective.inventoryId) {
         InventoryStore inventories(db);
         auto name = inventories.name(effective.inventoryId);
@@ -111,7 +117,7 @@ QJsonObject PlaybookPlan::kwargs(const RunInput &input) {
     return kwargs;
 }
 
-Result<QByteArray> PlaybookPlan::prepare(const RunInput &input, const QString &dir) const {
+Result<QByteArray> PlaybookPlan::prepare(const RunInput &input, const QString &dir) {
     const JobDetail &job = input.job;
     const JobOptions effective = job.effectiveOptions();
     // The launch-time text was checked at launch and the template's text is the job's own copy: both
@@ -132,11 +138,10 @@ Result<QByteArray> PlaybookPlan::prepare(const RunInput &input, const QString &d
                                    .arg(effective.playbook, input.projectPath));
     QDir().mkpath(dir + QStringLiteral("/env"));
     QDir().mkpath(dir + QStringLiteral("/inventory"));
-    const auto privateFile = QFile::ReadOwner | QFile::WriteOwner;
 
     if (effective.inventoryId) {
-        if (Status s = writeFile(dir + QStringLiteral("/inventory/hosts.json"),
-                                 QJsonDocument(input.inventory).toJson(QJsonDocument::Indented), privateFile);
+        if (Status s = writePrivateFile(dir + QStringLiteral("/inventory/hosts.json"),
+                                        QJsonDocument(input.inventory).toJson(QJsonDocument::Indented));
             !s)
             return s;
     }
@@ -149,7 +154,8 @@ Result<QByteArray> PlaybookPlan::prepare(const RunInput &input, const QString &d
                              {QStringLiteral("job_template_name"), job.name},
                              {QStringLiteral("inventory_id"), effective.inventoryId},
                              {QStringLiteral("inventory_name"), input.inventoryName},
-                             {QStringLiteral("execution_node"), job.executionNode}};
+                             {QStringLiteral("execution_node"), job.executionNode},
+                             {QStringLiteral("project_revision"), input.projectRevision}};
     for (auto it = values.begin(); it != values.end(); ++it) {
         meta.insert(QStringLiteral("awx_") + it.key(), it.value());
         meta.insert(QStringLiteral("tower_") + it.key(), it.value());
@@ -160,46 +166,19 @@ Result<QByteArray> PlaybookPlan::prepare(const RunInput &input, const QString &d
     QJsonObject safe = templateVars.value();
     for (auto it = unsafe.begin(); it != unsafe.end(); ++it)
         safe.remove(it.key());
+    if (Status s = writePrivateFile(dir + QStringLiteral("/env/extravars"), extraVarsYaml(safe, unsafe)); !s)
+        return s;
+    if (Status s = writePrivateFile(dir + QStringLiteral("/env/cmdline"), cmdline(effective).toUtf8()); !s)
+        return s;
+    if (Status s = writeRunnerSettings(dir, effective.timeout); !s)
+        return s;
     if (Status s =
-            writeFile(dir + QStringLiteral("/env/extravars"), extraVarsYaml(safe, unsafe), privateFile);
+            writeRunnerEnvironment(dir, job.id,
+                                   {{QStringLiteral("INVENTORY_ID"), QString::number(effective.inventoryId)},
+                                    {QStringLiteral("PROJECT_REVISION"), input.projectRevision}});
         !s)
         return s;
-    if (Status s = writeFile(dir + QStringLiteral("/env/cmdline"), cmdline(effective).toUtf8(), privateFile);
-        !s)
-        return s;
-
-    const QJsonObject settings{
-        {QStringLiteral("job_timeout"), std::max(effective.timeout, 0)},
-        {QStringLiteral("suppress_ansible_output"), true},
-        {QStringLiteral("suppress_output_file"), false},
-        // The runner looks at its cancel flag once per pexpect timeout: keep cancel prompt.
-        {QStringLiteral("pexpect_timeout"), 0.1},
-    };
-    if (Status s =
-            writeFile(dir + QStringLiteral("/env/settings"), QJsonDocument(settings).toJson(), privateFile);
-        !s)
-        return s;
-
-    const QJsonObject envvars{
-        {QStringLiteral("ANSIBLE_FORCE_COLOR"), QStringLiteral("True")},
-        {QStringLiteral("ANSIBLE_HOST_KEY_CHECKING"), QStringLiteral("False")},
-        {QStringLiteral("ANSIBLE_INVENTORY_UNPARSED_FAILED"), QStringLiteral("True")},
-        {QStringLiteral("ANSIBLE_PARAMIKO_RECORD_HOST_KEYS"), QStringLiteral("False")},
-        {QStringLiteral("ANSIBLE_RETRY_FILES_ENABLED"), QStringLiteral("False")},
-        {QStringLiteral("JOB_ID"), QString::number(job.id)},
-        {QStringLiteral("INVENTORY_ID"), QString::number(effective.inventoryId)},
-        {QStringLiteral("MAX_EVENT_RES"), QStringLiteral("700000")}, // AWX's MAX_EVENT_RES_DATA
-        {QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1")},
-    };
-    if (Status s =
-            writeFile(dir + QStringLiteral("/env/envvars"), QJsonDocument(envvars).toJson(), privateFile);
-        !s)
-        return s;
-
-    auto zip = zipDirectory(dir);
-    if (!zip)
-        return Status::failure(QObject::tr("Cannot pack the job's files: %1").arg(zip.error()));
-    return transmitStream(kwargs(input), zip.value());
+    return transmitDirectory(dir, kwargs(input));
 }
 
 } // namespace playdeck

@@ -10,7 +10,7 @@ namespace playdeck {
 // env/envvars.
 class PlaybookPlan : public JobPlan {
 public:
-    [[nodiscard]] Result<QByteArray> prepare(const RunInput &input, const QString &privateDir) const override;
+    [[nodiscard]] Result<QByteArray> prepare(const RunInput &input, const QString &privateDir) override;
 
     // ansible-playbook options for env/cmdline, shell-quoted as ansible-runner's shlex.split expects.
     static QString cmdline(const JobOptions &effective);

@@ -2,6 +2,7 @@
 
 #include "SafeUnpacker.h"
 #include "core/Logging.h"
+#include "db/Connections.h"
 #include "db/DbPool.h"
 #include "events/EventBacklog.h"
 #include "events/RunnerEvent.h"
@@ -66,7 +67,10 @@ Loaded beginRun(QSqlDatabase &db, qint64 jobId, const QString &node) {
         return {Broken, {}, broken};
     }
     RunInput input = read.take();
-    auto running = jobs.transition(jobId, {JobStatus::Running, {JobStatus::Waiting}, {}, node});
+    JobUpdate started;
+    if (!input.projectRevision.isEmpty())
+        started.scmRevision = input.projectRevision; // the revision a job runs is the one it copies
+    auto running = jobs.transition(jobId, {JobStatus::Running, {JobStatus::Waiting}, started, node});
     if (!running)
         return {Unavailable, {}, running.error()};
     if (!running.value())
@@ -158,7 +162,9 @@ void RunJob::prepareAndStart(const RunInput &input) {
         return conclude({JobStatus::Error, tr("Cannot create the job directory %1.").arg(m_privateDir), {}});
     QFile::setPermissions(m_privateDir, QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
     m_plan = planFor(input);
-    auto transmit = m_plan->prepare(input, m_privateDir);
+    RunInput withDataDir = input;
+    withDataDir.dataDir = m_context->dataDir;
+    auto transmit = m_plan->prepare(withDataDir, m_privateDir);
     if (!transmit)
         return conclude({JobStatus::Error, transmit.error(), {}});
 
@@ -206,6 +212,8 @@ void RunJob::handleItems(const QList<StreamItem> &items) {
         case StreamItem::Event: {
             JobEvent e = eventFromRunner(m_jobId, item.object);
             m_failures.onEvent(e);
+            if (m_plan)
+                m_plan->onEvent(item.object);
             m_inputWait.onEvent(e.event, item.object.value(QLatin1String("event_data")).toObject(), e.stdout,
                                 now);
             batch.append(std::move(e));
@@ -407,7 +415,7 @@ void RunJob::onExited(const TransportExit &exit) {
 
 void RunJob::conclude(const Outcome &outcome) {
     m_state = State::Finishing;
-    m_outcome = outcome;
+    m_outcome = m_plan ? m_plan->judge(outcome) : outcome;
     // The receiver gets this after every batch already sent, so it can tell when all are stored.
     Q_EMIT streamEnded(m_jobId, m_emitted);
     storeOutcome();
@@ -422,8 +430,19 @@ void RunJob::storeOutcome() {
     t.fields.emittedEvents = m_emitted;
     t.fields.inputPrompt = QString();
     const qint64 id = m_jobId;
+    // What this kind of job writes besides (a project's new revision) commits with the status.
+    const auto extra = m_plan ? m_plan->finalWrites(m_outcome) : std::function<Status(QSqlDatabase &)>();
     whenReady(m_context->jobState->run<Result<bool>>(
-                  [id, t](QSqlDatabase &db) { return UnifiedJobStore(db).transition(id, t); }, quint64(id)),
+                  [id, t, extra](QSqlDatabase &db) {
+                      return inTransaction<bool>(db, [&]() -> Result<bool> {
+                          auto moved = UnifiedJobStore(db).transition(id, t);
+                          if (moved && moved.value() && extra)
+                              if (Status s = extra(db); !s)
+                                  return s;
+                          return moved;
+                      });
+                  },
+                  quint64(id)),
               this, [this](Result<bool> stored) {
                   if (!stored) {
                       // The database is away: the outcome must not be lost, so keep trying.

@@ -4,27 +4,42 @@
 
 namespace playdeck {
 
+namespace {
+
+// What a job holds while it runs, or waits for in order: its template (unless simultaneous runs are
+// allowed), or the project it updates. Empty: nothing.
+QString exclusiveKey(const ActiveJob &job) {
+    if (job.projectUpdateOf)
+        return QStringLiteral("project:%1").arg(job.projectUpdateOf);
+    if (!job.allowSimultaneous && job.templateId)
+        return QStringLiteral("template:%1").arg(job.templateId);
+    return {};
+}
+
+} // namespace
+
 SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapacity> &instances) {
     SchedulingPlan plan;
     QHash<QString, int> consumed;
     QHash<QString, int> jobsOn;
-    QHash<qint64, qint64> templateHolder; // template -> the job that holds it
+    QHash<QString, qint64> holder; // exclusiveKey -> the job that holds it
     for (const ActiveJob &job : active) {
         if (job.status == JobStatus::Pending)
             continue;
         consumed[job.executionNode] += job.impact;
         jobsOn[job.executionNode] += 1;
-        if (!job.allowSimultaneous && job.templateId)
-            templateHolder.insert(job.templateId, job.id);
+        if (const QString key = exclusiveKey(job); !key.isEmpty())
+            holder.insert(key, job.id);
     }
 
     for (const ActiveJob &job : active) {
         if (job.status != JobStatus::Pending)
             continue;
-        if (!job.allowSimultaneous && job.templateId) {
-            const auto holder = templateHolder.constFind(job.templateId);
-            if (holder != templateHolder.cend()) {
-                plan.blocked.append({job.id, QObject::tr("waiting for job-%1 to finish").arg(*holder)});
+        const QString key = exclusiveKey(job);
+        if (!key.isEmpty()) {
+            const auto held = holder.constFind(key);
+            if (held != holder.cend()) {
+                plan.blocked.append({job.id, QObject::tr("waiting for job-%1 to finish").arg(*held)});
                 continue;
             }
         }
@@ -43,16 +58,16 @@ SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapa
                 {job.id,
                  QObject::tr(
                      "This job is not ready to start because there is not enough available capacity.")});
-            // Keep the template's order: a later job of this template must not overtake this one.
-            if (!job.allowSimultaneous && job.templateId)
-                templateHolder.insert(job.templateId, job.id);
+            // Keep the order: a later job of this template (or project) must not overtake this one.
+            if (!key.isEmpty())
+                holder.insert(key, job.id);
             continue;
         }
         plan.start.append({job.id, best->hostname});
         consumed[best->hostname] += job.impact;
         jobsOn[best->hostname] += 1;
-        if (!job.allowSimultaneous && job.templateId)
-            templateHolder.insert(job.templateId, job.id);
+        if (const QString key = exclusiveKey(job); !key.isEmpty())
+            holder.insert(key, job.id);
     }
     return plan;
 }

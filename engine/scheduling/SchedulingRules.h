@@ -16,7 +16,8 @@ struct ActiveJob {
     qint64 templateId = 0;
     bool allowSimultaneous = false;
     int impact = 1;
-    QString executionNode; // for waiting/running jobs
+    QString executionNode;      // for waiting/running jobs
+    qint64 projectUpdateOf = 0; // a project update: of this project (one at a time per project)
 };
 
 struct InstanceCapacity {
@@ -42,6 +43,7 @@ struct SchedulingPlan {
 // `active` in creation order. Rules:
 // - a job of a template blocks later jobs of the same template unless allow_simultaneous is set
 //   (an earlier pending one blocks too, so a template's jobs start in the order they were launched);
+// - an update of a project blocks later updates of the same project, in the same way;
 // - a job starts on the instance with the most remaining capacity that can hold its impact; an
 //   instance running nothing always takes one job, however large.
 SchedulingPlan planJobs(const QList<ActiveJob> &active, const QList<InstanceCapacity> &instances);

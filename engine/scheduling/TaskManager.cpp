@@ -96,8 +96,8 @@ bool TaskManager::runOnce(int &started) {
     QList<ActiveJob> active;
     QHash<qint64, QString> explanations;
     for (const ActiveJobRow &row : activeRows.value()) {
-        active.append(
-            {row.id, row.status, row.templateId, row.allowSimultaneous, row.impact, row.executionNode});
+        active.append({row.id, row.status, row.templateId, row.allowSimultaneous, row.impact,
+                       row.executionNode, row.projectUpdateOf});
         explanations.insert(row.id, row.explanation);
     }
     auto instanceRows = InstanceStore(db).schedulable(m_liveInstanceSeconds);

@@ -7,6 +7,8 @@
 #include "store/EventStore.h"
 #include "store/InstanceStore.h"
 #include "store/InventoryStore.h"
+#include "store/ProjectStore.h"
+#include "store/ResourceStore.h"
 #include "store/TemplateStore.h"
 
 #include <QObject>
@@ -56,11 +58,40 @@ QFuture<Result<qint64>> JobService::launch(const LaunchRequest &request) {
     });
 }
 
+namespace {
+
+Result<qint64> startProjectUpdate(QSqlDatabase &db, qint64 projectId, const QString &launchType) {
+    auto scm = ProjectStore(db).scm(projectId);
+    if (!scm)
+        return scm.status();
+    if (scm.value().scmType.isEmpty())
+        return Status::failure(
+            QObject::tr("The project \"%1\" is a local directory: there is nothing to update.")
+                .arg(scm.value().name));
+    return UnifiedJobStore(db).createProjectUpdate(projectId, scm.value().name, launchType,
+                                                   scm.value().timeout);
+}
+
+} // namespace
+
+QFuture<Result<qint64>> JobService::updateProject(const QString &projectName, const QString &launchType) {
+    return m_pool.run<Result<qint64>>([projectName, launchType](QSqlDatabase &db) -> Result<qint64> {
+        auto id = ResourceStore::idOf(db, ResourceKind::Project, projectName);
+        if (!id)
+            return id.status();
+        if (id.value() == 0)
+            return Status::failure(QObject::tr("There is no project named \"%1\".").arg(projectName));
+        return startProjectUpdate(db, id.value(), launchType);
+    });
+}
+
 QFuture<Result<qint64>> JobService::relaunch(qint64 jobId) {
     return m_pool.run<Result<qint64>>([jobId](QSqlDatabase &db) -> Result<qint64> {
         auto job = UnifiedJobStore(db).load(jobId);
         if (!job)
             return job.status();
+        if (job.value().kind == QLatin1String("project_update"))
+            return startProjectUpdate(db, job.value().options.projectId, QStringLiteral("relaunch"));
         if (job.value().templateId == 0)
             return Status::failure(
                 QObject::tr("Job %1 cannot be relaunched: its template was deleted.").arg(jobId));

@@ -27,6 +27,9 @@ public:
     // the saved launch config), launch_type relaunch.
     QFuture<Result<qint64>> relaunch(qint64 jobId);
     QFuture<Result<CancelOutcome>> cancel(qint64 jobId);
+    // AWX's project update: a unified job that fetches a git project and records its revision.
+    QFuture<Result<qint64>> updateProject(const QString &projectName,
+                                          const QString &launchType = QStringLiteral("manual"));
 
     QFuture<Result<JobDetail>> job(qint64 jobId);
     QFuture<Result<QList<JobSummary>>> recent(int limit);

@@ -4,6 +4,7 @@
 #include "db/DbPool.h"
 #include "resources/ResourceRules.h"
 #include "store/ResourceStore.h"
+#include "store/UnifiedJobStore.h"
 
 #include <QCoreApplication>
 
@@ -23,6 +24,24 @@ Result<QJsonObject> existing(QSqlDatabase &db, ResourceKind kind, const QString 
     if (!found.value())
         return Status::failure(tr("There is no %1 named \"%2\".").arg(describeKind(kind), name));
     return *found.value();
+}
+
+// A git project whose source settings are new or changed gets an update at once, as in AWX.
+Status updateIfGit(QSqlDatabase &db, ResourceKind kind, qint64 id, const QJsonObject &now,
+                   const QJsonObject &before) {
+    if (kind != ResourceKind::Project ||
+        now.value(QStringLiteral("scm_type")).toString() != QLatin1String("git"))
+        return {};
+    static const QStringList kSource = {QStringLiteral("scm_type"), QStringLiteral("scm_url"),
+                                        QStringLiteral("scm_branch"), QStringLiteral("scm_refspec"),
+                                        QStringLiteral("credential")};
+    if (!before.isEmpty() && std::all_of(kSource.begin(), kSource.end(),
+                                         [&](const QString &f) { return now.value(f) == before.value(f); }))
+        return {};
+    return UnifiedJobStore(db)
+        .createProjectUpdate(id, now.value(QStringLiteral("name")).toString(), QStringLiteral("manual"),
+                             int(now.value(QStringLiteral("timeout")).toInteger()))
+        .status();
 }
 
 } // namespace
@@ -62,11 +81,16 @@ Result<QJsonObject> create(QSqlDatabase &db, ResourceKind kind, const QJsonObjec
         return resource.status();
     if (Status s = validateResource(kind, resource.value()); !s)
         return s;
-    ResourceStore store(db, kind);
-    auto id = store.create(resource.value(), extraColumns);
-    if (!id)
-        return id.status();
-    return store.get(id.value());
+    return atomically<QJsonObject>(db, [&]() -> Result<QJsonObject> {
+        ResourceStore store(db, kind);
+        auto id = store.create(resource.value(), extraColumns);
+        if (!id)
+            return id.status();
+        // As in AWX, a new git project is fetched at once: its playbooks exist only after that.
+        if (Status s = updateIfGit(db, kind, id.value(), resource.value(), {}); !s)
+            return s;
+        return store.get(id.value());
+    });
 }
 
 Result<QJsonObject> update(QSqlDatabase &db, ResourceKind kind, const QString &name,
@@ -80,11 +104,16 @@ Result<QJsonObject> update(QSqlDatabase &db, ResourceKind kind, const QString &n
         return resource.status();
     if (Status s = validateResource(kind, resource.value()); !s)
         return s;
-    ResourceStore store(db, kind);
-    const qint64 id = current.value().value(QStringLiteral("id")).toInteger();
-    if (Status s = store.update(id, resource.value()); !s)
-        return s;
-    return store.get(id);
+    return atomically<QJsonObject>(db, [&]() -> Result<QJsonObject> {
+        ResourceStore store(db, kind);
+        const qint64 id = current.value().value(QStringLiteral("id")).toInteger();
+        if (Status s = store.update(id, resource.value()); !s)
+            return s;
+        // Changed source-control settings are fetched at once, as AWX does.
+        if (Status s = updateIfGit(db, kind, id, resource.value(), current.value()); !s)
+            return s;
+        return store.get(id);
+    });
 }
 
 } // namespace resources

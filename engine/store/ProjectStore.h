@@ -6,14 +6,38 @@
 
 namespace playdeck {
 
-// All SQL about projects.
+// A project's source-control settings, for its update (AWX's ProjectOptions).
+struct ProjectScm {
+    qint64 id = 0;
+    QString name;
+    QString scmType; // "" (a local directory) or git
+    QString url, branch, refspec;
+    bool clean = false, deleteOnUpdate = false, trackSubmodules = false;
+    int timeout = 0;
+    qint64 credentialId = 0;
+};
+
+// Where a job's playbooks come from: the directory, and the revision it holds (git projects).
+struct ProjectTree {
+    QString path;
+    QString revision;
+};
+
+// All SQL about projects (besides ResourceStore's editing).
 class ProjectStore {
 public:
     explicit ProjectStore(QSqlDatabase &db)
         : m_db(db) {}
 
-    // The directory the project's playbooks are in.
-    [[nodiscard]] Result<QString> localPath(qint64 projectId);
+    // The tree a job copies its playbooks from: a local project's directory, or the tree of a git
+    // project's last successful update.
+    [[nodiscard]] Result<ProjectTree> tree(qint64 projectId);
+    [[nodiscard]] Result<ProjectScm> scm(qint64 projectId);
+    // A successful update checked out `revision` into `checkoutPath`.
+    [[nodiscard]] Status recordUpdate(qint64 projectId, const QString &revision, const QString &checkoutPath);
+
+    // Where Playdeck keeps a git project's cache and revision trees: <dataDir>/projects/_<id>.
+    static QString directory(const QString &dataDir, qint64 projectId);
 
 private:
     QSqlDatabase &m_db;

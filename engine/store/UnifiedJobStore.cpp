@@ -58,6 +58,8 @@ void appendFields(const JobUpdate &u, QStringList &sets, QVariantList &binds) {
         set("refused_reason", *u.refusedReason);
     if (u.inputPrompt)
         set("input_prompt", *u.inputPrompt);
+    if (u.scmRevision)
+        set("scm_revision", *u.scmRevision);
     if (u.hostStatusCounts) {
         sets << QStringLiteral("host_status_counts = ?::jsonb");
         binds << json(*u.hostStatusCounts);
@@ -66,7 +68,7 @@ void appendFields(const JobUpdate &u, QStringList &sets, QVariantList &binds) {
 
 const QString kSummaryColumns = QStringLiteral(
     "id, name, status, launch_type, coalesce(job_template_id, 0), created, started, finished, elapsed,"
-    " execution_node, job_explanation, input_prompt");
+    " execution_node, job_explanation, input_prompt, kind");
 
 void readSummary(const QSqlQuery &q, JobSummary &j) {
     j.id = q.value(0).toLongLong();
@@ -81,6 +83,7 @@ void readSummary(const QSqlQuery &q, JobSummary &j) {
     j.executionNode = q.value(9).toString();
     j.explanation = q.value(10).toString();
     j.inputPrompt = q.value(11).toString();
+    j.kind = q.value(12).toString();
 }
 
 Result<QList<qint64>> ids(Result<QSqlQuery> q) {
@@ -116,6 +119,28 @@ Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const L
                  {t.id, t.name, launchType, o.projectId, o.inventoryId, o.playbook, o.extraVars, o.limit,
                   o.forks, o.verbosity, o.jobType, o.jobTags, o.skipTags, o.timeout, o.allowSimultaneous,
                   json(prompts.toJson()), taskImpact});
+        if (!q)
+            return q.status();
+        q.value().next();
+        const qint64 id = q.value().value(0).toLongLong();
+        auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}, {}});
+        if (!pending)
+            return pending.status();
+        return id;
+    });
+}
+
+Result<qint64> UnifiedJobStore::createProjectUpdate(qint64 projectId, const QString &projectName,
+                                                    const QString &launchType, int timeout) {
+    return atomically<qint64>(m_db, [&]() -> Result<qint64> {
+        // AWX's project update of job_type check: a real fetch into the project's checkout.
+        auto q = exec(
+            m_db,
+            QStringLiteral(
+                "INSERT INTO unified_job (kind, name, status, launch_type, project_id, job_type,"
+                " timeout, task_impact, playbook) VALUES ('project_update', ?, 'new', ?, ?, 'check', ?, 1,"
+                " 'project_update.yml') RETURNING id"),
+            {projectName, launchType, projectId, timeout});
         if (!q)
             return q.status();
         q.value().next();
@@ -255,7 +280,8 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
                  "SELECT %1, coalesce(project_id, 0), playbook, coalesce(inventory_id, 0),"
                  " extra_vars, host_limit, forks, verbosity, job_type, job_tags, skip_tags, timeout,"
                  " allow_simultaneous, launch_config::text, job_args, result_traceback,"
-                 " event_processing_finished, emitted_events, refused_events, refused_reason, cancel_flag"
+                 " event_processing_finished, emitted_events, refused_events, refused_reason, cancel_flag,"
+                 " scm_revision"
                  " FROM unified_job WHERE id = ?")
                  .arg(kSummaryColumns),
              {jobId});
@@ -266,7 +292,7 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
     const QSqlQuery &r = q.value();
     JobDetail j;
     readSummary(r, j);
-    int c = 12;
+    int c = 13;
     JobOptions &o = j.options;
     o.projectId = r.value(c++).toLongLong();
     o.playbook = r.value(c++).toString();
@@ -288,6 +314,7 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
     j.refusedEvents = r.value(c++).toInt();
     j.refusedReason = r.value(c++).toString();
     j.cancelRequested = r.value(c++).toBool();
+    j.scmRevision = r.value(c++).toString();
     return j;
 }
 
@@ -301,10 +328,11 @@ Result<std::optional<JobStatus>> UnifiedJobStore::status(qint64 jobId) {
 }
 
 Result<QList<ActiveJobRow>> UnifiedJobStore::activeSet() {
-    auto q =
-        exec(m_db, QStringLiteral("SELECT id, status, coalesce(job_template_id, 0), allow_simultaneous,"
-                                  " task_impact, execution_node, job_explanation FROM unified_job"
-                                  " WHERE status IN ('pending', 'waiting', 'running') ORDER BY created, id"));
+    auto q = exec(
+        m_db, QStringLiteral("SELECT id, status, coalesce(job_template_id, 0), allow_simultaneous,"
+                             " task_impact, execution_node, job_explanation, CASE kind WHEN 'project_update'"
+                             " THEN coalesce(project_id, 0) ELSE 0 END FROM unified_job"
+                             " WHERE status IN ('pending', 'waiting', 'running') ORDER BY created, id"));
     if (!q)
         return q.status();
     QList<ActiveJobRow> out;
@@ -313,7 +341,7 @@ Result<QList<ActiveJobRow>> UnifiedJobStore::activeSet() {
         out.append({r.value(0).toLongLong(),
                     statusFromName(r.value(1).toString()).value_or(JobStatus::Pending),
                     r.value(2).toLongLong(), r.value(3).toBool(), r.value(4).toInt(), r.value(5).toString(),
-                    r.value(6).toString()});
+                    r.value(6).toString(), r.value(7).toLongLong()});
     }
     return out;
 }

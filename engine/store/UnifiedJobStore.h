@@ -29,6 +29,7 @@ struct JobUpdate {
     std::optional<QString> refusedReason;
     std::optional<QString> inputPrompt;
     std::optional<QJsonObject> hostStatusCounts;
+    std::optional<QString> scmRevision;
 
     bool isEmpty() const;
 };
@@ -53,6 +54,7 @@ struct ActiveJobRow {
     int impact = 1;
     QString executionNode;
     QString explanation;
+    qint64 projectUpdateOf = 0; // a project update: of this project
 };
 
 // A job's outcome of a cancel request.
@@ -70,6 +72,9 @@ public:
     // given (status new), then pending, and a task-manager run asked for; one transaction.
     [[nodiscard]] Result<qint64> createFromTemplate(const JobTemplate &tmpl, const LaunchConfig &prompts,
                                                     const QString &launchType, int taskImpact);
+    // A project update (AWX's ProjectUpdate, job_type check), pending, with a task-manager run asked for.
+    [[nodiscard]] Result<qint64> createProjectUpdate(qint64 projectId, const QString &projectName,
+                                                     const QString &launchType, int timeout);
     // Whether the job moved. A job that is not in an allowed source status does not move: false.
     [[nodiscard]] Result<bool> transition(qint64 jobId, const JobTransition &transition);
     // Writes fields without a status change; with `announce`, listeners hear that the job changed.

@@ -59,6 +59,21 @@ private Q_SLOTS:
         QCOMPARE(playbookTaskImpact(10, 0, true), 2);
         QCOMPARE(playbookTaskImpact(0, 0, false), 7);
     }
+    void oneUpdatePerProjectInLaunchOrder() {
+        ActiveJob first{1, JobStatus::Running, 0, false, 1, QStringLiteral("a"), 7};
+        ActiveJob second{2, JobStatus::Pending, 0, false, 1, {}, 7};
+        ActiveJob other{3, JobStatus::Pending, 0, false, 1, {}, 8};
+        auto plan = planJobs({first, second, other}, {{QStringLiteral("a"), 100}});
+        QCOMPARE(plan.start.size(), 1);
+        QCOMPARE(plan.start.at(0).jobId, 3);
+        QCOMPARE(plan.blocked.at(0).jobId, 2);
+        QCOMPARE(plan.blocked.at(0).reason, QStringLiteral("waiting for job-1 to finish"));
+        // A project's id is not a template's: an update of project 10 does not block template 10.
+        plan =
+            planJobs({ActiveJob{4, JobStatus::Running, 0, false, 1, QStringLiteral("a"), 10}, pending(5, 10)},
+                     {{QStringLiteral("a"), 100}});
+        QCOMPARE(plan.start.size(), 1);
+    }
     void noInstanceNoStart() {
         const auto plan = planJobs({pending(1, 10)}, {});
         QVERIFY(plan.start.isEmpty());

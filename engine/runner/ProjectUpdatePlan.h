@@ -1,0 +1,27 @@
+#pragma once
+
+#include "JobPlan.h"
+
+namespace playdeck {
+
+// A git project's update (AWX's RunProjectUpdate): Playdeck's project_update.yml, run through
+// ansible-runner on localhost, fetches into <data>/projects/_<id>/checkout and copies the revision
+// it checked out into <data>/projects/_<id>/revisions/<sha>, a tree nobody changes afterwards. Only
+// a successful update that reported its revision moves the project to that tree.
+class ProjectUpdatePlan : public JobPlan {
+public:
+    [[nodiscard]] Result<QByteArray> prepare(const RunInput &input, const QString &privateDir) override;
+    void onEvent(const QJsonObject &runnerEvent) override;
+    Outcome judge(Outcome outcome) const override;
+    std::function<Status(QSqlDatabase &)> finalWrites(const Outcome &outcome) const override;
+
+    QString revision() const { return m_revision; }
+
+private:
+    qint64 m_jobId = 0;
+    qint64 m_projectId = 0;
+    QString m_revisionsDir;
+    QString m_revision;
+};
+
+} // namespace playdeck

@@ -1,0 +1,181 @@
+// A git project as an operator uses one: a repository (a bare one made here), updates that are jobs
+// of their own, revisions that jobs record, and a failed update that leaves the last good tree.
+
+#include "Processes.h"
+#include "TestEngine.h"
+
+#include "services/JobService.h"
+#include "services/ResourceService.h"
+
+#include <QDir>
+#include <QFile>
+#include <QProcess>
+#include <QTest>
+
+using namespace playdeck;
+using playdeck::test::await;
+using playdeck::test::runPlaydeck;
+using playdeck::test::TestEngine;
+
+namespace {
+
+QString git(const QString &dir, const QStringList &args) {
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(QStringLiteral("git"),
+            QStringList{QStringLiteral("-c"), QStringLiteral("user.email=t@example.com"),
+                        QStringLiteral("-c"), QStringLiteral("user.name=Test")} +
+                args);
+    p.waitForFinished(30000);
+    if (p.exitCode() != 0)
+        qWarning() << "git" << args << p.readAllStandardError();
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
+}
+
+void writeFile(const QString &path, const QByteArray &text) {
+    QFile f(path);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(text);
+}
+
+} // namespace
+
+class ProjectUpdatesTest : public QObject {
+    Q_OBJECT
+private Q_SLOTS:
+    void initTestCase() {
+        m_engine = std::make_unique<TestEngine>();
+        QVERIFY2(m_engine->ok(), qPrintable(m_engine->error()));
+        m_work = m_engine->dataDir() + QStringLiteral("/work");
+        m_bare = m_engine->dataDir() + QStringLiteral("/repo.git");
+        QDir().mkpath(m_work);
+        git(m_work,
+            {QStringLiteral("init"), QStringLiteral("-q"), QStringLiteral("-b"), QStringLiteral("main")});
+        writeFile(m_work + QStringLiteral("/site.yml"),
+                  "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: version one\n");
+        git(m_work, {QStringLiteral("add"), QStringLiteral(".")});
+        git(m_work, {QStringLiteral("commit"), QStringLiteral("-qm"), QStringLiteral("one")});
+        git(m_engine->dataDir(),
+            {QStringLiteral("clone"), QStringLiteral("-q"), QStringLiteral("--bare"), m_work, m_bare});
+        git(m_work, {QStringLiteral("remote"), QStringLiteral("add"), QStringLiteral("origin"), m_bare});
+    }
+    void cleanupTestCase() { m_engine.reset(); }
+
+    void aNewGitProjectIsFetchedAndItsJobsRecordTheRevision() {
+        auto created = await(m_engine->controller().resources().create(
+            ResourceKind::Project, {{QStringLiteral("name"), QStringLiteral("Web")},
+                                    {QStringLiteral("scm_type"), QStringLiteral("git")},
+                                    {QStringLiteral("scm_url"), m_bare}}));
+        QVERIFY2(created.ok(), qPrintable(created.error()));
+        const qint64 update =
+            m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job WHERE kind = 'project_update'"))
+                .toLongLong();
+        QVERIFY(update > 0);
+        QCOMPARE(m_engine->waitForFinished(update), JobStatus::Successful);
+        const QString revision = git(m_work, {QStringLiteral("rev-parse"), QStringLiteral("HEAD")});
+        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM project WHERE name = 'Web'"))
+                     .toString(),
+                 revision);
+        QCOMPARE(
+            m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"), {update})
+                .toString(),
+            revision);
+        const QString tree =
+            m_engine->scalar(QStringLiteral("SELECT checkout_path FROM project WHERE name = 'Web'"))
+                .toString();
+        QVERIFY2(tree.endsWith(revision), qPrintable(tree));
+        QVERIFY(QFile::exists(tree + QStringLiteral("/site.yml")));
+        QVERIFY(!QFile::exists(tree + QStringLiteral("/.git")));
+        // Its output is a job's: events and stdout.
+        QVERIFY(m_engine
+                    ->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ? AND task = "
+                                            "'Update the git checkout'"),
+                             {update})
+                    .toInt() > 0);
+
+        auto t = await(m_engine->controller().resources().create(
+            ResourceKind::JobTemplate, {{QStringLiteral("name"), QStringLiteral("Site")},
+                                        {QStringLiteral("project"), QStringLiteral("Web")},
+                                        {QStringLiteral("playbook"), QStringLiteral("site.yml")},
+                                        {QStringLiteral("inventory"), QStringLiteral("Demo Inventory")}}));
+        QVERIFY2(t.ok(), qPrintable(t.error()));
+        const qint64 job = m_engine->launch(QStringLiteral("Site"));
+        QCOMPARE(m_engine->waitForFinished(job), JobStatus::Successful);
+        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"), {job})
+                     .toString(),
+                 revision);
+        m_firstRevision = revision;
+    }
+
+    void aNewCommitGetsATreeOfItsOwnAndTheOldOneStays() {
+        writeFile(m_work + QStringLiteral("/site.yml"),
+                  "- hosts: all\n  gather_facts: false\n  tasks:\n    - debug:\n        msg: version two\n");
+        git(m_work, {QStringLiteral("commit"), QStringLiteral("-qam"), QStringLiteral("two")});
+        git(m_work,
+            {QStringLiteral("push"), QStringLiteral("-q"), QStringLiteral("origin"), QStringLiteral("main")});
+        // The command line, as an operator would.
+        auto sync = runPlaydeck(m_engine->dataDir(),
+                                {QStringLiteral("project"), QStringLiteral("sync"), QStringLiteral("Web")});
+        QVERIFY2(sync.exitCode == 0, qPrintable(sync.err));
+        const QString revision = git(m_work, {QStringLiteral("rev-parse"), QStringLiteral("HEAD")});
+        QTRY_COMPARE_WITH_TIMEOUT(
+            m_engine->scalar(QStringLiteral("SELECT scm_revision FROM project WHERE name = 'Web'"))
+                .toString(),
+            revision, 30000);
+        const QString revisions =
+            m_engine->dataDir() +
+            QStringLiteral("/projects/_%1/revisions")
+                .arg(m_engine->scalar(QStringLiteral("SELECT id FROM project WHERE name = 'Web'"))
+                         .toLongLong());
+        QVERIFY(QFile::exists(revisions + QLatin1Char('/') + m_firstRevision + QStringLiteral("/site.yml")));
+        QVERIFY(QFile::exists(revisions + QLatin1Char('/') + revision + QStringLiteral("/site.yml")));
+        const qint64 job = m_engine->launch(QStringLiteral("Site"));
+        QCOMPARE(m_engine->waitForFinished(job), JobStatus::Successful);
+        QVERIFY(m_engine
+                    ->scalar(QStringLiteral("SELECT string_agg(stdout, '') FROM job_event WHERE job_id = ?"),
+                             {job})
+                    .toString()
+                    .contains(QLatin1String("version two")));
+        m_secondRevision = revision;
+    }
+
+    void aFailedUpdateSaysWhyAndJobsKeepTheLastGoodRevision() {
+        auto changed = await(m_engine->controller().resources().update(
+            ResourceKind::Project, QStringLiteral("Web"),
+            {{QStringLiteral("scm_url"), QString(m_bare + QStringLiteral("-gone"))}}));
+        QVERIFY2(changed.ok(), qPrintable(changed.error()));
+        const qint64 update =
+            m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job WHERE kind = 'project_update'"))
+                .toLongLong();
+        QCOMPARE(m_engine->waitForFinished(update), JobStatus::Failed);
+        QVERIFY2(
+            m_engine->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {update})
+                .toString()
+                .contains(QLatin1String("Update the git checkout")),
+            qPrintable(
+                m_engine
+                    ->scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"), {update})
+                    .toString()));
+        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM project WHERE name = 'Web'"))
+                     .toString(),
+                 m_secondRevision);
+        const qint64 job = m_engine->launch(QStringLiteral("Site"));
+        QCOMPARE(m_engine->waitForFinished(job), JobStatus::Successful);
+        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"), {job})
+                     .toString(),
+                 m_secondRevision);
+    }
+
+    void aLocalProjectHasNothingToUpdate() {
+        auto r = await(m_engine->controller().jobs().updateProject(QStringLiteral("Demo Project")));
+        QVERIFY(!r.ok());
+        QVERIFY2(r.error().contains(QLatin1String("nothing to update")), qPrintable(r.error()));
+    }
+
+private:
+    std::unique_ptr<TestEngine> m_engine;
+    QString m_work, m_bare, m_firstRevision, m_secondRevision;
+};
+
+QTEST_GUILESS_MAIN(ProjectUpdatesTest)
+#include "tst_project_updates.moc"
