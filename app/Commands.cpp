@@ -79,48 +79,6 @@ EngineOptions engineOptions(const GlobalOptions &options, EngineOptions::RunJobs
     return o;
 }
 
-int runLaunch(const GlobalOptions &options, const QStringList &args) {
-    QCommandLineParser parser;
-    parser.addPositionalArgument(QStringLiteral("template"), Commands::tr("Name of the job template."));
-    const QCommandLineOption extraVars(QStringLiteral("extra-vars"),
-                                       Commands::tr("Extra variables: JSON, YAML or @file."),
-                                       QStringLiteral("vars"));
-    const QCommandLineOption limit(QStringLiteral("limit"), Commands::tr("Host pattern to limit the run to."),
-                                   QStringLiteral("pattern"));
-    const QCommandLineOption verbosity(QStringLiteral("verbosity"), Commands::tr("0 (normal) to 5."),
-                                       QStringLiteral("level"));
-    const QCommandLineOption check(QStringLiteral("check"), Commands::tr("Run in check mode."));
-    const QCommandLineOption follow(QStringLiteral("follow"),
-                                    Commands::tr("Stream the job's output until it ends."));
-    parser.addOptions({extraVars, limit, verbosity, check, follow});
-    if (!parse(parser, args,
-               QStringLiteral("launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--follow]"),
-               1))
-        return 2;
-
-    LaunchRequest request;
-    request.templateName = parser.positionalArguments().constFirst();
-    QString vars = parser.value(extraVars);
-    if (vars.startsWith(QLatin1Char('@'))) {
-        QFile file(vars.mid(1));
-        if (!file.open(QIODevice::ReadOnly)) {
-            printError(Commands::tr("cannot read %1: %2").arg(file.fileName(), file.errorString()));
-            return 2;
-        }
-        vars = QString::fromUtf8(file.readAll());
-    }
-    request.prompts.extraVars = vars;
-    if (parser.isSet(limit))
-        request.prompts.limit = parser.value(limit);
-    if (parser.isSet(verbosity))
-        request.prompts.verbosity = parser.value(verbosity).toInt();
-    if (parser.isSet(check))
-        request.prompts.jobType = QStringLiteral("check");
-
-    return runJobCommand(
-        options, [request](Controller &c) { return c.jobs().launch(request); }, parser.isSet(follow));
-}
-
 int runJobCommand(const GlobalOptions &options,
                   const std::function<QFuture<Result<qint64>>(Controller &)> &start, bool follow) {
     // Runs the job here unless another Playdeck process (the window, `serve`) takes work; either way

@@ -55,10 +55,10 @@ Engine::Engine(EngineOptions options, QObject *parent)
     , m_queries(std::make_unique<DbPool>(QStringLiteral("queries"), 3))
     , m_jobState(std::make_unique<DbPool>(QStringLiteral("job-state"), 2))
     , m_backlog(std::make_unique<EventBacklog>())
-    , m_jobService(std::make_unique<JobService>(*m_queries, m_options.timing.lostAfterSeconds))
+    , m_secrets(new SecretStore)
+    , m_jobService(std::make_unique<JobService>(*m_queries, *m_secrets, m_options.timing.lostAfterSeconds))
     , m_templateService(std::make_unique<TemplateService>(*m_queries))
     , m_resourceService(std::make_unique<ResourceService>(*m_queries))
-    , m_secrets(new SecretStore)
     , m_credentialService(std::make_unique<CredentialService>(*m_queries, *m_secrets))
     , m_inventoryService(std::make_unique<InventoryService>(*m_queries, *m_secrets))
     , m_controller(std::make_unique<Controller>(Controller::Services{*m_jobService, *m_templateService,
@@ -253,6 +253,7 @@ void Engine::startThreads() {
         context->cancelGraceMs = m_options.cancelGraceMs;
         context->treeGraceMs = m_options.treeGraceMs;
         context->redactor.addSecret(m_database.password);
+        context->secrets = m_secrets;
         if (m_options.transport) {
             context->transport = m_options.transport;
         } else {

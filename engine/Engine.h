@@ -108,12 +108,12 @@ private:
     std::unique_ptr<DbPool> m_queries;  // the window, the command line (and later the API)
     std::unique_ptr<DbPool> m_jobState; // running jobs' own writes
     std::unique_ptr<EventBacklog> m_backlog;
-    std::unique_ptr<JobService> m_jobService;
-    std::unique_ptr<TemplateService> m_templateService;
-    std::unique_ptr<ResourceService> m_resourceService;
     // The services' waits that are not the database's: keychain calls over D-Bus, ansible-inventory.
     QThread m_servicesThread;
     SecretStore *m_secrets = nullptr; // lives in m_servicesThread
+    std::unique_ptr<JobService> m_jobService;
+    std::unique_ptr<TemplateService> m_templateService;
+    std::unique_ptr<ResourceService> m_resourceService;
     std::unique_ptr<CredentialService> m_credentialService;
     std::unique_ptr<InventoryService> m_inventoryService;
     std::unique_ptr<Controller> m_controller;

@@ -112,6 +112,17 @@ LaunchDialog::LaunchDialog(const JobTemplate &jobTemplate, QWidget *parent)
     layout->addLayout(form, 1);
     layout->addWidget(m_buttons);
 
+    // Only what the template asks for at launch can be changed (AWX's ask_*_on_launch).
+    const QString notAsked = tr("The template does not ask for this at launch.");
+    for (auto [widget, asked] : {std::pair<QWidget *, bool>{m_extraVarsEdit, m_template.ask.variables},
+                                 {m_limitEdit, m_template.ask.limit},
+                                 {m_verbosityCombo, m_template.ask.verbosity},
+                                 {m_checkModeBox, m_template.ask.jobType}})
+        if (!asked) {
+            widget->setEnabled(false);
+            widget->setToolTip(notAsked);
+        }
+
     m_validator = new ExtraVarsValidator(this);
     connect(m_validator, &ExtraVarsValidator::settled, this, &LaunchDialog::onChecked);
     connect(m_extraVarsEdit, &QPlainTextEdit::textChanged, this,

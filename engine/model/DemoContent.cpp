@@ -52,8 +52,11 @@ Status seedDemoContent(QSqlDatabase &db, const QString &dataDir) {
                                  " FROM inventory WHERE name = 'Demo Inventory' ON CONFLICT DO NOTHING"),
                   QVariantList{}},
         std::pair{QStringLiteral(
-                      "INSERT INTO job_template (name, description, project_id, playbook, inventory_id)"
-                      " SELECT 'Demo Job Template', 'Says hello to localhost', p.id, 'hello_world.yml', i.id"
+                      "INSERT INTO job_template (name, description, project_id, playbook, inventory_id,"
+                      " ask_variables_on_launch, ask_limit_on_launch, ask_verbosity_on_launch, "
+                      "ask_job_type_on_launch)"
+                      " SELECT 'Demo Job Template', 'Says hello to localhost', p.id, 'hello_world.yml', i.id,"
+                      " true, true, true, true"
                       " FROM project p, inventory i WHERE p.name = 'Demo Project'"
                       " AND i.name = 'Demo Inventory' ON CONFLICT (name) DO NOTHING"),
                   QVariantList{}},

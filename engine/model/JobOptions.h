@@ -1,10 +1,11 @@
 #pragma once
 
+#include <QList>
 #include <QString>
 
 namespace playdeck {
 
-// AWX's JobOptions: the twelve settings a job template gives its jobs. A job keeps its own copy as it
+// AWX's JobOptions: the settings a job template gives its jobs. A job keeps its own copy as it
 // was when it was launched; the launch-time prompts are kept apart (LaunchConfig) and applied only
 // when the job's private data dir is written.
 struct JobOptions {
@@ -20,6 +21,10 @@ struct JobOptions {
     QString skipTags;
     int timeout = 0; // seconds; 0: none
     bool allowSimultaneous = false;
+    bool diffMode = false;
+    bool becomeEnabled = false;
+    QString scmBranch;
+    QList<qint64> credentialIds; // Machine and Vault credentials, in order
 
     friend bool operator==(const JobOptions &, const JobOptions &) = default;
 };

@@ -2,10 +2,18 @@
 
 #include "JobOptions.h"
 
+#include <QJsonObject>
 #include <QList>
 #include <QMetaType>
 
 namespace playdeck {
+
+// AWX's ask_*_on_launch flags: what a launch may change.
+struct LaunchPrompts {
+    bool inventory = false, credentials = false, limit = false, tags = false, skipTags = false,
+         verbosity = false, jobType = false, variables = false, diffMode = false, forks = false,
+         timeout = false, scmBranch = false;
+};
 
 struct JobTemplate {
     qint64 id = 0;
@@ -14,6 +22,9 @@ struct JobTemplate {
     QString projectName;
     QString inventoryName;
     JobOptions options;
+    LaunchPrompts ask;
+    bool surveyEnabled = false;
+    QJsonObject surveySpec;
 };
 
 } // namespace playdeck

@@ -2,7 +2,9 @@
 
 #include "OutcomeRules.h"
 #include "core/Result.h"
+#include "launch/LaunchConfig.h"
 #include "model/Job.h"
+#include "store/CredentialStore.h"
 #include "store/ProjectStore.h"
 
 #include <QByteArray>
@@ -22,8 +24,18 @@ struct RunInput {
     QString projectPath;     // a job's playbooks
     QString projectRevision; // ... at this revision (a git project's)
     QString inventoryName;
-    QJsonObject inventory; // in the shape of ansible's YAML inventory plugin
-    ProjectScm project;    // a project update: what it updates
+    QJsonObject inventory;             // in the shape of ansible's YAML inventory plugin
+    ProjectScm project;                // a project update: what it updates
+    QList<CredentialKeys> credentials; // the job's credentials, in order
+    // Filled from the keychain just before the run, never stored: each credential's secret inputs
+    // ("<credential id>/<input>" → value, the ask-at-launch ones included) and the survey's passwords.
+    QHash<QString, QString> credentialSecrets;
+    QJsonObject surveyPasswords;
+
+    // The keychain entries the run needs read first.
+    QStringList keychainEntries() const;
+    // Takes what the keychain gave; fails when a stored secret is no longer there.
+    [[nodiscard]] Status takeSecrets(const QHash<QString, QString> &entries);
 };
 
 // How one kind of unified job is run through ansible-runner: what goes into its private data dir and
@@ -39,6 +51,8 @@ public:
     virtual void onEvent(const QJsonObject &runnerEvent) { Q_UNUSED(runnerEvent); }
     // The outcome as this kind of job understands it.
     virtual Outcome judge(Outcome outcome) const { return outcome; }
+    // Every secret the run was given: hidden wherever it would show (stdout, events, job_args).
+    virtual QStringList secrets(const RunInput &input) const;
     // What is written with the final status, in its transaction (nothing by default).
     virtual std::function<Status(QSqlDatabase &)> finalWrites(const Outcome &outcome) const {
         Q_UNUSED(outcome);

@@ -3,6 +3,10 @@
 #include "PlanFiles.h"
 #include "ProjectUpdatePlan.h"
 #include "launch/ExtraVars.h"
+#include "resources/ResourceSchema.h"
+#include "secrets/CredentialRun.h"
+#include "services/CredentialService.h"
+#include "services/JobService.h"
 #include "store/InventoryStore.h"
 #include "store/ProjectStore.h"
 
@@ -72,6 +76,14 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
         input.job = std::move(job);
         return input;
     }
+    for (qint64 id : effective.credentialIds) {
+        auto credential = CredentialStore(db).keys(id);
+        if (!credential && !credential.code().isEmpty())
+            return credential.status();
+        if (!credential)
+            return Status::failure(QObject::tr("The job's credential (id %1) no longer exists.").arg(id));
+        input.credentials << credential.value();
+    }
     auto project = ProjectStore(db).tree(effective.projectId);
     if (!project)
         return project.status();
@@ -92,6 +104,51 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
     return input;
 }
 
+QStringList RunInput::keychainEntries() const {
+    QStringList entries;
+    for (const CredentialKeys &c : credentials)
+        for (auto it = c.inputs.begin(); it != c.inputs.end(); ++it)
+            if (it.value().toString() == kEncrypted)
+                entries << CredentialService::keychainEntry(c.keychainKey, it.key());
+    if (!job.launch.secretsKey.isEmpty())
+        entries << launchSecretsEntry(job.launch.secretsKey);
+    return entries;
+}
+
+Status RunInput::takeSecrets(const QHash<QString, QString> &entries) {
+    for (const CredentialKeys &c : credentials)
+        for (auto it = c.inputs.begin(); it != c.inputs.end(); ++it) {
+            if (it.value().toString() != kEncrypted)
+                continue;
+            const QString entry = CredentialService::keychainEntry(c.keychainKey, it.key());
+            if (!entries.contains(entry))
+                return Status::failure(
+                    QObject::tr("The keychain no longer has the %1 of credential \"%2\". Set it again: "
+                                "playdeck credential update \"%2\" --%1_file FILE (or in its editor).")
+                        .arg(it.key(), c.name));
+            credentialSecrets.insert(QStringLiteral("%1/%2").arg(c.id).arg(it.key()), entries.value(entry));
+        }
+    if (!job.launch.secretsKey.isEmpty()) {
+        const QString entry = launchSecretsEntry(job.launch.secretsKey);
+        if (!entries.contains(entry))
+            return Status::failure(QObject::tr(
+                "The passwords given at launch are not in this machine's keychain: the job was "
+                "launched where this instance's keychain cannot see them. Launch it again here."));
+        const LaunchSecrets given = LaunchSecrets::fromJson(entries.value(entry).toUtf8());
+        for (auto it = given.credentialPasswords.begin(); it != given.credentialPasswords.end(); ++it)
+            credentialSecrets.insert(it.key(), it.value());
+        surveyPasswords = given.surveyPasswords;
+    }
+    return {};
+}
+
+QStringList JobPlan::secrets(const RunInput &input) const {
+    QStringList out = input.credentialSecrets.values();
+    for (auto it = input.surveyPasswords.begin(); it != input.surveyPasswords.end(); ++it)
+        out << it.value().toString();
+    return out;
+}
+
 QString PlaybookPlan::cmdline(const JobOptions &o) {
     QStringList args;
     if (!o.limit.isEmpty())
@@ -106,6 +163,10 @@ QString PlaybookPlan::cmdline(const JobOptions &o) {
         args << QStringLiteral("--tags") << shellQuote(o.jobTags);
     if (!o.skipTags.isEmpty())
         args << QStringLiteral("--skip-tags") << shellQuote(o.skipTags);
+    if (o.diffMode)
+        args << QStringLiteral("--diff");
+    if (o.becomeEnabled)
+        args << QStringLiteral("--become");
     return args.join(QLatin1Char(' '));
 }
 
@@ -160,7 +221,13 @@ Result<QByteArray> PlaybookPlan::prepare(const RunInput &input, const QString &d
         meta.insert(QStringLiteral("awx_") + it.key(), it.value());
         meta.insert(QStringLiteral("tower_") + it.key(), it.value());
     }
+    // Launch-time variables, survey answers (their passwords from the keychain) and the meta
+    // variables: all !unsafe, so nothing an operator typed is ever templated.
     QJsonObject unsafe = launchVars.value();
+    for (auto it = job.launch.surveyAnswers.begin(); it != job.launch.surveyAnswers.end(); ++it)
+        unsafe.insert(it.key(), it.value());
+    for (auto it = input.surveyPasswords.begin(); it != input.surveyPasswords.end(); ++it)
+        unsafe.insert(it.key(), it.value());
     for (auto it = meta.begin(); it != meta.end(); ++it)
         unsafe.insert(it.key(), it.value());
     QJsonObject safe = templateVars.value();
@@ -168,8 +235,28 @@ Result<QByteArray> PlaybookPlan::prepare(const RunInput &input, const QString &d
         safe.remove(it.key());
     if (Status s = writePrivateFile(dir + QStringLiteral("/env/extravars"), extraVarsYaml(safe, unsafe)); !s)
         return s;
-    if (Status s = writePrivateFile(dir + QStringLiteral("/env/cmdline"), cmdline(effective).toUtf8()); !s)
+    auto credentials = credentialRun(input.credentials, input.credentialSecrets);
+    if (!credentials)
+        return credentials.status();
+    QStringList args{cmdline(effective)};
+    for (const QString &arg : credentials.value().args)
+        args << shellQuote(arg);
+    if (Status s = writePrivateFile(dir + QStringLiteral("/env/cmdline"),
+                                    args.join(QLatin1Char(' ')).trimmed().toUtf8());
+        !s)
         return s;
+    // The answers to ssh's, become's and vault's prompts, and the key for ssh-agent: in the private
+    // data dir only (0600), which goes when the job ends.
+    if (!credentials.value().passwords.isEmpty())
+        if (Status s = writePrivateFile(dir + QStringLiteral("/env/passwords"),
+                                        QJsonDocument(credentials.value().passwords).toJson());
+            !s)
+            return s;
+    if (!credentials.value().sshKey.isEmpty())
+        if (Status s =
+                writePrivateFile(dir + QStringLiteral("/env/ssh_key"), credentials.value().sshKey.toUtf8());
+            !s)
+            return s;
     if (Status s = writeRunnerSettings(dir, effective.timeout); !s)
         return s;
     if (Status s =

@@ -6,6 +6,7 @@
 #include "db/DbPool.h"
 #include "events/EventBacklog.h"
 #include "events/RunnerEvent.h"
+#include "secrets/SecretStore.h"
 #include "store/UnifiedJobStore.h"
 
 #include <QDir>
@@ -139,6 +140,11 @@ void RunJob::onLoaded(int kind, RunInput input, QString message) {
         break;
     }
     qCInfo(lcRunner) << "job" << m_jobId << "running";
+    if (!stoppedBeforeStart())
+        readSecretsThenStart(std::move(input));
+}
+
+bool RunJob::stoppedBeforeStart() {
     if (m_stopReason == StopReason::Shutdown || m_stopReason == StopReason::Abandon || m_cancelRequested) {
         // Asked to stop while it was being loaded: it never starts a process.
         m_facts.cancelRequested = m_cancelRequested;
@@ -149,9 +155,28 @@ void RunJob::onLoaded(int kind, RunInput input, QString message) {
                        m_cancelRequested ? QString()
                                          : tr("Task was canceled due to receiving a shutdown signal."),
                        {}};
-        return conclude(outcome);
+        conclude(outcome);
+        return true;
     }
-    prepareAndStart(input);
+    return false;
+}
+
+void RunJob::readSecretsThenStart(RunInput input) {
+    const QStringList entries = input.keychainEntries();
+    if (entries.isEmpty())
+        return prepareAndStart(input);
+    if (!m_context->secrets)
+        return conclude(
+            {JobStatus::Error, tr("This instance has no keychain to read the job's secrets from."), {}});
+    whenReady(m_context->secrets->read(entries), this,
+              [this, input](Result<QHash<QString, QString>> found) mutable {
+                  if (!found)
+                      return conclude({JobStatus::Error, found.error(), {}});
+                  if (Status s = input.takeSecrets(found.value()); !s)
+                      return conclude({JobStatus::Error, s.error(), {}});
+                  if (!stoppedBeforeStart())
+                      prepareAndStart(input);
+              });
 }
 
 void RunJob::prepareAndStart(const RunInput &input) {
@@ -164,6 +189,9 @@ void RunJob::prepareAndStart(const RunInput &input) {
     m_plan = planFor(input);
     RunInput withDataDir = input;
     withDataDir.dataDir = m_context->dataDir;
+    m_redactor = m_context->redactor;
+    for (const QString &secret : m_plan->secrets(input))
+        m_redactor.addSecret(secret);
     auto transmit = m_plan->prepare(withDataDir, m_privateDir);
     if (!transmit)
         return conclude({JobStatus::Error, transmit.error(), {}});
@@ -211,6 +239,10 @@ void RunJob::handleItems(const QList<StreamItem> &items) {
         switch (item.kind) {
         case StreamItem::Event: {
             JobEvent e = eventFromRunner(m_jobId, item.object);
+            if (m_redactor.hasSecrets()) {
+                e.stdout = m_redactor.text(e.stdout);
+                e.eventData = m_redactor.json(e.eventData);
+            }
             m_failures.onEvent(e);
             if (m_plan)
                 m_plan->onEvent(item.object);
@@ -246,7 +278,7 @@ void RunJob::handleStatus(const QJsonObject &line) {
     const QString status = line.value(QLatin1String("status")).toString();
     if (status == QLatin1String("starting")) {
         // The starting line carries the worker's whole environment: redact before it is stored.
-        const Redactor &redactor = m_context->redactor;
+        const Redactor &redactor = m_redactor;
         QJsonArray command;
         for (const QJsonValue &arg : line.value(QLatin1String("command")).toArray())
             command.append(redactor.text(arg.toString()));

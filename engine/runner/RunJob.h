@@ -21,6 +21,7 @@ namespace playdeck {
 
 class DbPool;
 class EventBacklog;
+class SecretStore;
 
 // What a RunJob needs from the engine around it.
 struct RunJobContext {
@@ -32,6 +33,7 @@ struct RunJobContext {
     int cancelGraceMs = 5000; // after SIGINT, before the tree is terminated
     int treeGraceMs = 3000;   // after SIGTERM to the tree, before SIGKILL
     Redactor redactor;
+    SecretStore *secrets = nullptr; // credentials' secrets and those given at launch
     // The transport for a run; the local one unless a test or a remote node says otherwise.
     std::function<std::unique_ptr<WorkerTransport>(const RunInput &input, const QString &privateDir)>
         transport;
@@ -79,6 +81,9 @@ private:
     enum class StopReason { None, Cancel, Shutdown, Timeout, BrokenStream, Abandon };
 
     void onLoaded(int kind, RunInput input, QString message);
+    void readSecretsThenStart(RunInput input);
+    // Whether a stop asked for while the job was being loaded ended it before it ran (then it has).
+    bool stoppedBeforeStart();
     void prepareAndStart(const RunInput &input);
     void onOutput(const QByteArray &chunk);
     void onErrorOutput(const QByteArray &chunk);
@@ -102,6 +107,7 @@ private:
     bool m_cancelRequested = false;
     QString m_privateDir;
     std::unique_ptr<JobPlan> m_plan;
+    Redactor m_redactor; // the engine's secrets and this job's
     std::unique_ptr<WorkerTransport> m_transport;
     std::unique_ptr<ArtifactSink> m_artifactSink;
     std::unique_ptr<ResultStreamParser> m_parser;

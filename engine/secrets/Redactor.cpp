@@ -1,5 +1,7 @@
 #include "Redactor.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QRegularExpression>
 
 namespace playdeck {
@@ -40,6 +42,20 @@ QString Redactor::text(const QString &input) const {
     QString out = redactUrlPasswords(input);
     for (const QString &secret : m_secrets)
         out.replace(secret, kHiddenSecret);
+    return out;
+}
+
+QByteArray Redactor::json(const QByteArray &input) const {
+    QByteArray out = input;
+    for (const QString &secret : m_secrets) {
+        // As QJsonDocument writes the secret inside a string: quotes, backslashes and control
+        // characters escaped.
+        const QByteArray escaped =
+            QJsonDocument(QJsonArray{secret}).toJson(QJsonDocument::Compact).mid(2).chopped(2);
+        out.replace(escaped, kHiddenSecret.toUtf8());
+        if (escaped != secret.toUtf8())
+            out.replace(secret.toUtf8(), kHiddenSecret.toUtf8());
+    }
     return out;
 }
 

@@ -27,6 +27,10 @@ public:
 
     QJsonObject environment(const QJsonObject &env) const;
     QString text(const QString &text) const;
+    // Compact JSON (an event's data) with every secret hidden where it appears inside a string,
+    // escaped as JSON writes it. Without secrets to hide, the bytes come back as they were.
+    QByteArray json(const QByteArray &json) const;
+    bool hasSecrets() const { return !m_secrets.isEmpty(); }
 
 private:
     QStringList m_secrets; // longest first, so that a secret containing another is replaced whole

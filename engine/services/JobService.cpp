@@ -3,7 +3,11 @@
 #include "db/DbPool.h"
 #include "dispatch/InstanceRegistry.h"
 #include "launch/ExtraVars.h"
+#include "launch/LaunchRules.h"
+#include "resources/ResourceSchema.h"
 #include "scheduling/SchedulingRules.h"
+#include "secrets/SecretStore.h"
+#include "store/CredentialStore.h"
 #include "store/EventStore.h"
 #include "store/InstanceStore.h"
 #include "store/InventoryStore.h"
@@ -12,6 +16,10 @@
 #include "store/TemplateStore.h"
 
 #include <QObject>
+#include <QPromise>
+#include <QUuid>
+
+#include <memory>
 
 namespace playdeck {
 
@@ -20,6 +28,8 @@ namespace {
 Status checkPrompts(const LaunchConfig &prompts) {
     if (auto vars = parseExtraVars(prompts.extraVars); !vars)
         return vars.status();
+    if (prompts.forks && (*prompts.forks < 0 || *prompts.forks > 200))
+        return Status::failure(QObject::tr("Forks must be between 0 and 200."));
     if (prompts.verbosity && (*prompts.verbosity < 0 || *prompts.verbosity > 5))
         return Status::failure(QObject::tr("Verbosity must be between 0 and 5."));
     if (prompts.jobType && *prompts.jobType != QLatin1String("run") &&
@@ -45,17 +55,139 @@ Result<qint64> launchFromTemplate(QSqlDatabase &db, const JobTemplate &tmpl, con
     return UnifiedJobStore(db).createFromTemplate(tmpl, prompts, launchType, impact);
 }
 
+// What a launch of `tmpl` must be given (its survey's inventory choices, the ask-at-launch
+// credential fields).
+Result<LaunchNeeds> needsOf(QSqlDatabase &db, const JobTemplate &tmpl, const LaunchConfig &prompts) {
+    LaunchNeeds needs;
+    needs.tmpl = tmpl;
+    const JobOptions effective = applyLaunchConfig(tmpl.options, prompts);
+    if (effective.inventoryId) {
+        auto content = InventoryStore(db).content(effective.inventoryId);
+        if (!content)
+            return content.status();
+        needs.choices.hosts = content.value().hosts.keys();
+        for (const InventoryContent::Group &g : content.value().groups)
+            needs.choices.groups << g.name;
+    }
+    for (qint64 id : effective.credentialIds) {
+        auto keys = CredentialStore(db).keys(id);
+        if (!keys)
+            return keys.status();
+        for (auto it = keys.value().inputs.begin(); it != keys.value().inputs.end(); ++it)
+            if (it.value().toString() == kAsk)
+                needs.credentialSecrets.append({id, keys.value().name, it.key()});
+    }
+    return needs;
+}
+
+// Everything checked, nothing written: the job's prompts and the secrets that go to the keychain.
+Result<SplitLaunch> prepareLaunch(QSqlDatabase &db, LaunchRequest request, JobTemplate &tmpl) {
+    if (Status s = checkPrompts(request.prompts); !s)
+        return s;
+    if (!request.inventoryName.isEmpty()) {
+        auto id = ResourceStore::idOf(db, ResourceKind::Inventory, request.inventoryName);
+        if (!id)
+            return id.status();
+        if (id.value() == 0)
+            return Status::failure(
+                QObject::tr("There is no inventory named \"%1\".").arg(request.inventoryName));
+        request.prompts.inventoryId = id.value();
+    }
+    if (request.credentialNames) {
+        QList<qint64> ids;
+        for (const QString &name : *request.credentialNames) {
+            auto id = ResourceStore::idOf(db, ResourceKind::Credential, name);
+            if (!id)
+                return id.status();
+            if (id.value() == 0)
+                return Status::failure(QObject::tr("There is no credential named \"%1\".").arg(name));
+            ids << id.value();
+        }
+        request.prompts.credentialIds = ids;
+    }
+    auto found = TemplateStore(db).find(request.templateId, request.templateName);
+    if (!found)
+        return found.status();
+    tmpl = found.value();
+    if (Status s = checkPromptsAllowed(tmpl, request.prompts); !s)
+        return s;
+    auto needs = needsOf(db, tmpl, request.prompts);
+    if (!needs)
+        return needs.status();
+    auto split = applySurvey(tmpl, request, needs.value().choices);
+    if (!split)
+        return split.status();
+    QStringList missing;
+    for (const LaunchNeeds::CredentialSecret &c : needs.value().credentialSecrets)
+        if (split.value().secrets.credentialPasswords.value(c.key()).isEmpty())
+            missing << QObject::tr("%1 of credential \"%2\"").arg(c.input, c.credentialName);
+    if (!missing.isEmpty())
+        return Status::failure(QObject::tr("This launch needs %1 (asked at each launch).")
+                                   .arg(missing.join(QStringLiteral(", "))));
+    return split;
+}
+
 } // namespace
 
-QFuture<Result<qint64>> JobService::launch(const LaunchRequest &request) {
-    return m_pool.run<Result<qint64>>([request](QSqlDatabase &db) -> Result<qint64> {
-        if (Status s = checkPrompts(request.prompts); !s)
-            return s;
-        auto tmpl = TemplateStore(db).find(request.templateId, request.templateName);
+QString LaunchNeeds::CredentialSecret::key() const {
+    return QStringLiteral("%1/%2").arg(credentialId).arg(input);
+}
+
+QFuture<Result<LaunchNeeds>> JobService::launchNeeds(const QString &templateName,
+                                                     const LaunchConfig &prompts) {
+    return m_pool.run<Result<LaunchNeeds>>([templateName, prompts](QSqlDatabase &db) -> Result<LaunchNeeds> {
+        auto tmpl = TemplateStore(db).find(0, templateName);
         if (!tmpl)
             return tmpl.status();
-        return launchFromTemplate(db, tmpl.value(), request.prompts, request.launchType);
+        return needsOf(db, tmpl.value(), prompts);
     });
+}
+
+QFuture<Result<qint64>> JobService::launch(const LaunchRequest &request) {
+    auto promise = std::make_shared<QPromise<Result<qint64>>>();
+    promise->start();
+    const auto fulfil = [promise](Result<qint64> r) {
+        promise->addResult(std::move(r));
+        promise->finish();
+    };
+    // In the keychain's thread: the answers come there, and its writes are made from there.
+    QMetaObject::invokeMethod(&m_secrets, [this, request, fulfil] {
+        using Prepared = Result<std::pair<JobTemplate, SplitLaunch>>;
+        whenReady(m_pool.run<Prepared>([request](QSqlDatabase &db) -> Prepared {
+            JobTemplate tmpl;
+            auto split = prepareLaunch(db, request, tmpl);
+            if (!split)
+                return split.status();
+            return std::pair{tmpl, split.value()};
+        }),
+                  &m_secrets, [this, request, fulfil](Prepared prepared) {
+                      if (!prepared)
+                          return fulfil(prepared.status());
+                      auto [tmpl, split] = prepared.take();
+                      const auto create = [this, request, fulfil, tmpl](LaunchConfig prompts) {
+                          whenReady(m_pool.run<Result<qint64>>([tmpl, prompts, request](QSqlDatabase &db) {
+                              return launchFromTemplate(db, tmpl, prompts, request.launchType);
+                          }),
+                                    &m_secrets, fulfil);
+                      };
+                      if (split.secrets.isEmpty())
+                          return create(split.prompts);
+                      // Secrets given at launch wait in the keychain, never in the database.
+                      split.prompts.secretsKey = QUuid::createUuid().toString(QUuid::WithoutBraces);
+                      const QString entry = launchSecretsEntry(split.prompts.secretsKey);
+                      whenReady(m_secrets.write({{entry, QString::fromUtf8(split.secrets.toJson())}}),
+                                &m_secrets, [create, fulfil, prompts = split.prompts](Status written) {
+                                    if (!written)
+                                        return fulfil(written);
+                                    create(prompts);
+                                });
+                  });
+    });
+    return promise->future();
+}
+
+QString launchSecretsEntry(const QString &secretsKey) {
+    return QStringLiteral("job/%1").arg(secretsKey);
 }
 
 namespace {

@@ -2,8 +2,10 @@
 
 #include "core/Result.h"
 #include "launch/LaunchConfig.h"
+#include "launch/Survey.h"
 #include "model/Job.h"
 #include "model/JobEvent.h"
+#include "model/JobTemplate.h"
 #include "store/UnifiedJobStore.h"
 
 #include <QFuture>
@@ -11,18 +13,39 @@
 namespace playdeck {
 
 class DbPool;
+class SecretStore;
+
+// What a launch of a template must be given, for the launch dialog and the command line.
+struct LaunchNeeds {
+    JobTemplate tmpl;      // its prompts and survey
+    SurveyChoices choices; // the inventory's hosts and groups, for choices_from
+    struct CredentialSecret {
+        qint64 credentialId = 0;
+        QString credentialName;
+        QString input; // password, become_password, ssh_key_unlock, vault_password
+        // How LaunchSecrets::credentialPasswords names it.
+        QString key() const;
+    };
+    QList<CredentialSecret> credentialSecrets; // the ask-at-launch fields of its credentials
+};
+
+// The keychain entry that holds a launch's secrets.
+QString launchSecretsEntry(const QString &secretsKey);
 
 // What the window, the command line and (later) the API ask about jobs. Every call returns at once
 // with a future; its work runs on a pooled database connection. Use whenReady() (db/DbPool.h) to get
 // the answer on the caller's own thread.
 class JobService {
 public:
-    JobService(DbPool &pool, int liveInstanceSeconds)
+    JobService(DbPool &pool, SecretStore &secrets, int liveInstanceSeconds)
         : m_pool(pool)
+        , m_secrets(secrets)
         , m_liveInstanceSeconds(liveInstanceSeconds) {}
 
-    // Prompts are checked before anything is written: bad input creates no job.
+    // Prompts, survey answers and the passwords asked at launch are checked before anything is
+    // written: bad input creates no job. Secrets given at launch go to the keychain first.
     QFuture<Result<qint64>> launch(const LaunchRequest &request);
+    QFuture<Result<LaunchNeeds>> launchNeeds(const QString &templateName, const LaunchConfig &prompts = {});
     // The same template with the same prompts as job `jobId` (AWX: relaunch through the template with
     // the saved launch config), launch_type relaunch.
     QFuture<Result<qint64>> relaunch(qint64 jobId);
@@ -45,6 +68,7 @@ public:
 
 private:
     DbPool &m_pool;
+    SecretStore &m_secrets;
     int m_liveInstanceSeconds;
 };
 

@@ -2,6 +2,8 @@
 
 #include "db/Connections.h"
 
+#include <QJsonArray>
+#include <QJsonDocument>
 #include <QObject>
 
 namespace playdeck {
@@ -11,7 +13,13 @@ namespace {
 const QString kSelect = QStringLiteral(
     "SELECT t.id, t.name, t.description, p.name, coalesce(i.name, ''), t.project_id, t.playbook,"
     " coalesce(t.inventory_id, 0), t.extra_vars, t.host_limit, t.forks, t.verbosity, t.job_type, t.job_tags,"
-    " t.skip_tags, t.timeout, t.allow_simultaneous"
+    " t.skip_tags, t.timeout, t.allow_simultaneous, t.diff_mode, t.become_enabled, t.scm_branch,"
+    " coalesce((SELECT json_agg(l.credential_id ORDER BY l.position) FROM job_template_credential l"
+    " WHERE l.job_template_id = t.id), '[]')::text, t.survey_enabled, t.survey_spec::text,"
+    " t.ask_inventory_on_launch, t.ask_credential_on_launch, t.ask_limit_on_launch, t.ask_tags_on_launch,"
+    " t.ask_skip_tags_on_launch, t.ask_verbosity_on_launch, t.ask_job_type_on_launch, "
+    "t.ask_variables_on_launch,"
+    " t.ask_diff_mode_on_launch, t.ask_forks_on_launch, t.ask_timeout_on_launch, t.ask_scm_branch_on_launch"
     " FROM job_template t JOIN project p ON p.id = t.project_id LEFT JOIN inventory i ON i.id = "
     "t.inventory_id");
 
@@ -35,6 +43,18 @@ JobTemplate read(const QSqlQuery &q) {
     o.skipTags = q.value(14).toString();
     o.timeout = q.value(15).toInt();
     o.allowSimultaneous = q.value(16).toBool();
+    o.diffMode = q.value(17).toBool();
+    o.becomeEnabled = q.value(18).toBool();
+    o.scmBranch = q.value(19).toString();
+    for (const QJsonValue &id : QJsonDocument::fromJson(q.value(20).toString().toUtf8()).array())
+        o.credentialIds << qint64(id.toDouble());
+    t.surveyEnabled = q.value(21).toBool();
+    t.surveySpec = QJsonDocument::fromJson(q.value(22).toString().toUtf8()).object();
+    int c = 23;
+    for (bool *flag :
+         {&t.ask.inventory, &t.ask.credentials, &t.ask.limit, &t.ask.tags, &t.ask.skipTags, &t.ask.verbosity,
+          &t.ask.jobType, &t.ask.variables, &t.ask.diffMode, &t.ask.forks, &t.ask.timeout, &t.ask.scmBranch})
+        *flag = q.value(c++).toBool();
     return t;
 }
 

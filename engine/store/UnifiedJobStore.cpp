@@ -3,6 +3,7 @@
 #include "bus/Publisher.h"
 #include "db/Connections.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QObject>
 
@@ -113,16 +114,29 @@ Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const L
                  QStringLiteral(
                      "INSERT INTO unified_job (job_template_id, name, status, launch_type, project_id,"
                      " inventory_id, playbook, extra_vars, host_limit, forks, verbosity, job_type, job_tags,"
-                     " skip_tags, timeout, allow_simultaneous, launch_config, task_impact)"
-                     " VALUES (?, ?, 'new', ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?)"
+                     " skip_tags, timeout, allow_simultaneous, launch_config, task_impact, diff_mode, "
+                     "become_enabled,"
+                     " scm_branch)"
+                     " VALUES (?, ?, 'new', ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, "
+                     "?, ?, ?)"
                      " RETURNING id"),
-                 {t.id, t.name, launchType, o.projectId, o.inventoryId, o.playbook, o.extraVars, o.limit,
-                  o.forks, o.verbosity, o.jobType, o.jobTags, o.skipTags, o.timeout, o.allowSimultaneous,
-                  json(prompts.toJson()), taskImpact});
+                 {t.id,          t.name,      launchType,          o.projectId,
+                  o.inventoryId, o.playbook,  o.extraVars,         o.limit,
+                  o.forks,       o.verbosity, o.jobType,           o.jobTags,
+                  o.skipTags,    o.timeout,   o.allowSimultaneous, json(prompts.toJson()),
+                  taskImpact,    o.diffMode,  o.becomeEnabled,     o.scmBranch});
         if (!q)
             return q.status();
         q.value().next();
         const qint64 id = q.value().value(0).toLongLong();
+        int position = 0;
+        for (qint64 credential : o.credentialIds)
+            if (auto c = exec(m_db,
+                              QStringLiteral("INSERT INTO unified_job_credential (job_id, credential_id, "
+                                             "position) VALUES (?, ?, ?)"),
+                              {id, credential, position++});
+                !c)
+                return c.status();
         auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}, {}});
         if (!pending)
             return pending.status();
@@ -281,7 +295,9 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
                  " extra_vars, host_limit, forks, verbosity, job_type, job_tags, skip_tags, timeout,"
                  " allow_simultaneous, launch_config::text, job_args, result_traceback,"
                  " event_processing_finished, emitted_events, refused_events, refused_reason, cancel_flag,"
-                 " scm_revision"
+                 " scm_revision, diff_mode, become_enabled, scm_branch, coalesce((SELECT "
+                 "json_agg(credential_id ORDER BY"
+                 " position) FROM unified_job_credential WHERE job_id = unified_job.id), '[]')::text"
                  " FROM unified_job WHERE id = ?")
                  .arg(kSummaryColumns),
              {jobId});
@@ -315,6 +331,11 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
     j.refusedReason = r.value(c++).toString();
     j.cancelRequested = r.value(c++).toBool();
     j.scmRevision = r.value(c++).toString();
+    o.diffMode = r.value(c++).toBool();
+    o.becomeEnabled = r.value(c++).toBool();
+    o.scmBranch = r.value(c++).toString();
+    for (const QJsonValue &id : QJsonDocument::fromJson(r.value(c++).toString().toUtf8()).array())
+        o.credentialIds << qint64(id.toDouble());
     return j;
 }
 

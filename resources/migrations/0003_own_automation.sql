@@ -88,6 +88,10 @@ ALTER TABLE job_template
     ADD COLUMN folder text NOT NULL DEFAULT '',
     ADD COLUMN favorite boolean NOT NULL DEFAULT false;
 ALTER TABLE job_template ADD CONSTRAINT job_template_forks CHECK (forks >= 0);
+-- A launch now changes only what the template asks for; the demo asks for what it always took.
+UPDATE job_template SET ask_variables_on_launch = true, ask_limit_on_launch = true,
+    ask_verbosity_on_launch = true, ask_job_type_on_launch = true
+    WHERE name = 'Demo Job Template';
 
 CREATE TABLE job_template_credential (
     job_template_id bigint NOT NULL REFERENCES job_template(id) ON DELETE CASCADE,

@@ -122,8 +122,10 @@ qint64 TestEngine::addTemplate(const QString &name, const QString &playbook, con
                    {projectDir})
                 .toLongLong();
     QString sql =
-        QStringLiteral("INSERT INTO job_template (name, project_id, playbook, inventory_id%1) SELECT ?, ?, ?,"
-                       " id%2 FROM inventory WHERE name = 'Demo Inventory' RETURNING id")
+        QStringLiteral(
+            "INSERT INTO job_template (name, project_id, playbook, inventory_id, ask_variables_on_launch,"
+            " ask_limit_on_launch, ask_verbosity_on_launch, ask_job_type_on_launch%1) SELECT ?, ?, ?,"
+            " id, true, true, true, true%2 FROM inventory WHERE name = 'Demo Inventory' RETURNING id")
             .arg(columns.isEmpty() ? QString() : QStringLiteral(", ") + columns);
     QString placeholders;
     for (qsizetype i = 0; i < values.size(); ++i)

@@ -38,7 +38,8 @@ public:
     // A main-thread connection for the test's own assertions.
     QSqlDatabase db();
 
-    // Adds a template running `playbook` (YAML text) on the demo inventory; returns its id.
+    // Adds a template running `playbook` (YAML text) on the demo inventory, asking at launch for
+    // extra variables, limit, verbosity and job type; returns its id.
     qint64 addTemplate(const QString &name, const QString &playbook, const QString &columns = {},
                        const QVariantList &values = {});
 

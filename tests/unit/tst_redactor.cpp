@@ -1,5 +1,7 @@
 #include "secrets/Redactor.h"
 
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTest>
 
 using namespace playdeck;
@@ -54,6 +56,21 @@ private Q_SLOTS:
         QCOMPARE(out.value(QStringLiteral("CONNECT")).toString(),
                  QStringLiteral("host=db password=**********"));
         QCOMPARE(out.value(QStringLiteral("EMPTY_TOKEN")).toString(), QString());
+    }
+    void secretsInsideEventDataAreHiddenAsJsonEscapesThem() {
+        Redactor r;
+        r.addSecret(QStringLiteral("pa\"ss\\word"));
+        r.addSecret(QStringLiteral("-----BEGIN KEY-----\nabc\n"));
+        const QByteArray data =
+            QJsonDocument(QJsonObject{{QStringLiteral("a"), QStringLiteral("x pa\"ss\\word y")},
+                                      {QStringLiteral("k"), QStringLiteral("-----BEGIN KEY-----\nabc\n")}})
+                .toJson(QJsonDocument::Compact);
+        const QByteArray hidden = r.json(data);
+        QCOMPARE(QJsonDocument::fromJson(hidden).object().value(QStringLiteral("a")).toString(),
+                 QStringLiteral("x ********** y"));
+        QCOMPARE(QJsonDocument::fromJson(hidden).object().value(QStringLiteral("k")).toString(),
+                 kHiddenSecret);
+        QCOMPARE(Redactor().json(data), data);
     }
     void shortSecretsAreNotReplacedEverywhere() {
         Redactor redactor;
