@@ -41,6 +41,8 @@ const char *const kUsage =
     "                  manage what jobs run with; options are AWX's field names (--scm_url URL),\n"
     "                  `ACTION --help` lists them; --json prints JSON. Secrets never come from the\n"
     "                  command line: --password asks at the terminal, --password_file FILE reads them\n"
+    "  import FILE [--projects-root DIR]  create or update what an `awx export` file describes\n"
+    "  export [--all|NAME...] [-o FILE]   write resources in the format of `awx export`\n"
     "  project sync NAME [--follow]  update a git project (a project update job); waits for it\n"
     "  inventory import NAME FILE [--overwrite] [--overwrite_vars]\n"
     "                  read an INI or YAML inventory (or a script) with ansible-inventory into NAME\n"
@@ -178,6 +180,10 @@ int main(int argc, char **argv) {
         return runEvents(options, commandArgs);
     if (command == QLatin1String("cancel"))
         return runCancel(options, commandArgs);
+    if (command == QLatin1String("import"))
+        return runImport(options, commandArgs);
+    if (command == QLatin1String("export"))
+        return runExport(options, commandArgs);
     if (const auto kind = resourceCommand(command))
         return runResource(options, *kind, commandArgs);
     std::fprintf(stderr, "playdeck: unknown command '%s'\n\n%s", qPrintable(command), kUsage);

@@ -10,7 +10,8 @@ Controller::Controller(Services services, QObject *parent)
     , m_templates(services.templates)
     , m_resources(services.resources)
     , m_credentials(services.credentials)
-    , m_inventories(services.inventories) {}
+    , m_inventories(services.inventories)
+    , m_awx(services.awx) {}
 
 Controller::~Controller() = default;
 

@@ -8,6 +8,7 @@
 
 namespace playdeck {
 
+class AwxService;
 class CredentialService;
 class InventoryService;
 class JobService;
@@ -30,6 +31,7 @@ public:
         ResourceService &resources;
         CredentialService &credentials;
         InventoryService &inventories;
+        AwxService &awx;
     };
     explicit Controller(Services services, QObject *parent = nullptr);
     ~Controller() override;
@@ -39,6 +41,7 @@ public:
     ResourceService &resources() { return m_resources; }
     CredentialService &credentials() { return m_credentials; }
     InventoryService &inventories() { return m_inventories; }
+    AwxService &awx() { return m_awx; }
 
     EngineState engineState() const { return m_state; }
     QString engineMessage() const { return m_stateMessage; }
@@ -73,6 +76,7 @@ private:
     ResourceService &m_resources;
     CredentialService &m_credentials;
     InventoryService &m_inventories;
+    AwxService &m_awx;
     EngineState m_state = EngineState::Starting;
     QString m_stateMessage;
     int m_activeJobsHere = 0;

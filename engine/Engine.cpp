@@ -16,6 +16,7 @@
 #include "runner/RunJob.h"
 #include "scheduling/TaskManager.h"
 #include "secrets/SecretStore.h"
+#include "services/AwxService.h"
 #include "services/CredentialService.h"
 #include "services/InventoryService.h"
 #include "services/JobService.h"
@@ -61,9 +62,10 @@ Engine::Engine(EngineOptions options, QObject *parent)
     , m_resourceService(std::make_unique<ResourceService>(*m_queries))
     , m_credentialService(std::make_unique<CredentialService>(*m_queries, *m_secrets))
     , m_inventoryService(std::make_unique<InventoryService>(*m_queries, *m_secrets))
+    , m_awxService(std::make_unique<AwxService>(*m_queries))
     , m_controller(std::make_unique<Controller>(Controller::Services{*m_jobService, *m_templateService,
                                                                      *m_resourceService, *m_credentialService,
-                                                                     *m_inventoryService})) {
+                                                                     *m_inventoryService, *m_awxService})) {
     // The keychain's D-Bus calls and ansible-inventory wait in their own thread, never in the window's.
     m_servicesThread.setObjectName(QStringLiteral("services"));
     m_secrets->moveToThread(&m_servicesThread);

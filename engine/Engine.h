@@ -14,6 +14,7 @@
 
 namespace playdeck {
 
+class AwxService;
 class CallbackReceiver;
 class CredentialService;
 class ClusterKeeper;
@@ -116,6 +117,7 @@ private:
     std::unique_ptr<ResourceService> m_resourceService;
     std::unique_ptr<CredentialService> m_credentialService;
     std::unique_ptr<InventoryService> m_inventoryService;
+    std::unique_ptr<AwxService> m_awxService;
     std::unique_ptr<Controller> m_controller;
     QThread m_clusterThread;
     QThread m_busThread;

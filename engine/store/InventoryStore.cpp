@@ -222,6 +222,15 @@ Result<InventoryStore::ImportSummary> InventoryStore::importContent(qint64 inven
     });
 }
 
+Status InventoryStore::setDisabledHosts(qint64 inventoryId, const QStringList &disabled) {
+    return exec(m_db,
+                QStringLiteral(
+                    "UPDATE host SET enabled = name NOT IN (SELECT jsonb_array_elements_text(?::jsonb))"
+                    " WHERE inventory_id = ?"),
+                {jsonList(disabled), inventoryId})
+        .status();
+}
+
 Result<InventoryContent> InventoryStore::content(qint64 inventoryId) {
     InventoryContent content;
     auto vars =

@@ -32,6 +32,8 @@ public:
     [[nodiscard]] Result<ImportSummary> importContent(qint64 inventoryId, qint64 sourceId,
                                                       const InventoryContent &content, bool overwrite,
                                                       bool overwriteVars);
+    // Exactly the hosts in `disabled` are disabled (an AWX import says which).
+    [[nodiscard]] Status setDisabledHosts(qint64 inventoryId, const QStringList &disabled);
     // Every host and group, as an import would give them.
     [[nodiscard]] Result<InventoryContent> content(qint64 inventoryId);
 
