@@ -3,6 +3,7 @@
 #include "CommandSupport.h"
 #include "SecretPrompt.h"
 #include "db/DbPool.h"
+#include "resources/ResourceSummary.h"
 #include "services/CredentialService.h"
 #include "services/InventoryService.h"
 #include "services/JobService.h"
@@ -44,36 +45,11 @@ QString shown(const QJsonValue &v) {
     return v.toString();
 }
 
-// What a list line shows besides the name and the last run.
-QString summary(ResourceKind kind, const QJsonObject &r) {
-    switch (kind) {
-    case ResourceKind::Project:
-        return r.value(QStringLiteral("scm_type")).toString().isEmpty()
-                   ? r.value(QStringLiteral("local_path")).toString()
-                   : r.value(QStringLiteral("scm_url")).toString() + QLatin1Char(' ') +
-                         r.value(QStringLiteral("scm_revision")).toString().left(12);
-    case ResourceKind::Inventory:
-        return Commands::tr("%1 hosts, %2 groups")
-            .arg(r.value(QStringLiteral("total_hosts")).toInteger())
-            .arg(r.value(QStringLiteral("total_groups")).toInteger());
-    case ResourceKind::InventorySource:
-        return r.value(QStringLiteral("inventory")).toString() + QLatin1Char(' ') +
-               r.value(QStringLiteral("source_path")).toString();
-    case ResourceKind::Credential:
-        return credentialKind(r.value(QStringLiteral("kind")).toString())
-            .value_or(CredentialKindSpec{})
-            .awxName;
-    case ResourceKind::JobTemplate:
-        return r.value(QStringLiteral("project")).toString() + QLatin1Char(' ') +
-               r.value(QStringLiteral("playbook")).toString();
-    }
-    return {};
-}
-
 void printList(ResourceKind kind, const QList<QJsonObject> &items) {
     for (const QJsonObject &r : items)
         std::printf("%lld\t%s\t%s\t%s\t%s\n", r.value(QStringLiteral("id")).toInteger(),
-                    qPrintable(r.value(QStringLiteral("name")).toString()), qPrintable(summary(kind, r)),
+                    qPrintable(r.value(QStringLiteral("name")).toString()),
+                    qPrintable(resourceSummary(kind, r)),
                     qPrintable(r.value(QStringLiteral("last_job_status")).toString()),
                     qPrintable(r.value(QStringLiteral("last_job_run")).toString()));
 }

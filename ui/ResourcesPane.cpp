@@ -1,0 +1,119 @@
+#include "ResourcesPane.h"
+
+#include "Controller.h"
+#include "ResourceActions.h"
+#include "ResourceEditor.h"
+#include "ResourceListModel.h"
+#include "db/DbPool.h"
+#include "services/InventoryService.h"
+#include "services/JobService.h"
+
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QPushButton>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace playdeck {
+
+ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, ResourceActions &actions,
+                             QWidget *parent)
+    : QWidget(parent)
+    , m_controller(controller)
+    , m_kind(kind)
+    , m_actions(actions) {
+    setObjectName(resourceSpec(kind).singular + QStringLiteral("Pane"));
+    m_model = new ResourceListModel(controller, kind, this);
+    m_view = new QTableView;
+    m_view->setObjectName(resourceSpec(kind).singular + QStringLiteral("List"));
+    m_view->setModel(m_model);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->setTabKeyNavigation(false); // Tab leaves the list, as everywhere else
+    m_view->verticalHeader()->hide();
+    m_view->horizontalHeader()->setSectionResizeMode(ResourceListModel::DetailsColumn, QHeaderView::Stretch);
+    m_view->setAccessibleName(tr("%1 list").arg(describeKind(kind)));
+
+    auto *buttons = new QHBoxLayout;
+    const auto button = [&](const QString &text, const char *name, bool needsSelection) {
+        auto *b = new QPushButton(text);
+        b->setObjectName(QLatin1String(name));
+        buttons->addWidget(b);
+        if (needsSelection)
+            m_needSelection << b;
+        return b;
+    };
+    connect(button(tr("New…"), "newButton", false), &QPushButton::clicked, this,
+            [this] { m_actions.createNew(m_kind); });
+    connect(button(tr("Edit…"), "editButton", true), &QPushButton::clicked, this,
+            [this] { m_actions.edit(m_kind, selectedName()); });
+    connect(button(tr("Copy"), "copyButton", true), &QPushButton::clicked, this,
+            [this] { m_actions.copy(m_kind, selectedName()); });
+    connect(button(tr("Delete…"), "deleteButton", true), &QPushButton::clicked, this,
+            [this] { m_actions.remove(m_kind, selectedName()); });
+    if (kind == ResourceKind::Project)
+        connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this,
+                &ResourcesPane::syncSelected);
+    if (kind == ResourceKind::Inventory)
+        connect(button(tr("Import…"), "importButton", true), &QPushButton::clicked, this,
+                &ResourcesPane::importIntoSelected);
+    buttons->addStretch(1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 0, 0);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(buttons);
+    connect(m_view, &QTableView::activated, this, [this] { m_actions.edit(m_kind, selectedName()); });
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
+            &ResourcesPane::updateButtons);
+    connect(m_model, &ResourceListModel::refreshed, this, &ResourcesPane::updateButtons);
+    updateButtons();
+}
+
+QString ResourcesPane::selectedName() const {
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString() : rows.constFirst().data(ResourceListModel::NameRole).toString();
+}
+
+void ResourcesPane::updateButtons() {
+    const bool selected = !selectedName().isEmpty();
+    for (QPushButton *b : std::as_const(m_needSelection))
+        b->setEnabled(selected);
+}
+
+void ResourcesPane::syncSelected() {
+    const QString name = selectedName();
+    whenReady(m_controller.jobs().updateProject(name), this, [this, name](Result<qint64> job) {
+        if (!job)
+            return Q_EMIT message(job.error());
+        Q_EMIT message(tr("Updating project \"%1\" (job %2).").arg(name).arg(job.value()));
+        Q_EMIT jobStarted(job.value());
+    });
+}
+
+void ResourcesPane::importIntoSelected() {
+    const QString name = selectedName();
+    auto *dialog = new QFileDialog(this, tr("Import hosts and groups into \"%1\"").arg(name));
+    dialog->setObjectName(QStringLiteral("importDialog"));
+    dialog->setFileMode(QFileDialog::ExistingFile);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QFileDialog::fileSelected, this, [this, name](const QString &file) {
+        whenReady(m_controller.inventories().importFile(name, file, false, false), this,
+                  [this, name](Result<InventoryStore::ImportSummary> r) {
+                      if (!r)
+                          return Q_EMIT message(r.error());
+                      Q_EMIT message(tr("Imported into \"%1\": %2 hosts added, %3 updated; %4 groups added.")
+                                         .arg(name)
+                                         .arg(r.value().hostsAdded)
+                                         .arg(r.value().hostsUpdated)
+                                         .arg(r.value().groupsAdded));
+                  });
+    });
+    dialog->open();
+}
+
+} // namespace playdeck

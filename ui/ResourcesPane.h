@@ -1,0 +1,47 @@
+#pragma once
+
+#include "resources/ResourceSchema.h"
+
+#include <QWidget>
+
+class QPushButton;
+class QTableView;
+
+namespace playdeck {
+
+class Controller;
+class ResourceActions;
+class ResourceListModel;
+
+// One kind of resource as a list with its last runs, and buttons to make, change, copy and delete
+// them; a project can be updated from here, an inventory filled from a file.
+class ResourcesPane : public QWidget {
+    Q_OBJECT
+public:
+    ResourcesPane(Controller &controller, ResourceKind kind, ResourceActions &actions,
+                  QWidget *parent = nullptr);
+
+    ResourceListModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    // The selected resource's name (empty: none).
+    QString selectedName() const;
+
+Q_SIGNALS:
+    // A project update this pane started: the window shows it.
+    void jobStarted(qint64 jobId);
+    void message(const QString &text);
+
+private:
+    void updateButtons();
+    void syncSelected();
+    void importIntoSelected();
+
+    Controller &m_controller;
+    ResourceKind m_kind;
+    ResourceActions &m_actions;
+    ResourceListModel *m_model = nullptr;
+    QTableView *m_view = nullptr;
+    QList<QPushButton *> m_needSelection;
+};
+
+} // namespace playdeck
