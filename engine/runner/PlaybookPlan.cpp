@@ -65,13 +65,9 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
     RunInput input;
     const JobOptions effective = job.effectiveOptions();
     if (job.kind == QLatin1String("project_update")) {
-        auto scm = ProjectStore(db).scm(effective.projectId);
+        auto scm = ProjectStore(db).updatable(effective.projectId);
         if (!scm)
             return scm.status();
-        if (scm.value().scmType.isEmpty())
-            return Status::failure(
-                QObject::tr("The project \"%1\" is a local directory: there is nothing to update.")
-                    .arg(scm.value().name));
         input.project = scm.value();
         input.job = std::move(job);
         return input;
@@ -107,9 +103,8 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
 QStringList RunInput::keychainEntries() const {
     QStringList entries;
     for (const CredentialKeys &c : credentials)
-        for (auto it = c.inputs.begin(); it != c.inputs.end(); ++it)
-            if (it.value().toString() == kEncrypted)
-                entries << CredentialService::keychainEntry(c.keychainKey, it.key());
+        for (const QString &input : c.storedInputs())
+            entries << CredentialService::keychainEntry(c.keychainKey, input);
     if (!job.launch.secretsKey.isEmpty())
         entries << launchSecretsEntry(job.launch.secretsKey);
     return entries;

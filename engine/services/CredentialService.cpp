@@ -190,10 +190,7 @@ QFuture<Result<QJsonObject>> CredentialService::remove(const QString &name) {
                       if (!removed)
                           return fulfil(promise, Result<QJsonObject>(removed.status()));
                       const auto &[shown, k] = removed.value();
-                      QStringList inputs;
-                      for (auto it = k.inputs.begin(); it != k.inputs.end(); ++it)
-                          if (it.value().toString() == kEncrypted)
-                              inputs << it.key();
+                      const QStringList inputs = k.storedInputs();
                       QJsonObject answer = shown;
                       whenReady(m_secrets.remove(keysFor(k.keychainKey, inputs)), &m_secrets,
                                 [promise, answer](Status gone) mutable {
@@ -216,10 +213,7 @@ QFuture<Result<CredentialService::Secrets>> CredentialService::secrets(qint64 id
                       if (!keys)
                           return fulfil(promise, Result<Secrets>(keys.status()));
                       const CredentialKeys k = keys.value();
-                      QStringList inputs;
-                      for (auto it = k.inputs.begin(); it != k.inputs.end(); ++it)
-                          if (it.value().toString() == kEncrypted)
-                              inputs << it.key();
+                      const QStringList inputs = k.storedInputs();
                       whenReady(m_secrets.read(keysFor(k.keychainKey, inputs)), &m_secrets,
                                 [promise, k, inputs](Result<QHash<QString, QString>> found) {
                                     if (!found)

@@ -193,13 +193,9 @@ QString launchSecretsEntry(const QString &secretsKey) {
 namespace {
 
 Result<qint64> startProjectUpdate(QSqlDatabase &db, qint64 projectId, const QString &launchType) {
-    auto scm = ProjectStore(db).scm(projectId);
+    auto scm = ProjectStore(db).updatable(projectId);
     if (!scm)
         return scm.status();
-    if (scm.value().scmType.isEmpty())
-        return Status::failure(
-            QObject::tr("The project \"%1\" is a local directory: there is nothing to update.")
-                .arg(scm.value().name));
     return UnifiedJobStore(db).createProjectUpdate(projectId, scm.value().name, launchType,
                                                    scm.value().timeout);
 }

@@ -1,11 +1,20 @@
 #include "CredentialStore.h"
 
 #include "db/Connections.h"
+#include "resources/ResourceSchema.h"
 
 #include <QCoreApplication>
 #include <QJsonDocument>
 
 namespace playdeck {
+
+QStringList CredentialKeys::storedInputs() const {
+    QStringList out;
+    for (auto it = inputs.begin(); it != inputs.end(); ++it)
+        if (it.value().toString() == kEncrypted)
+            out << it.key();
+    return out;
+}
 
 Result<CredentialKeys> CredentialStore::keys(qint64 id, const QString &name) {
     const QString sql =

@@ -14,6 +14,9 @@ struct CredentialKeys {
     QString kind;
     QJsonObject inputs;
     QString keychainKey; // its secrets are under credential/<keychainKey>/<input>
+
+    // The inputs whose values the keychain holds ($encrypted$).
+    QStringList storedInputs() const;
 };
 
 class CredentialStore {

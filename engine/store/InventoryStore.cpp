@@ -33,15 +33,21 @@ Result<QString> InventoryStore::name(qint64 inventoryId) {
     return q.value().value(0).toString();
 }
 
+Result<QJsonObject> InventoryStore::variables(qint64 inventoryId) {
+    auto q = exec(m_db, QStringLiteral("SELECT variables::text FROM inventory WHERE id = ?"), {inventoryId});
+    if (!q)
+        return q.status();
+    if (!q.value().next())
+        return Status::failure(QObject::tr("There is no inventory with id %1.").arg(inventoryId));
+    return parseObject(q.value().value(0));
+}
+
 Result<QJsonObject> InventoryStore::forRun(qint64 inventoryId) {
     QJsonObject all;
-    auto vars =
-        exec(m_db, QStringLiteral("SELECT variables::text FROM inventory WHERE id = ?"), {inventoryId});
+    auto vars = variables(inventoryId);
     if (!vars)
         return vars.status();
-    if (!vars.value().next())
-        return Status::failure(QObject::tr("There is no inventory with id %1.").arg(inventoryId));
-    all.insert(QStringLiteral("vars"), parseObject(vars.value().value(0)));
+    all.insert(QStringLiteral("vars"), vars.value());
     auto hosts =
         exec(m_db,
              QStringLiteral("SELECT name, variables::text FROM host WHERE inventory_id = ? AND enabled"
@@ -233,13 +239,10 @@ Status InventoryStore::setDisabledHosts(qint64 inventoryId, const QStringList &d
 
 Result<InventoryContent> InventoryStore::content(qint64 inventoryId) {
     InventoryContent content;
-    auto vars =
-        exec(m_db, QStringLiteral("SELECT variables::text FROM inventory WHERE id = ?"), {inventoryId});
+    auto vars = variables(inventoryId);
     if (!vars)
         return vars.status();
-    if (!vars.value().next())
-        return Status::failure(QObject::tr("There is no inventory with id %1.").arg(inventoryId));
-    content.vars = parseObject(vars.value().value(0));
+    content.vars = vars.value();
     auto hosts =
         exec(m_db,
              QStringLiteral(

@@ -38,6 +38,7 @@ public:
     [[nodiscard]] Result<InventoryContent> content(qint64 inventoryId);
 
 private:
+    Result<QJsonObject> variables(qint64 inventoryId);
     QSqlDatabase &m_db;
 };
 

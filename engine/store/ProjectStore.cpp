@@ -54,6 +54,15 @@ Result<ProjectScm> ProjectStore::scm(qint64 projectId) {
     return p;
 }
 
+Result<ProjectScm> ProjectStore::updatable(qint64 projectId) {
+    auto p = scm(projectId);
+    if (p && p.value().scmType.isEmpty())
+        return Status::failure(
+            QObject::tr("The project \"%1\" is a local directory: there is nothing to update.")
+                .arg(p.value().name));
+    return p;
+}
+
 Status ProjectStore::recordUpdate(qint64 projectId, const QString &revision, const QString &checkoutPath) {
     auto q =
         exec(m_db,

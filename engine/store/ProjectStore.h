@@ -33,6 +33,8 @@ public:
     // project's last successful update.
     [[nodiscard]] Result<ProjectTree> tree(qint64 projectId);
     [[nodiscard]] Result<ProjectScm> scm(qint64 projectId);
+    // The same, refused for a local project: it has nothing to update.
+    [[nodiscard]] Result<ProjectScm> updatable(qint64 projectId);
     // A successful update checked out `revision` into `checkoutPath`.
     [[nodiscard]] Status recordUpdate(qint64 projectId, const QString &revision, const QString &checkoutPath);
 
