@@ -247,4 +247,31 @@ int runCancel(const GlobalOptions &options, const QStringList &args) {
     });
 }
 
+int runRelaunch(const GlobalOptions &options, const QStringList &args) {
+    QCommandLineParser parser;
+    parser.addPositionalArgument(QStringLiteral("job"), Commands::tr("Job id."));
+    const QCommandLineOption failedHosts(QStringLiteral("failed-hosts"),
+                                         Commands::tr("Only on the hosts that failed or were unreachable."));
+    const QCommandLineOption exact(QStringLiteral("exact"),
+                                   Commands::tr("Exactly as it ran: the same project revision, inventory "
+                                                "snapshot and variables, whatever changed since."));
+    const QCommandLineOption follow(QStringLiteral("follow"),
+                                    Commands::tr("Print the job's output as it runs."));
+    parser.addOptions({failedHosts, exact, follow});
+    if (!parse(parser, args, QStringLiteral("relaunch JOB [--failed-hosts|--exact]"), 1))
+        return 2;
+    const qint64 id = jobIdArgument(parser.positionalArguments().constFirst());
+    if (!id)
+        return 2;
+    if (parser.isSet(failedHosts) && parser.isSet(exact)) {
+        printError(Commands::tr("Choose one of --failed-hosts and --exact."));
+        return 2;
+    }
+    const RelaunchMode mode = parser.isSet(exact)         ? RelaunchMode::Exact
+                              : parser.isSet(failedHosts) ? RelaunchMode::FailedHosts
+                                                          : RelaunchMode::SamePrompts;
+    return runJobCommand(
+        options, [id, mode](Controller &c) { return c.jobs().relaunch(id, mode); }, parser.isSet(follow));
+}
+
 } // namespace playdeck

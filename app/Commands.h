@@ -30,6 +30,7 @@ int runJobs(const GlobalOptions &options, const QStringList &args);
 int runStdout(const GlobalOptions &options, const QStringList &args);
 int runEvents(const GlobalOptions &options, const QStringList &args);
 int runCancel(const GlobalOptions &options, const QStringList &args);
+int runRelaunch(const GlobalOptions &options, const QStringList &args);
 int runImport(const GlobalOptions &options, const QStringList &args);
 int runExport(const GlobalOptions &options, const QStringList &args);
 

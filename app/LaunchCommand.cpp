@@ -29,7 +29,7 @@ Result<QString> textOrFile(const QString &value) {
 }
 
 // Asks for what the launch needs and was not given: the ask-at-launch credential fields and the
-// survey's unanswered password questions.
+// unanswered password questions of the survey and of the playbook's vars_prompt.
 Status askForSecrets(const LaunchNeeds &needs, LaunchRequest &request, const QJsonObject &secretsFile) {
     for (const LaunchNeeds::CredentialSecret &c : needs.credentialSecrets) {
         if (request.secrets.credentialPasswords.contains(c.key()))
@@ -47,10 +47,8 @@ Status askForSecrets(const LaunchNeeds &needs, LaunchRequest &request, const QJs
                     .arg(c.input, c.credentialName, typed.error()));
         request.secrets.credentialPasswords.insert(c.key(), typed.value());
     }
-    if (!needs.tmpl.surveyEnabled)
-        return {};
     auto given = parseExtraVars(request.prompts.extraVars);
-    for (const QJsonValue &item : needs.tmpl.surveySpec.value(QStringLiteral("spec")).toArray()) {
+    for (const QJsonValue &item : needs.questions) {
         const QJsonObject q = item.toObject();
         const QString variable = q.value(QStringLiteral("variable")).toString();
         if (q.value(QStringLiteral("type")).toString() != QLatin1String("password") ||
@@ -65,6 +63,10 @@ Status askForSecrets(const LaunchNeeds &needs, LaunchRequest &request, const QJs
             continue;
         auto typed = askOnTerminal(
             Commands::tr("%1 (%2): ").arg(q.value(QStringLiteral("question_name")).toString(), variable));
+        // A playbook's private vars_prompt with no terminal to ask at gets the empty answer, as
+        // ansible would; a survey's password question must be answered.
+        if (!typed && q.value(QStringLiteral("vars_prompt")).toBool())
+            continue;
         if (!typed)
             return typed.status();
         request.surveyAnswers.insert(variable, typed.value());

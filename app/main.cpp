@@ -37,6 +37,9 @@ const char *const kUsage =
     "  stdout JOB      print a job's output\n"
     "  events JOB --json  print a job's events, one JSON object per line\n"
     "  cancel JOB      cancel a job\n"
+    "  relaunch JOB [--failed-hosts|--exact] [--follow]\n"
+    "                  launch a job again: with the same prompts, on its failed hosts only, or exactly\n"
+    "                  as it ran (its project revision, inventory snapshot and variables)\n"
     "  project|inventory|inventory_source|credential|template list|show|create|update|copy|delete [NAME]\n"
     "                  manage what jobs run with; options are AWX's field names (--scm_url URL),\n"
     "                  `ACTION --help` lists them; --json prints JSON. Secrets never come from the\n"
@@ -180,6 +183,8 @@ int main(int argc, char **argv) {
         return runEvents(options, commandArgs);
     if (command == QLatin1String("cancel"))
         return runCancel(options, commandArgs);
+    if (command == QLatin1String("relaunch"))
+        return runRelaunch(options, commandArgs);
     if (command == QLatin1String("import"))
         return runImport(options, commandArgs);
     if (command == QLatin1String("export"))

@@ -11,7 +11,8 @@ Controller::Controller(Services services, QObject *parent)
     , m_resources(services.resources)
     , m_credentials(services.credentials)
     , m_inventories(services.inventories)
-    , m_awx(services.awx) {}
+    , m_awx(services.awx)
+    , m_dashboard(services.dashboard) {}
 
 Controller::~Controller() = default;
 

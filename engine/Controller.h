@@ -10,6 +10,7 @@ namespace playdeck {
 
 class AwxService;
 class CredentialService;
+class DashboardService;
 class InventoryService;
 class JobService;
 class NotifyBus;
@@ -32,6 +33,7 @@ public:
         CredentialService &credentials;
         InventoryService &inventories;
         AwxService &awx;
+        DashboardService &dashboard;
     };
     explicit Controller(Services services, QObject *parent = nullptr);
     ~Controller() override;
@@ -42,6 +44,7 @@ public:
     CredentialService &credentials() { return m_credentials; }
     InventoryService &inventories() { return m_inventories; }
     AwxService &awx() { return m_awx; }
+    DashboardService &dashboard() { return m_dashboard; }
 
     EngineState engineState() const { return m_state; }
     QString engineMessage() const { return m_stateMessage; }
@@ -77,6 +80,7 @@ private:
     CredentialService &m_credentials;
     InventoryService &m_inventories;
     AwxService &m_awx;
+    DashboardService &m_dashboard;
     EngineState m_state = EngineState::Starting;
     QString m_stateMessage;
     int m_activeJobsHere = 0;

@@ -18,6 +18,7 @@
 #include "secrets/SecretStore.h"
 #include "services/AwxService.h"
 #include "services/CredentialService.h"
+#include "services/DashboardService.h"
 #include "services/InventoryService.h"
 #include "services/JobService.h"
 #include "services/ResourceService.h"
@@ -63,9 +64,11 @@ Engine::Engine(EngineOptions options, QObject *parent)
     , m_credentialService(std::make_unique<CredentialService>(*m_queries, *m_secrets))
     , m_inventoryService(std::make_unique<InventoryService>(*m_queries, *m_secrets))
     , m_awxService(std::make_unique<AwxService>(*m_queries))
+    , m_dashboardService(std::make_unique<DashboardService>(*m_queries))
     , m_controller(std::make_unique<Controller>(Controller::Services{*m_jobService, *m_templateService,
                                                                      *m_resourceService, *m_credentialService,
-                                                                     *m_inventoryService, *m_awxService})) {
+                                                                     *m_inventoryService, *m_awxService,
+                                                                     *m_dashboardService})) {
     // The keychain's D-Bus calls and ansible-inventory wait in their own thread, never in the window's.
     m_servicesThread.setObjectName(QStringLiteral("services"));
     m_secrets->moveToThread(&m_servicesThread);

@@ -17,6 +17,7 @@ namespace playdeck {
 class AwxService;
 class CallbackReceiver;
 class CredentialService;
+class DashboardService;
 class ClusterKeeper;
 class DbPool;
 class Dispatcher;
@@ -118,6 +119,7 @@ private:
     std::unique_ptr<CredentialService> m_credentialService;
     std::unique_ptr<InventoryService> m_inventoryService;
     std::unique_ptr<AwxService> m_awxService;
+    std::unique_ptr<DashboardService> m_dashboardService;
     std::unique_ptr<Controller> m_controller;
     QThread m_clusterThread;
     QThread m_busThread;

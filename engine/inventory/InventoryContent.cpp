@@ -109,4 +109,25 @@ Result<InventoryContent> parseAnsibleInventoryJson(const QByteArray &json) {
     return content;
 }
 
+namespace {
+
+void collectHosts(const QJsonObject &group, QSet<QString> &hosts, int depth) {
+    if (depth > 64) // a snapshot is a tree written by Playdeck; this only guards against a bad row
+        return;
+    const QJsonObject own = group.value(QLatin1String("hosts")).toObject();
+    for (auto it = own.begin(); it != own.end(); ++it)
+        hosts.insert(it.key());
+    const QJsonObject children = group.value(QLatin1String("children")).toObject();
+    for (auto it = children.begin(); it != children.end(); ++it)
+        collectHosts(it.value().toObject(), hosts, depth + 1);
+}
+
+} // namespace
+
+int hostCountOfRunInventory(const QJsonObject &inventory) {
+    QSet<QString> hosts;
+    collectHosts(inventory.value(QLatin1String("all")).toObject(), hosts, 0);
+    return int(hosts.size());
+}
+
 } // namespace playdeck

@@ -31,4 +31,8 @@ struct InventoryContent {
 // where; a group that is its own ancestor is refused too (ansible allows none, and the tree is walked).
 [[nodiscard]] Result<InventoryContent> parseAnsibleInventoryJson(const QByteArray &json);
 
+// The number of distinct hosts in an inventory in the shape of ansible's YAML inventory plugin
+// ({"all": {"hosts", "children": {group: {"hosts", "children"}}}}), as a job's snapshot holds it.
+int hostCountOfRunInventory(const QJsonObject &inventory);
+
 } // namespace playdeck

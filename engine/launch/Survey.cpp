@@ -54,6 +54,10 @@ Result<QJsonValue> answerOne(const QJsonObject &q, QJsonValue given, const Surve
     if (isEmptyAnswer(given))
         given = q.value(QStringLiteral("default"));
     if (isEmptyAnswer(given)) {
+        // A playbook's vars_prompt left empty: the empty answer that Enter gives at ansible's prompt,
+        // so that the run never stops to ask.
+        if (q.value(QStringLiteral("vars_prompt")).toBool())
+            return QJsonValue(QString());
         if (q.value(QStringLiteral("required")).toBool())
             return Status::failure(tr("an answer is required"));
         return QJsonValue(QJsonValue::Undefined);

@@ -29,6 +29,25 @@ struct JobSummary {
     QString inputPrompt;
 };
 
+// Which jobs a list shows, in which order, which page of them.
+struct JobQuery {
+    enum class Order { Id, Name, Status, Started, Elapsed };
+    QList<JobStatus> statuses; // empty: any
+    QString name;              // exactly this name (a template's jobs); empty: any
+    QString text;              // in the name or the explanation, or the id; empty: any
+    Order order = Order::Id;
+    bool descending = true;
+    int offset = 0;
+    int limit = 200;
+    friend bool operator==(const JobQuery &, const JobQuery &) = default;
+};
+
+// One page of a JobQuery's jobs, and how many match in all.
+struct JobPage {
+    QList<JobSummary> jobs;
+    int total = 0;
+};
+
 // Everything the job view shows.
 struct JobDetail : JobSummary {
     JobOptions options;  // the template's options as they were at launch
@@ -40,7 +59,10 @@ struct JobDetail : JobSummary {
     int refusedEvents = 0; // events the database refused (a data error): not stored, and said so
     QString refusedReason; // why the first of them was refused
     bool cancelRequested = false;
-    QString scmRevision; // the project revision it ran (a job) or checked out (a project update)
+    QString scmRevision;    // the project revision it ran (a job) or checked out (a project update)
+    qint64 relaunchOf = 0;  // the job this one relaunches
+    qint64 replayOf = 0;    // the job this one replays exactly (revision, inventory, variables)
+    QString pinnedRevision; // a replay's revision (empty: the project's current tree)
 
     // What the job runs with: the options with the prompts applied.
     JobOptions effectiveOptions() const { return applyLaunchConfig(options, launch); }

@@ -9,6 +9,7 @@
 #include "services/JobService.h"
 #include "store/InventoryStore.h"
 #include "store/ProjectStore.h"
+#include "store/UnifiedJobStore.h"
 
 #include <QDir>
 #include <QDirIterator>
@@ -80,7 +81,11 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
             return Status::failure(QObject::tr("The job's credential (id %1) no longer exists.").arg(id));
         input.credentials << credential.value();
     }
-    auto project = ProjectStore(db).tree(effective.projectId);
+    // A replay runs the revision and the inventory its source job ran; every other job the
+    // project's current tree and the inventory as it is now.
+    const bool replay = job.replayOf != 0;
+    auto project = replay ? ProjectStore(db).tree(effective.projectId, job.pinnedRevision)
+                          : ProjectStore(db).tree(effective.projectId);
     if (!project)
         return project.status();
     input.projectPath = project.value().path;
@@ -90,11 +95,21 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
         auto name = inventories.name(effective.inventoryId);
         if (!name)
             return name.status();
-        auto content = inventories.forRun(effective.inventoryId);
-        if (!content)
-            return content.status();
+        if (replay) {
+            auto snapshot = UnifiedJobStore(db).inventorySnapshot(job.id);
+            if (!snapshot)
+                return snapshot.status();
+            if (!snapshot.value())
+                return Status::failure(
+                    QObject::tr("The replay has no inventory snapshot of job %1.").arg(job.replayOf));
+            input.inventory = *snapshot.value();
+        } else {
+            auto content = inventories.forRun(effective.inventoryId);
+            if (!content)
+                return content.status();
+            input.inventory = content.value();
+        }
         input.inventoryName = name.value();
-        input.inventory = content.value();
     }
     input.job = std::move(job);
     return input;

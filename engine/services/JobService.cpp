@@ -2,8 +2,10 @@
 
 #include "db/DbPool.h"
 #include "dispatch/InstanceRegistry.h"
+#include "inventory/InventoryContent.h"
 #include "launch/ExtraVars.h"
 #include "launch/LaunchRules.h"
+#include "launch/PlaybookPrompts.h"
 #include "resources/ResourceSchema.h"
 #include "scheduling/SchedulingRules.h"
 #include "secrets/SecretStore.h"
@@ -39,7 +41,7 @@ Status checkPrompts(const LaunchConfig &prompts) {
 }
 
 Result<qint64> launchFromTemplate(QSqlDatabase &db, const JobTemplate &tmpl, const LaunchConfig &prompts,
-                                  const QString &launchType) {
+                                  const QString &launchType, qint64 relaunchOf = 0) {
     if (auto vars = parseExtraVars(tmpl.options.extraVars); !vars)
         return Status::failure(
             QObject::tr("The template's own extra variables are invalid: %1").arg(vars.error()));
@@ -52,7 +54,7 @@ Result<qint64> launchFromTemplate(QSqlDatabase &db, const JobTemplate &tmpl, con
         hosts = count.value();
     }
     const int impact = playbookTaskImpact(effective.forks, hosts, effective.inventoryId != 0);
-    return UnifiedJobStore(db).createFromTemplate(tmpl, prompts, launchType, impact);
+    return UnifiedJobStore(db).createFromTemplate(tmpl, prompts, launchType, impact, relaunchOf);
 }
 
 // What a launch of `tmpl` must be given (its survey's inventory choices, the ask-at-launch
@@ -69,6 +71,18 @@ Result<LaunchNeeds> needsOf(QSqlDatabase &db, const JobTemplate &tmpl, const Lau
         for (const InventoryContent::Group &g : content.value().groups)
             needs.choices.groups << g.name;
     }
+    // The playbook's own questions, from the tree the job would run now.
+    PlaybookPrompts playbook;
+    if (auto tree = ProjectStore(db).tree(effective.projectId); tree)
+        playbook = readPlaybookPrompts(tree.value().path, effective.playbook);
+    else if (!tree.code().isEmpty())
+        return tree.status();
+    else
+        playbook.problem = tree.error();
+    needs.questions = surveyWithPlaybookPrompts(tmpl.surveySpec, tmpl.surveyEnabled, playbook.questions)
+                          .value(QLatin1String("spec"))
+                          .toArray();
+    needs.playbookProblem = playbook.problem;
     for (qint64 id : effective.credentialIds) {
         auto keys = CredentialStore(db).keys(id);
         if (!keys)
@@ -109,11 +123,16 @@ Result<SplitLaunch> prepareLaunch(QSqlDatabase &db, LaunchRequest request, JobTe
     if (!found)
         return found.status();
     tmpl = found.value();
-    if (Status s = checkPromptsAllowed(tmpl, request.prompts); !s)
-        return s;
     auto needs = needsOf(db, tmpl, request.prompts);
     if (!needs)
         return needs.status();
+    // The playbook's vars_prompt questions are answered like the survey's, before the run.
+    if (!needs.value().questions.isEmpty()) {
+        tmpl.surveySpec.insert(QStringLiteral("spec"), needs.value().questions);
+        tmpl.surveyEnabled = true;
+    }
+    if (Status s = checkPromptsAllowed(tmpl, request.prompts); !s)
+        return s;
     auto split = applySurvey(tmpl, request, needs.value().choices);
     if (!split)
         return split.status();
@@ -213,21 +232,59 @@ QFuture<Result<qint64>> JobService::updateProject(const QString &projectName, co
     });
 }
 
-QFuture<Result<qint64>> JobService::relaunch(qint64 jobId) {
-    return m_pool.run<Result<qint64>>([jobId](QSqlDatabase &db) -> Result<qint64> {
+QFuture<Result<qint64>> JobService::relaunch(qint64 jobId, RelaunchMode mode) {
+    return m_pool.run<Result<qint64>>([jobId, mode](QSqlDatabase &db) -> Result<qint64> {
         auto job = UnifiedJobStore(db).load(jobId);
         if (!job)
             return job.status();
-        if (job.value().kind == QLatin1String("project_update"))
+        if (job.value().kind == QLatin1String("project_update")) {
+            if (mode != RelaunchMode::SamePrompts)
+                return Status::failure(QObject::tr("A project update can only be run again as it is."));
             return startProjectUpdate(db, job.value().options.projectId, QStringLiteral("relaunch"));
+        }
+        if (mode == RelaunchMode::Exact) {
+            const JobOptions effective = job.value().effectiveOptions();
+            int hosts = 0;
+            if (effective.inventoryId) {
+                auto snapshot = UnifiedJobStore(db).inventorySnapshot(jobId);
+                if (!snapshot)
+                    return snapshot.status();
+                if (snapshot.value())
+                    hosts = hostCountOfRunInventory(*snapshot.value());
+            }
+            return UnifiedJobStore(db).createReplay(
+                jobId, playbookTaskImpact(effective.forks, hosts, effective.inventoryId != 0));
+        }
         if (job.value().templateId == 0)
             return Status::failure(
                 QObject::tr("Job %1 cannot be relaunched: its template was deleted.").arg(jobId));
         auto tmpl = TemplateStore(db).find(job.value().templateId, {});
         if (!tmpl)
             return tmpl.status();
-        return launchFromTemplate(db, tmpl.value(), job.value().launch, QStringLiteral("relaunch"));
+        LaunchConfig prompts = job.value().launch;
+        if (mode == RelaunchMode::FailedHosts) {
+            auto recap = EventStore(db).hostSummaries(jobId);
+            if (!recap)
+                return recap.status();
+            QStringList failed;
+            for (const HostSummary &h : recap.value())
+                if (h.failed())
+                    failed << h.host;
+            if (failed.isEmpty())
+                return Status::failure(
+                    recap.value().isEmpty()
+                        ? QObject::tr("Job %1 has no host recap, so no host is known to have failed.")
+                              .arg(jobId)
+                        : QObject::tr("No host failed or was unreachable in job %1.").arg(jobId));
+            prompts.limit = failed.join(QLatin1Char(','));
+        }
+        return launchFromTemplate(db, tmpl.value(), prompts, QStringLiteral("relaunch"), jobId);
     });
+}
+
+QFuture<Result<QList<HostSummary>>> JobService::hostSummaries(qint64 jobId) {
+    return m_pool.run<Result<QList<HostSummary>>>(
+        [jobId](QSqlDatabase &db) { return EventStore(db).hostSummaries(jobId); });
 }
 
 QFuture<Result<CancelOutcome>> JobService::cancel(qint64 jobId) {
@@ -238,6 +295,10 @@ QFuture<Result<CancelOutcome>> JobService::cancel(qint64 jobId) {
 QFuture<Result<JobDetail>> JobService::job(qint64 jobId) {
     return m_pool.run<Result<JobDetail>>(
         [jobId](QSqlDatabase &db) { return UnifiedJobStore(db).load(jobId); });
+}
+
+QFuture<Result<JobPage>> JobService::find(const JobQuery &query) {
+    return m_pool.run<Result<JobPage>>([query](QSqlDatabase &db) { return UnifiedJobStore(db).find(query); });
 }
 
 QFuture<Result<QList<JobSummary>>> JobService::recent(int limit) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "events/HostSummary.h"
 #include "launch/LaunchConfig.h"
 #include "launch/Survey.h"
 #include "model/Job.h"
@@ -9,6 +10,7 @@
 #include "store/UnifiedJobStore.h"
 
 #include <QFuture>
+#include <QJsonArray>
 
 namespace playdeck {
 
@@ -27,7 +29,16 @@ struct LaunchNeeds {
         QString key() const;
     };
     QList<CredentialSecret> credentialSecrets; // the ask-at-launch fields of its credentials
+    // Every question the launch asks, in survey spec form: the survey's (when enabled), then the
+    // playbook's vars_prompt questions that the survey does not ask ("vars_prompt": true).
+    QJsonArray questions;
+    QString playbookProblem; // why the playbook's vars_prompt could not be read (the launch goes on)
 };
+
+// AWX's relaunch, and one more: the same prompts through the template as it is now; the same on the
+// hosts that failed or were unreachable only (a limit from the recap); or a replay "exactly as it
+// ran": the job's own options and variables, its project revision and its inventory snapshot.
+enum class RelaunchMode { SamePrompts, FailedHosts, Exact };
 
 // The keychain entry that holds a launch's secrets.
 QString launchSecretsEntry(const QString &secretsKey);
@@ -48,7 +59,9 @@ public:
     QFuture<Result<LaunchNeeds>> launchNeeds(const QString &templateName, const LaunchConfig &prompts = {});
     // The same template with the same prompts as job `jobId` (AWX: relaunch through the template with
     // the saved launch config), launch_type relaunch.
-    QFuture<Result<qint64>> relaunch(qint64 jobId);
+    QFuture<Result<qint64>> relaunch(qint64 jobId, RelaunchMode mode = RelaunchMode::SamePrompts);
+    // The job's recap, one row per host.
+    QFuture<Result<QList<HostSummary>>> hostSummaries(qint64 jobId);
     QFuture<Result<CancelOutcome>> cancel(qint64 jobId);
     // AWX's project update: a unified job that fetches a git project and records its revision.
     QFuture<Result<qint64>> updateProject(const QString &projectName,
@@ -56,6 +69,8 @@ public:
 
     QFuture<Result<JobDetail>> job(qint64 jobId);
     QFuture<Result<QList<JobSummary>>> recent(int limit);
+    // A page of the jobs a list shows (filtered, sorted), and how many match.
+    QFuture<Result<JobPage>> find(const JobQuery &query);
     // Events with counter > afterCounter, in counter order, at most maxCount of them.
     QFuture<Result<QList<JobEvent>>> events(qint64 jobId, int afterCounter, int maxCount);
     QFuture<Result<QString>> stdoutText(qint64 jobId);

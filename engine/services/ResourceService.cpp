@@ -2,7 +2,9 @@
 
 #include "db/Connections.h"
 #include "db/DbPool.h"
+#include "resources/PlaybookDiscovery.h"
 #include "resources/ResourceRules.h"
+#include "store/ProjectStore.h"
 #include "store/ResourceStore.h"
 #include "store/UnifiedJobStore.h"
 
@@ -156,6 +158,22 @@ QFuture<Result<QJsonObject>> ResourceService::copy(ResourceKind kind, const QStr
             return target.status();
         fields.insert(QStringLiteral("name"), target.value());
         return resources::create(db, kind, fields);
+    });
+}
+
+QFuture<Result<QStringList>> ResourceService::playbooks(const QString &projectName) {
+    return m_pool.run<Result<QStringList>>([projectName](QSqlDatabase &db) -> Result<QStringList> {
+        auto id = ResourceStore::idOf(db, ResourceKind::Project, projectName);
+        if (!id)
+            return id.status();
+        if (id.value() == 0)
+            return Status::failure(
+                QCoreApplication::translate("Resources", "There is no project named \"%1\".")
+                    .arg(projectName));
+        auto tree = ProjectStore(db).tree(id.value());
+        if (!tree)
+            return tree.status();
+        return discoverPlaybooks(tree.value().path);
     });
 }
 

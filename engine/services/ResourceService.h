@@ -36,6 +36,8 @@ public:
     // Refused, saying what uses it, while anything does. The answer is the deleted resource.
     QFuture<Result<QJsonObject>> remove(ResourceKind kind, const QString &name,
                                         const QString &parentName = {});
+    // The playbooks of the named project as AWX lists them (a git project's: of its last update).
+    QFuture<Result<QStringList>> playbooks(const QString &projectName);
 
 private:
     DbPool &m_pool;

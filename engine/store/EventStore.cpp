@@ -251,4 +251,29 @@ Result<QString> EventStore::stdoutText(qint64 jobId) {
     return out;
 }
 
+Result<QList<HostSummary>> EventStore::hostSummaries(qint64 jobId) {
+    auto q = exec(m_db,
+                  QStringLiteral("SELECT host_name, changed, dark, failures, ok, processed, skipped, rescued,"
+                                 " ignored FROM job_host_summary WHERE job_id = ? ORDER BY host_name"),
+                  {jobId});
+    if (!q)
+        return q.status();
+    QList<HostSummary> rows;
+    while (q.value().next()) {
+        const QSqlQuery &r = q.value();
+        HostSummary h;
+        h.host = r.value(0).toString();
+        h.changed = r.value(1).toInt();
+        h.dark = r.value(2).toInt();
+        h.failures = r.value(3).toInt();
+        h.ok = r.value(4).toInt();
+        h.processed = r.value(5).toInt();
+        h.skipped = r.value(6).toInt();
+        h.rescued = r.value(7).toInt();
+        h.ignored = r.value(8).toInt();
+        rows << h;
+    }
+    return rows;
+}
+
 } // namespace playdeck

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "core/Result.h"
+#include "events/HostSummary.h"
 #include "model/JobEvent.h"
 
 #include <QSqlDatabase>
@@ -29,6 +30,8 @@ public:
     [[nodiscard]] Result<QList<JobEvent>> load(qint64 jobId, int afterCounter, int maxCount);
     // The job's whole stdout: every event's stdout in counter order, a line break after each.
     [[nodiscard]] Result<QString> stdoutText(qint64 jobId);
+    // The job's recap, one row per host, by host name.
+    [[nodiscard]] Result<QList<HostSummary>> hostSummaries(qint64 jobId);
 
 private:
     QSqlDatabase &m_db;

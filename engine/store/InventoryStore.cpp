@@ -112,8 +112,10 @@ Result<InventoryStore::ImportSummary> InventoryStore::importContent(qint64 inven
         ImportSummary summary;
         const QVariant source = sourceId > 0 ? QVariant(sourceId) : QVariant(QMetaType::fromType<qint64>());
         // Variables: merged over what is there, or in its place.
-        const QString merge = overwriteVars ? QStringLiteral("EXCLUDED.variables")
-                                            : QStringLiteral("%1.variables || EXCLUDED.variables");
+        const auto merge = [overwriteVars](const QString &table) {
+            return overwriteVars ? QStringLiteral("EXCLUDED.variables")
+                                 : table + QStringLiteral(".variables || EXCLUDED.variables");
+        };
         if (auto q =
                 exec(m_db,
                      overwriteVars
@@ -134,7 +136,7 @@ Result<InventoryStore::ImportSummary> InventoryStore::importContent(qint64 inven
                     " ON CONFLICT (inventory_id, name) DO UPDATE SET variables = %1,"
                     " inventory_source_id = coalesce(host.inventory_source_id, EXCLUDED.inventory_source_id)"
                     " RETURNING id, xmax = 0")
-                    .arg(QString(merge).arg(QStringLiteral("host"))),
+                    .arg(merge(QStringLiteral("host"))),
                 {inventoryId, it.key(), jsonText(it.value()), source});
             if (!q)
                 return q.status();
@@ -151,7 +153,7 @@ Result<InventoryStore::ImportSummary> InventoryStore::importContent(qint64 inven
                                     " inventory_source_id = coalesce(inventory_group.inventory_source_id, "
                                     "EXCLUDED.inventory_source_id)"
                                     " RETURNING id, xmax = 0")
-                         .arg(QString(merge).arg(QStringLiteral("inventory_group"))),
+                         .arg(merge(QStringLiteral("inventory_group"))),
                      {inventoryId, g.name, jsonText(g.vars), source});
             if (!q)
                 return q.status();

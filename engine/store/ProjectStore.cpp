@@ -3,6 +3,8 @@
 #include "bus/Publisher.h"
 #include "db/Connections.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QObject>
 
 namespace playdeck {
@@ -25,6 +27,21 @@ Result<ProjectTree> ProjectStore::tree(qint64 projectId) {
                         "first (playdeck project sync \"%1\").")
                 .arg(q.value().value(0).toString()));
     return ProjectTree{q.value().value(3).toString(), q.value().value(4).toString()};
+}
+
+Result<ProjectTree> ProjectStore::tree(qint64 projectId, const QString &revision) {
+    auto current = tree(projectId);
+    if (!current || revision.isEmpty() || current.value().revision.isEmpty() ||
+        current.value().revision == revision)
+        return current;
+    // Every update leaves its revision's tree in the same directory (resources/playbooks/project_update.yml).
+    const QString path = QFileInfo(current.value().path).dir().filePath(revision);
+    if (!QFileInfo(path).isDir())
+        return Status::failure(
+            QObject::tr("The project's revision %1 is no longer kept in %2, so the job cannot run "
+                        "exactly as it did. Relaunch it with the project's current revision instead.")
+                .arg(revision, QFileInfo(path).path()));
+    return ProjectTree{path, revision};
 }
 
 Result<ProjectScm> ProjectStore::scm(qint64 projectId) {

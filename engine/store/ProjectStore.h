@@ -32,6 +32,9 @@ public:
     // The tree a job copies its playbooks from: a local project's directory, or the tree of a git
     // project's last successful update.
     [[nodiscard]] Result<ProjectTree> tree(qint64 projectId);
+    // The tree of an earlier revision of a git project, kept beside its current one (a replay's);
+    // a local project's directory as it is now (it has no revisions).
+    [[nodiscard]] Result<ProjectTree> tree(qint64 projectId, const QString &revision);
     [[nodiscard]] Result<ProjectScm> scm(qint64 projectId);
     // The same, refused for a local project: it has nothing to update.
     [[nodiscard]] Result<ProjectScm> updatable(qint64 projectId);

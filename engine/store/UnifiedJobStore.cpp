@@ -61,6 +61,10 @@ void appendFields(const JobUpdate &u, QStringList &sets, QVariantList &binds) {
         set("input_prompt", *u.inputPrompt);
     if (u.scmRevision)
         set("scm_revision", *u.scmRevision);
+    if (u.inventorySnapshot) {
+        sets << QStringLiteral("inventory_snapshot = ?::jsonb");
+        binds << json(*u.inventorySnapshot);
+    }
     if (u.hostStatusCounts) {
         sets << QStringLiteral("host_status_counts = ?::jsonb");
         binds << json(*u.hostStatusCounts);
@@ -106,7 +110,8 @@ bool JobUpdate::isEmpty() const {
 }
 
 Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const LaunchConfig &prompts,
-                                                   const QString &launchType, int taskImpact) {
+                                                   const QString &launchType, int taskImpact,
+                                                   qint64 relaunchOf) {
     return inTransaction<qint64>(m_db, [&]() -> Result<qint64> {
         const JobOptions &o = t.options;
         auto q =
@@ -116,15 +121,16 @@ Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const L
                      " inventory_id, playbook, extra_vars, host_limit, forks, verbosity, job_type, job_tags,"
                      " skip_tags, timeout, allow_simultaneous, launch_config, task_impact, diff_mode, "
                      "become_enabled,"
-                     " scm_branch)"
+                     " scm_branch, relaunch_of)"
                      " VALUES (?, ?, 'new', ?, ?, nullif(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?, "
-                     "?, ?, ?)"
+                     "?, ?, ?, nullif(?, 0))"
                      " RETURNING id"),
                  {t.id,          t.name,      launchType,          o.projectId,
                   o.inventoryId, o.playbook,  o.extraVars,         o.limit,
                   o.forks,       o.verbosity, o.jobType,           o.jobTags,
                   o.skipTags,    o.timeout,   o.allowSimultaneous, json(prompts.toJson()),
-                  taskImpact,    o.diffMode,  o.becomeEnabled,     o.scmBranch});
+                  taskImpact,    o.diffMode,  o.becomeEnabled,     o.scmBranch,
+                  relaunchOf});
         if (!q)
             return q.status();
         q.value().next();
@@ -142,6 +148,69 @@ Result<qint64> UnifiedJobStore::createFromTemplate(const JobTemplate &t, const L
             return pending.status();
         return id;
     });
+}
+
+Result<qint64> UnifiedJobStore::createReplay(qint64 sourceId, int taskImpact) {
+    return inTransaction<qint64>(m_db, [&]() -> Result<qint64> {
+        auto source =
+            exec(m_db,
+                 QStringLiteral("SELECT kind, inventory_id IS NOT NULL, inventory_snapshot IS NOT NULL,"
+                                " scm_revision, status FROM unified_job WHERE id = ?"),
+                 {sourceId});
+        if (!source)
+            return source.status();
+        if (!source.value().next())
+            return Status::failure(QObject::tr("There is no job %1.").arg(sourceId));
+        const QSqlQuery &r = source.value();
+        if (r.value(0).toString() != QLatin1String("job"))
+            return Status::failure(
+                QObject::tr("Only a template's job can be replayed exactly; relaunch job %1 instead.")
+                    .arg(sourceId));
+        if (r.value(1).toBool() && !r.value(2).toBool())
+            return Status::failure(
+                QObject::tr("Job %1 cannot be replayed exactly: it never started, so there is no record "
+                            "of the inventory it ran against. Relaunch it instead.")
+                    .arg(sourceId));
+        // Everything the job ran with is its own copy; the template may have changed since.
+        auto q = exec(
+            m_db,
+            QStringLiteral(
+                "INSERT INTO unified_job (job_template_id, name, status, launch_type, project_id,"
+                " inventory_id, playbook, extra_vars, host_limit, forks, verbosity, job_type, job_tags,"
+                " skip_tags, timeout, allow_simultaneous, launch_config, task_impact, diff_mode,"
+                " become_enabled, scm_branch, relaunch_of, replay_of, pinned_revision, inventory_snapshot)"
+                " SELECT job_template_id, name, 'new', 'relaunch', project_id, inventory_id, playbook,"
+                " extra_vars, host_limit, forks, verbosity, job_type, job_tags, skip_tags, timeout,"
+                " allow_simultaneous, launch_config, ?, diff_mode, become_enabled, scm_branch, id, id,"
+                " scm_revision, inventory_snapshot FROM unified_job WHERE id = ? RETURNING id"),
+            {taskImpact, sourceId});
+        if (!q)
+            return q.status();
+        q.value().next();
+        const qint64 id = q.value().value(0).toLongLong();
+        if (auto c =
+                exec(m_db,
+                     QStringLiteral("INSERT INTO unified_job_credential (job_id, credential_id, position)"
+                                    " SELECT ?, credential_id, position FROM unified_job_credential"
+                                    " WHERE job_id = ?"),
+                     {id, sourceId});
+            !c)
+            return c.status();
+        auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}, {}});
+        if (!pending)
+            return pending.status();
+        return id;
+    });
+}
+
+Result<std::optional<QJsonObject>> UnifiedJobStore::inventorySnapshot(qint64 jobId) {
+    auto q =
+        exec(m_db, QStringLiteral("SELECT inventory_snapshot::text FROM unified_job WHERE id = ?"), {jobId});
+    if (!q)
+        return q.status();
+    if (!q.value().next() || q.value().value(0).isNull())
+        return std::optional<QJsonObject>();
+    return std::optional<QJsonObject>(jsonObject(q.value().value(0)));
 }
 
 Result<qint64> UnifiedJobStore::createProjectUpdate(qint64 projectId, const QString &projectName,
@@ -287,6 +356,60 @@ Result<QList<JobSummary>> UnifiedJobStore::list(int limit) {
     return out;
 }
 
+Result<JobPage> UnifiedJobStore::find(const JobQuery &query) {
+    QStringList where;
+    QVariantList binds;
+    if (!query.statuses.isEmpty()) {
+        QStringList marks;
+        for (JobStatus s : query.statuses) {
+            marks << QStringLiteral("?");
+            binds << statusName(s);
+        }
+        where << QStringLiteral("status IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    if (!query.name.isEmpty()) {
+        where << QStringLiteral("name = ?");
+        binds << query.name;
+    }
+    if (!query.text.trimmed().isEmpty()) {
+        QString pattern = query.text.trimmed();
+        pattern.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+            .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+        pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
+        where << QStringLiteral("(name ILIKE ? OR job_explanation ILIKE ? OR id::text = ?)");
+        binds << pattern << pattern << query.text.trimmed();
+    }
+    const QString filter =
+        where.isEmpty() ? QString() : QStringLiteral(" WHERE ") + where.join(QStringLiteral(" AND "));
+    auto count = exec(m_db, QStringLiteral("SELECT count(*) FROM unified_job") + filter, binds);
+    if (!count)
+        return count.status();
+    JobPage page;
+    if (count.value().next())
+        page.total = count.value().value(0).toInt();
+    // Only these columns, by name: nothing of the query's text reaches the SQL.
+    const QString column = query.order == JobQuery::Order::Name      ? QStringLiteral("name")
+                           : query.order == JobQuery::Order::Status  ? QStringLiteral("status")
+                           : query.order == JobQuery::Order::Started ? QStringLiteral("started")
+                           : query.order == JobQuery::Order::Elapsed ? QStringLiteral("elapsed")
+                                                                     : QStringLiteral("id");
+    const QString direction =
+        query.descending ? QStringLiteral("DESC NULLS LAST") : QStringLiteral("ASC NULLS FIRST");
+    auto q = exec(m_db,
+                  QStringLiteral("SELECT %1 FROM unified_job%2 ORDER BY %3 %4, id DESC LIMIT ? OFFSET ?")
+                      .arg(kSummaryColumns, filter, column, direction),
+                  binds + QVariantList{std::clamp(query.limit, 1, 1000), std::max(0, query.offset)});
+    if (!q)
+        return q.status();
+    while (q.value().next()) {
+        JobSummary j;
+        readSummary(q.value(), j);
+        page.jobs.append(j);
+    }
+    return page;
+}
+
 Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
     auto q =
         exec(m_db,
@@ -295,7 +418,8 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
                  " extra_vars, host_limit, forks, verbosity, job_type, job_tags, skip_tags, timeout,"
                  " allow_simultaneous, launch_config::text, job_args, result_traceback,"
                  " event_processing_finished, emitted_events, refused_events, refused_reason, cancel_flag,"
-                 " scm_revision, diff_mode, become_enabled, scm_branch, coalesce((SELECT "
+                 " scm_revision, diff_mode, become_enabled, scm_branch, coalesce(relaunch_of, 0),"
+                 " coalesce(replay_of, 0), pinned_revision, coalesce((SELECT "
                  "json_agg(credential_id ORDER BY"
                  " position) FROM unified_job_credential WHERE job_id = unified_job.id), '[]')::text"
                  " FROM unified_job WHERE id = ?")
@@ -334,6 +458,9 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
     o.diffMode = r.value(c++).toBool();
     o.becomeEnabled = r.value(c++).toBool();
     o.scmBranch = r.value(c++).toString();
+    j.relaunchOf = r.value(c++).toLongLong();
+    j.replayOf = r.value(c++).toLongLong();
+    j.pinnedRevision = r.value(c++).toString();
     for (const QJsonValue &id : QJsonDocument::fromJson(r.value(c++).toString().toUtf8()).array())
         o.credentialIds << qint64(id.toDouble());
     return j;

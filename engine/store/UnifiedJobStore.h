@@ -30,6 +30,7 @@ struct JobUpdate {
     std::optional<QString> inputPrompt;
     std::optional<QJsonObject> hostStatusCounts;
     std::optional<QString> scmRevision;
+    std::optional<QJsonObject> inventorySnapshot;
 
     bool isEmpty() const;
 };
@@ -70,8 +71,16 @@ public:
 
     // AWX's create_unified_job + signal_start: a job with the template's options and the prompts as
     // given (status new), then pending, and a task-manager run asked for; one transaction.
+    // `relaunchOf`: the job this one relaunches (0: none).
     [[nodiscard]] Result<qint64> createFromTemplate(const JobTemplate &tmpl, const LaunchConfig &prompts,
-                                                    const QString &launchType, int taskImpact);
+                                                    const QString &launchType, int taskImpact,
+                                                    qint64 relaunchOf = 0);
+    // A replay of job `sourceId`, "exactly as it ran": its own copy of the template's options, its
+    // prompts and credentials, the revision it ran and the inventory snapshot it ran against, pending.
+    // Refused for a job that never ran against an inventory snapshot.
+    [[nodiscard]] Result<qint64> createReplay(qint64 sourceId, int taskImpact);
+    // The inventory job `jobId` ran against (or, for a replay, will run against); null when it has none.
+    [[nodiscard]] Result<std::optional<QJsonObject>> inventorySnapshot(qint64 jobId);
     // A project update (AWX's ProjectUpdate, job_type check), pending, with a task-manager run asked for.
     [[nodiscard]] Result<qint64> createProjectUpdate(qint64 projectId, const QString &projectName,
                                                      const QString &launchType, int timeout);
@@ -85,6 +94,8 @@ public:
     [[nodiscard]] Result<CancelOutcome> requestCancel(qint64 jobId);
 
     [[nodiscard]] Result<QList<JobSummary>> list(int limit);
+    // A page of the jobs that match `query`, and their number.
+    [[nodiscard]] Result<JobPage> find(const JobQuery &query);
     [[nodiscard]] Result<JobDetail> load(qint64 jobId);
     [[nodiscard]] Result<std::optional<JobStatus>> status(qint64 jobId);
 

@@ -105,6 +105,7 @@ private Q_SLOTS:
                      .toString(),
                  revision);
         m_firstRevision = revision;
+        m_firstJob = job;
     }
 
     void aNewCommitGetsATreeOfItsOwnAndTheOldOneStays() {
@@ -137,6 +138,31 @@ private Q_SLOTS:
                     .toString()
                     .contains(QLatin1String("version two")));
         m_secondRevision = revision;
+    }
+
+    void anExactReplayRunsTheRevisionTheJobRan() {
+        // The project has moved on to version two; the first job's replay still runs version one.
+        auto replay = await(m_engine->controller().jobs().relaunch(m_firstJob, RelaunchMode::Exact));
+        QVERIFY2(replay.ok(), qPrintable(replay.error()));
+        QCOMPARE(m_engine->waitForFinished(replay.value()), JobStatus::Successful);
+        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"),
+                                  {replay.value()})
+                     .toString(),
+                 m_firstRevision);
+        const QString out =
+            m_engine
+                ->scalar(QStringLiteral("SELECT string_agg(stdout, '') FROM job_event WHERE job_id = ?"),
+                         {replay.value()})
+                .toString();
+        QVERIFY2(out.contains(QLatin1String("version one")), qPrintable(out));
+        // A relaunch with the same prompts takes the project as it is now.
+        auto same = await(m_engine->controller().jobs().relaunch(m_firstJob));
+        QVERIFY2(same.ok(), qPrintable(same.error()));
+        QCOMPARE(m_engine->waitForFinished(same.value()), JobStatus::Successful);
+        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"),
+                                  {same.value()})
+                     .toString(),
+                 m_secondRevision);
     }
 
     void aFailedUpdateSaysWhyAndJobsKeepTheLastGoodRevision() {
@@ -175,6 +201,7 @@ private Q_SLOTS:
 private:
     std::unique_ptr<TestEngine> m_engine;
     QString m_work, m_bare, m_firstRevision, m_secondRevision;
+    qint64 m_firstJob = 0;
 };
 
 QTEST_GUILESS_MAIN(ProjectUpdatesTest)

@@ -1,0 +1,11 @@
+-- Relaunch "exactly as it ran": a job keeps the inventory it ran against (enabled hosts, groups
+-- and variables, as ansible read them), and a replay of it runs its project revision's tree, that
+-- inventory and its own copy of the template's options, whatever has changed since.
+ALTER TABLE unified_job
+    ADD COLUMN inventory_snapshot jsonb,
+    -- The job this one replays (its revision, inventory snapshot and variables); null for others.
+    ADD COLUMN replay_of bigint REFERENCES unified_job(id) ON DELETE SET NULL,
+    -- The job this one relaunches, in any of the three forms.
+    ADD COLUMN relaunch_of bigint REFERENCES unified_job(id) ON DELETE SET NULL,
+    -- A replay's project revision; empty: the project's current tree.
+    ADD COLUMN pinned_revision text NOT NULL DEFAULT '';
