@@ -117,10 +117,12 @@ void JobListModel::refresh() {
     }
     m_fetching = true;
     m_fetchAgain = false;
-    whenReady(m_controller.jobs().recent(FetchLimit), this, [this](Result<QList<JobSummary>> result) {
+    m_query.limit = FetchLimit;
+    whenReady(m_controller.jobs().find(m_query), this, [this](Result<JobPage> result) {
         m_fetching = false;
         if (result) {
-            applySnapshot(result.value());
+            m_total = result.value().total;
+            applySnapshot(result.value().jobs);
             updateClock();
         } else {
             Q_EMIT refreshFailed(result.error());
@@ -130,6 +132,25 @@ void JobListModel::refresh() {
         if (result)
             Q_EMIT refreshed();
     });
+}
+
+void JobListModel::setQuery(const JobQuery &query) {
+    if (query == m_query)
+        return;
+    m_query = query;
+    refresh();
+}
+
+void JobListModel::sort(int column, Qt::SortOrder order) {
+    JobQuery q = m_query;
+    q.order = column == NameColumn      ? JobQuery::Order::Name
+              : column == StatusColumn  ? JobQuery::Order::Status
+              : column == StartedColumn ? JobQuery::Order::Started
+              : column == ElapsedColumn ? JobQuery::Order::Elapsed
+                                        : JobQuery::Order::Id;
+    q.descending = order == Qt::DescendingOrder;
+    q.offset = 0;
+    setQuery(q);
 }
 
 bool JobListModel::rowDiffers(const JobSummary &a, const JobSummary &b) const {

@@ -13,8 +13,10 @@ class Controller;
 
 using JobRowsBase = IdRowsModel<QAbstractTableModel, JobSummary>;
 
-// The most recent jobs, newest first. Job creations and status changes are coalesced into one fetch
-// per 100 ms, and each fetch is applied row by row so selections survive.
+// A page of jobs (newest first unless sorted otherwise, filtered by status, template and text).
+// Job creations and status changes are coalesced into one fetch per 100 ms, and each fetch is
+// applied row by row so selections survive. Sorting and filtering happen in PostgreSQL, so every
+// page of any number of jobs is a page of the whole list.
 class JobListModel : public JobRowsBase {
     Q_OBJECT
 public:
@@ -33,6 +35,14 @@ public:
     QHash<int, QByteArray> roleNames() const override;
 
     JobSummary jobAt(int row) const { return m_rows.value(row); }
+
+    const JobQuery &query() const { return m_query; }
+    // Shows the jobs of `query` (from its offset); fetched at once.
+    void setQuery(const JobQuery &query);
+    // How many jobs match the query in all (the pages together).
+    int total() const { return m_total; }
+    // Sorted by the database: the page shown is the first page in the new order.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
 
 public Q_SLOTS:
     // Fetches at once; calls made while a fetch is under way lead to one more fetch after it.
@@ -53,6 +63,8 @@ private:
     QIcon iconFor(JobStatus status) const;
 
     Controller &m_controller;
+    JobQuery m_query;
+    int m_total = 0;
     QTimer m_refreshTimer;
     QTimer m_clock; // repaints the elapsed column of running jobs
     bool m_fetching = false;

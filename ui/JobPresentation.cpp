@@ -4,6 +4,7 @@
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>
+#include <QPolygonF>
 
 namespace playdeck {
 
@@ -84,6 +85,41 @@ QString formatElapsed(double seconds) {
         .arg(total / 3600)
         .arg(total / 60 % 60, 2, 10, QLatin1Char('0'))
         .arg(total % 60, 2, 10, QLatin1Char('0'));
+}
+
+QString launchTypeText(const QString &launchType) {
+    if (launchType == QLatin1String("manual"))
+        return QCoreApplication::translate("JobPresentation", "By hand");
+    if (launchType == QLatin1String("relaunch"))
+        return QCoreApplication::translate("JobPresentation", "Relaunch");
+    if (launchType == QLatin1String("scheduled"))
+        return QCoreApplication::translate("JobPresentation", "On schedule");
+    if (launchType == QLatin1String("dependency"))
+        return QCoreApplication::translate("JobPresentation", "As a dependency");
+    return launchType;
+}
+
+QIcon appIcon() {
+    QIcon icon;
+    for (int size : {16, 24, 32, 48, 64, 128}) {
+        QPixmap pixmap(size, size);
+        pixmap.fill(Qt::transparent);
+        QPainter p(&pixmap);
+        p.setRenderHint(QPainter::Antialiasing);
+        p.scale(size / 128.0, size / 128.0);
+        p.setPen(Qt::NoPen);
+        p.setBrush(QColor(0x1f, 0x3a, 0x5f));
+        p.drawRoundedRect(QRectF(8, 8, 112, 112), 20, 20);
+        p.setBrush(QColor(0x8f, 0xb8, 0xde));
+        p.drawRoundedRect(QRectF(24, 30, 80, 12), 4, 4);
+        p.drawRoundedRect(QRectF(24, 52, 60, 12), 4, 4);
+        p.drawRoundedRect(QRectF(24, 74, 70, 12), 4, 4);
+        p.setBrush(QColor(0xf2, 0xc1, 0x4e));
+        p.drawPolygon(QPolygonF{QPointF(84, 70), QPointF(108, 86), QPointF(84, 102)});
+        p.end();
+        icon.addPixmap(pixmap);
+    }
+    return icon;
 }
 
 } // namespace playdeck

@@ -13,6 +13,11 @@ namespace playdeck {
 
 // The status word shown to the operator (the engine's status, translated).
 QString statusText(JobStatus status);
+// Playdeck's icon (packaging/io.playdeck.Playdeck.svg, drawn here: Debian's Qt reads no SVG icons
+// without an extra plugin).
+QIcon appIcon();
+// AWX's launch_type, for people: "manual" → "Launched by hand".
+QString launchTypeText(const QString &launchType);
 
 // Green successful, red failed/error, orange canceled, blue running, grey pending/waiting/new.
 QColor statusColor(JobStatus status);

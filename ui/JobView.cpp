@@ -2,20 +2,31 @@
 
 #include "AnsiText.h"
 #include "Controller.h"
+#include "HostRecapModel.h"
+#include "JobDetailsPanel.h"
 #include "JobPresentation.h"
 #include "db/DbPool.h"
 #include "runner/InputWait.h"
 #include "services/JobService.h"
 
+#include <QAction>
 #include <QCheckBox>
 #include <QFontDatabase>
+#include <QGuiApplication>
 #include <QHBoxLayout>
+#include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QLocale>
+#include <QMenu>
 #include <QPlainTextEdit>
 #include <QPushButton>
+#include <QScrollArea>
 #include <QScrollBar>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTextCursor>
+#include <QToolButton>
 #include <QVBoxLayout>
 
 namespace playdeck {
@@ -45,7 +56,24 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_relaunchButton = new QPushButton(tr("&Relaunch"), this);
     m_relaunchButton->setObjectName(QStringLiteral("relaunchButton"));
     m_relaunchButton->setToolTip(tr("Launch a new job with the same settings"));
-    connect(m_relaunchButton, &QPushButton::clicked, this, &JobView::relaunchJob);
+    connect(m_relaunchButton, &QPushButton::clicked, this, [this] { relaunchJob(); });
+
+    // AWX's other relaunch, and Playdeck's replay.
+    m_relaunchModeButton = new QToolButton(this);
+    m_relaunchModeButton->setObjectName(QStringLiteral("relaunchModeButton"));
+    m_relaunchModeButton->setText(tr("More"));
+    m_relaunchModeButton->setAccessibleName(tr("Other ways to relaunch"));
+    m_relaunchModeButton->setPopupMode(QToolButton::InstantPopup);
+    auto *relaunchMenu = new QMenu(m_relaunchModeButton);
+    QAction *failedHosts = relaunchMenu->addAction(tr("Relaunch on &Failed Hosts"));
+    failedHosts->setObjectName(QStringLiteral("relaunchFailedAction"));
+    failedHosts->setToolTip(tr("Only on the hosts that failed or were unreachable"));
+    connect(failedHosts, &QAction::triggered, this, [this] { relaunchJob(RelaunchMode::FailedHosts); });
+    QAction *exact = relaunchMenu->addAction(tr("Relaunch &Exactly As It Ran"));
+    exact->setObjectName(QStringLiteral("relaunchExactAction"));
+    exact->setToolTip(tr("The same project revision, inventory and variables, whatever changed since"));
+    connect(exact, &QAction::triggered, this, [this] { relaunchJob(RelaunchMode::Exact); });
+    m_relaunchModeButton->setMenu(relaunchMenu);
 
     m_statusIcon = new QLabel(this);
     m_statusLabel = new QLabel(this);
@@ -135,6 +163,7 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     titleRow->addWidget(m_titleLabel, 1);
     titleRow->addWidget(m_cancelButton);
     titleRow->addWidget(m_relaunchButton);
+    titleRow->addWidget(m_relaunchModeButton);
 
     auto *stateRow = new QHBoxLayout;
     stateRow->addWidget(m_statusIcon);
@@ -153,7 +182,67 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     layout->addWidget(m_inputLabel);
     layout->addWidget(m_eventsLabel);
     layout->addWidget(m_messageLabel);
-    layout->addWidget(m_output, 1);
+    m_recapModel = new HostRecapModel(this);
+    m_recapView = new QTableView;
+    m_recapView->setObjectName(QStringLiteral("recapTable"));
+    m_recapView->setModel(m_recapModel);
+    m_recapView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_recapView->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_recapView->setTabKeyNavigation(false);
+    m_recapView->setSortingEnabled(false);
+    m_recapView->verticalHeader()->hide();
+    m_recapView->horizontalHeader()->setSectionResizeMode(HostRecapModel::HostColumn, QHeaderView::Stretch);
+    m_recapView->setAccessibleName(tr("Recap per host"));
+    m_detailsPanel = new JobDetailsPanel(m_controller);
+    auto *detailsScroll = new QScrollArea;
+    detailsScroll->setWidget(m_detailsPanel);
+    detailsScroll->setWidgetResizable(true);
+    detailsScroll->setFrameShape(QFrame::NoFrame);
+
+    // Find in the output: Ctrl+F, Enter for the next match, Shift+Enter for the one before, Esc to close.
+    m_findBar = new QWidget;
+    m_findBar->setObjectName(QStringLiteral("findBar"));
+    m_findEdit = new QLineEdit;
+    m_findEdit->setObjectName(QStringLiteral("findEdit"));
+    m_findEdit->setPlaceholderText(tr("Find in the output"));
+    m_findEdit->setAccessibleName(tr("Find in the output"));
+    m_findEdit->setClearButtonEnabled(true);
+    m_findStatus = new QLabel;
+    m_findStatus->setObjectName(QStringLiteral("findStatus"));
+    auto *findClose = new QToolButton;
+    findClose->setText(tr("Close"));
+    findClose->setAccessibleName(tr("Close the find bar"));
+    auto *findRow = new QHBoxLayout(m_findBar);
+    findRow->setContentsMargins(0, 0, 0, 0);
+    findRow->addWidget(m_findEdit, 1);
+    findRow->addWidget(m_findStatus);
+    findRow->addWidget(findClose);
+    m_findBar->hide();
+    connect(m_findEdit, &QLineEdit::returnPressed, this, [this] {
+        findNext(m_findEdit->text(), QGuiApplication::keyboardModifiers() & Qt::ShiftModifier);
+    });
+    connect(findClose, &QToolButton::clicked, this, [this] {
+        m_findBar->hide();
+        m_output->setFocus();
+    });
+    auto *escape = new QAction(m_findBar);
+    escape->setShortcut(QKeySequence(Qt::Key_Escape));
+    escape->setShortcutContext(Qt::WidgetWithChildrenShortcut);
+    connect(escape, &QAction::triggered, findClose, &QToolButton::click);
+    m_findBar->addAction(escape);
+    auto *outputPage = new QWidget;
+    auto *outputColumn = new QVBoxLayout(outputPage);
+    outputColumn->setContentsMargins(0, 0, 0, 0);
+    outputColumn->addWidget(m_findBar);
+    outputColumn->addWidget(m_output, 1);
+
+    m_pages = new QTabWidget;
+    m_pages->setObjectName(QStringLiteral("jobPages"));
+    m_pages->setDocumentMode(true);
+    m_pages->addTab(outputPage, tr("&Output"));
+    m_pages->addTab(m_recapView, tr("Reca&p"));
+    m_pages->addTab(detailsScroll, tr("&Details"));
+    layout->addWidget(m_pages, 1);
 
     m_clock.setInterval(1000);
     connect(&m_clock, &QTimer::timeout, this, &JobView::updateElapsed);
@@ -208,12 +297,12 @@ void JobView::cancelJob() {
     });
 }
 
-void JobView::relaunchJob() {
+void JobView::relaunchJob(RelaunchMode mode) {
     if (!canRelaunch())
         return;
     m_relaunching = true;
     updateActions();
-    whenReady(m_controller.jobs().relaunch(m_jobId), this, [this](Result<qint64> result) {
+    whenReady(m_controller.jobs().relaunch(m_jobId, mode), this, [this](Result<qint64> result) {
         m_relaunching = false;
         updateActions();
         if (!result) {
@@ -275,6 +364,12 @@ void JobView::applyJob(JobDetail job) {
     m_job = std::move(job);
     m_loaded = true;
     updateHeader();
+    m_detailsPanel->setJob(m_job);
+    // The recap is stored with the job's last events: once they all are, it is complete.
+    if (!m_recapFetched && isFinished(m_job.status) && m_job.eventProcessingFinished) {
+        m_recapFetched = true;
+        fetchRecap();
+    }
     if (title() != oldTitle)
         Q_EMIT titleChanged(title());
     if (!wasLoaded || m_job.status != oldStatus) {
@@ -396,9 +491,47 @@ void JobView::updateElapsed() {
     m_elapsedLabel->setText(formatElapsed(elapsedSeconds(m_job, QDateTime::currentDateTimeUtc())));
 }
 
+void JobView::showFind() {
+    m_pages->setCurrentIndex(0);
+    m_findBar->show();
+    m_findEdit->setFocus();
+    m_findEdit->selectAll();
+}
+
+bool JobView::findNext(const QString &text, bool backwards) {
+    if (text.isEmpty())
+        return false;
+    const QTextDocument::FindFlags flags =
+        backwards ? QTextDocument::FindBackward : QTextDocument::FindFlags();
+    bool found = m_output->find(text, flags);
+    if (!found) {
+        // Around again, from the other end.
+        QTextCursor cursor = m_output->textCursor();
+        cursor.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
+        m_output->setTextCursor(cursor);
+        found = m_output->find(text, flags);
+    }
+    if (found)
+        setFollowing(false); // the operator is reading where the match is
+    m_findStatus->setText(found ? QString() : tr("Not found"));
+    return found;
+}
+
+void JobView::fetchRecap() {
+    whenReady(m_controller.jobs().hostSummaries(m_jobId), this, [this](Result<QList<HostSummary>> recap) {
+        if (!recap)
+            return showMessage(tr("The recap of job %1 could not be loaded: %2")
+                                   .arg(QString::number(m_jobId), recap.error()));
+        m_recapModel->setSummaries(recap.value());
+        m_pages->setTabText(1, recap.value().isEmpty() ? tr("Reca&p")
+                                                       : tr("Reca&p (%1)").arg(recap.value().size()));
+    });
+}
+
 void JobView::updateActions() {
     m_cancelButton->setEnabled(canCancel());
     m_relaunchButton->setEnabled(canRelaunch());
+    m_relaunchModeButton->setEnabled(canRelaunch() && m_job.kind == QLatin1String("job"));
     Q_EMIT actionsChanged();
 }
 

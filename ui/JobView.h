@@ -3,6 +3,7 @@
 #include "bus/Messages.h"
 #include "model/Job.h"
 #include "model/JobEvent.h"
+#include "services/JobService.h"
 
 #include <QTextCharFormat>
 #include <QTimer>
@@ -10,12 +11,18 @@
 
 class QCheckBox;
 class QLabel;
+class QLineEdit;
 class QPlainTextEdit;
 class QPushButton;
+class QTabWidget;
+class QTableView;
+class QToolButton;
 
 namespace playdeck {
 
 class Controller;
+class HostRecapModel;
+class JobDetailsPanel;
 
 // One job: a header with its state and actions, and its output as ansible printed it, growing while
 // the job runs. Output is fetched in chunks after the last event shown, never more than one fetch at
@@ -38,13 +45,21 @@ public:
     // The highest event counter shown so far (0 before any).
     int lastCounter() const { return m_lastCounter; }
 
+    HostRecapModel *recapModel() const { return m_recapModel; }
+    JobDetailsPanel *detailsPanel() const { return m_detailsPanel; }
+    QTabWidget *pages() const { return m_pages; }
+
     bool canCancel() const;
     bool canRelaunch() const;
     bool isFollowing() const;
 
 public Q_SLOTS:
     void cancelJob();
-    void relaunchJob();
+    void relaunchJob(playdeck::RelaunchMode mode = playdeck::RelaunchMode::SamePrompts);
+    // Shows the find bar over the output with the focus in it (Ctrl+F).
+    void showFind();
+    // The next line with `text` after the cursor, from the top again at the end; whether found.
+    bool findNext(const QString &text, bool backwards = false);
     // Keep the output scrolled to the bottom as it grows.
     void setFollowing(bool follow);
     // Fetch the job's state again for the header.
@@ -67,6 +82,7 @@ private:
     void updateHeader();
     void updateElapsed();
     void updateActions();
+    void fetchRecap();
     void showMessage(const QString &message);
     void scrollToBottom();
 
@@ -100,6 +116,15 @@ private:
     QPushButton *m_relaunchButton = nullptr;
     QCheckBox *m_followBox = nullptr;
     QPlainTextEdit *m_output = nullptr;
+    QToolButton *m_relaunchModeButton = nullptr;
+    QWidget *m_findBar = nullptr;
+    QLineEdit *m_findEdit = nullptr;
+    QLabel *m_findStatus = nullptr;
+    QTabWidget *m_pages = nullptr; // output, recap, details
+    QTableView *m_recapView = nullptr;
+    HostRecapModel *m_recapModel = nullptr;
+    JobDetailsPanel *m_detailsPanel = nullptr;
+    bool m_recapFetched = false;
 };
 
 } // namespace playdeck

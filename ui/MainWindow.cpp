@@ -1,24 +1,36 @@
 #include "MainWindow.h"
 
 #include "Controller.h"
+#include "DashboardView.h"
+#include "DesktopNotifier.h"
+#include "JobFilterBar.h"
 #include "JobListModel.h"
 #include "JobPresentation.h"
 #include "JobView.h"
 #include "LaunchDialog.h"
+#include "ResourceActions.h"
+#include "ResourceEditor.h"
+#include "ResourceListModel.h"
+#include "ResourcesPane.h"
 #include "TemplateListModel.h"
 #include "db/DbPool.h"
 #include "services/JobService.h"
 
 #include <QAction>
+#include <QApplication>
 #include <QCloseEvent>
+#include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
+#include <QLineEdit>
 #include <QListView>
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QSettings>
 #include <QSplitter>
 #include <QStatusBar>
+#include <QTabBar>
 #include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -30,30 +42,32 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     , m_controller(controller) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Playdeck"));
+    setWindowIcon(appIcon());
 
     m_templateModel = new TemplateListModel(m_controller, this);
     m_jobModel = new JobListModel(m_controller, this);
+    m_resourceActions = new ResourceActions(m_controller, this);
+    m_notifier = new DesktopNotifier(m_controller, this);
 
-    // Templates
-    auto *templatesLabel = new QLabel(tr("&Templates"));
-    m_templateList = new QListView;
-    m_templateList->setObjectName(QStringLiteral("templateList"));
-    m_templateList->setModel(m_templateModel);
-    m_templateList->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_templateList->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_templateList->setUniformItemSizes(true);
-    templatesLabel->setBuddy(m_templateList);
-
-    m_launchButton = new QPushButton(tr("&Launch…"));
-    m_launchButton->setObjectName(QStringLiteral("launchButton"));
-    m_launchButton->setToolTip(tr("Launch a job from the selected template"));
-
-    auto *templatesPane = new QWidget;
-    auto *templatesLayout = new QVBoxLayout(templatesPane);
-    templatesLayout->setContentsMargins(4, 4, 0, 0);
-    templatesLayout->addWidget(templatesLabel);
-    templatesLayout->addWidget(m_templateList, 1);
-    templatesLayout->addWidget(m_launchButton);
+    // Templates, projects, inventories, credentials
+    m_sideTabs = new QTabWidget;
+    m_sideTabs->setObjectName(QStringLiteral("sideTabs"));
+    m_sideTabs->setDocumentMode(true);
+    m_sideTabs->addTab(buildTemplatesPage(), tr("&Templates"));
+    const std::pair<ResourceKind, QString> kinds[] = {{ResourceKind::Project, tr("Pro&jects")},
+                                                      {ResourceKind::Inventory, tr("&Inventories")},
+                                                      {ResourceKind::Credential, tr("Cre&dentials")}};
+    for (const auto &[kind, title] : kinds) {
+        auto *pane = new ResourcesPane(m_controller, kind, *m_resourceActions);
+        m_panes.insert(int(kind), pane);
+        m_sideTabs->addTab(pane, title);
+        connect(pane, &ResourcesPane::jobStarted, this, [this](qint64 job) {
+            m_notifier->watch(job);
+            openJob(job);
+        });
+        connect(pane, &ResourcesPane::message, this,
+                [this](const QString &text) { statusBar()->showMessage(text, 8000); });
+    }
 
     // Jobs
     auto *jobsLabel = new QLabel(tr("J&obs"));
@@ -63,6 +77,8 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     m_jobTable->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_jobTable->setSelectionMode(QAbstractItemView::SingleSelection);
     m_jobTable->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_jobTable->setTabKeyNavigation(false); // Tab leaves the table (it used to be a trap)
+    m_jobTable->setAccessibleName(tr("Recent jobs"));
     m_jobTable->setShowGrid(false);
     m_jobTable->setWordWrap(false);
     m_jobTable->verticalHeader()->hide();
@@ -76,42 +92,55 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     m_jobTable->setColumnWidth(JobListModel::ElapsedColumn, charWidth * 9);
     jobsLabel->setBuddy(m_jobTable);
 
+    m_jobTable->setSortingEnabled(true);
+    m_jobTable->sortByColumn(JobListModel::IdColumn, Qt::DescendingOrder);
+    m_jobFilter = new JobFilterBar(*m_jobModel, *m_templateModel);
+
     auto *jobsPane = new QWidget;
     auto *jobsLayout = new QVBoxLayout(jobsPane);
     jobsLayout->setContentsMargins(4, 0, 0, 4);
     jobsLayout->addWidget(jobsLabel);
+    jobsLayout->addWidget(m_jobFilter);
     jobsLayout->addWidget(m_jobTable, 1);
 
-    auto *leftSplitter = new QSplitter(Qt::Vertical);
-    leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
-    leftSplitter->setChildrenCollapsible(false);
-    leftSplitter->addWidget(templatesPane);
-    leftSplitter->addWidget(jobsPane);
-    leftSplitter->setStretchFactor(0, 1);
-    leftSplitter->setStretchFactor(1, 2);
+    m_leftSplitter = new QSplitter(Qt::Vertical);
+    m_leftSplitter->setObjectName(QStringLiteral("leftSplitter"));
+    m_leftSplitter->setChildrenCollapsible(false);
+    m_leftSplitter->addWidget(m_sideTabs);
+    m_leftSplitter->addWidget(jobsPane);
+    m_leftSplitter->setStretchFactor(0, 1);
+    m_leftSplitter->setStretchFactor(1, 2);
 
-    // Job tabs
+    // The dashboard, then one tab per job
     m_jobTabs = new QTabWidget;
     m_jobTabs->setObjectName(QStringLiteral("jobTabs"));
     m_jobTabs->setTabsClosable(true);
     m_jobTabs->setMovable(true);
     m_jobTabs->setDocumentMode(true);
+    m_dashboard = new DashboardView(m_controller);
+    m_jobTabs->addTab(m_dashboard, tr("Dashboard"));
+    m_jobTabs->tabBar()->setTabButton(0, QTabBar::RightSide, nullptr); // it stays
+    m_jobTabs->tabBar()->setTabButton(0, QTabBar::LeftSide, nullptr);
+    connect(m_dashboard, &DashboardView::openJobRequested, this, [this](qint64 job) { openJob(job); });
+    connect(m_dashboard, &DashboardView::startRequested, this, [this](ResourceKind kind) {
+        showResources(kind);
+        m_resourceActions->createNew(kind);
+    });
 
-    auto *splitter = new QSplitter(Qt::Horizontal);
-    splitter->setObjectName(QStringLiteral("mainSplitter"));
-    splitter->setChildrenCollapsible(false);
-    splitter->addWidget(leftSplitter);
-    splitter->addWidget(m_jobTabs);
+    m_mainSplitter = new QSplitter(Qt::Horizontal);
+    m_mainSplitter->setObjectName(QStringLiteral("mainSplitter"));
+    m_mainSplitter->setChildrenCollapsible(false);
+    m_mainSplitter->addWidget(m_leftSplitter);
+    m_mainSplitter->addWidget(m_jobTabs);
     // Both panes grow with the window, two to three, starting from these proportions.
-    splitter->setStretchFactor(0, 2);
-    splitter->setStretchFactor(1, 3);
-    splitter->setSizes({480, 720});
-    setCentralWidget(splitter);
+    m_mainSplitter->setStretchFactor(0, 2);
+    m_mainSplitter->setStretchFactor(1, 3);
+    m_mainSplitter->setSizes({480, 720});
+    setCentralWidget(m_mainSplitter);
 
     createActions();
     createMenus();
 
-    connect(m_launchButton, &QPushButton::clicked, this, &MainWindow::launchSelectedTemplate);
     connect(m_templateList, &QListView::activated, this, &MainWindow::launchSelectedTemplate);
     connect(m_templateList->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &MainWindow::updateActions);
@@ -130,13 +159,91 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     connect(m_jobModel, &JobListModel::refreshFailed, this, [this](const QString &message) {
         statusBar()->showMessage(tr("Jobs could not be loaded: %1").arg(message));
     });
+    connect(m_resourceActions, &ResourceActions::failed, this, &MainWindow::showError);
+    connect(m_resourceActions, &ResourceActions::done, this,
+            [this](const QString &text) { statusBar()->showMessage(text, 5000); });
+    connect(m_notifier, &DesktopNotifier::notified, this,
+            [this](qint64, const QString &summary, const QString &body) {
+                statusBar()->showMessage(body.isEmpty() ? summary : tr("%1 — %2").arg(summary, body), 15000);
+            });
 
     m_engineLabel = new QLabel(this);
     m_engineLabel->setObjectName(QStringLiteral("engineLabel"));
     statusBar()->addPermanentWidget(m_engineLabel);
     connect(&m_controller, &Controller::engineStateChanged, this, &MainWindow::onEngineState);
     resize(1200, 800);
+    restoreSettings();
     onEngineState();
+}
+
+QWidget *MainWindow::buildTemplatesPage() {
+    m_templateList = new QListView;
+    m_templateList->setObjectName(QStringLiteral("templateList"));
+    m_templateList->setModel(m_templateModel);
+    m_templateList->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_templateList->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_templateList->setUniformItemSizes(true);
+    m_templateList->setAccessibleName(tr("Job templates"));
+
+    m_launchButton = new QPushButton(tr("&Launch…"));
+    m_launchButton->setObjectName(QStringLiteral("launchButton"));
+    m_launchButton->setToolTip(tr("Launch a job from the selected template (Ctrl+L)"));
+    m_launchButton->setDefault(false);
+    connect(m_launchButton, &QPushButton::clicked, this, &MainWindow::launchSelectedTemplate);
+
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_launchButton);
+    const auto button = [&](const QString &text, const char *name, bool needsSelection) {
+        auto *b = new QPushButton(text);
+        b->setObjectName(QLatin1String(name));
+        buttons->addWidget(b);
+        if (needsSelection)
+            m_templateButtons << b;
+        return b;
+    };
+    connect(button(tr("New…"), "newTemplateButton", false), &QPushButton::clicked, this,
+            [this] { m_resourceActions->createNew(ResourceKind::JobTemplate); });
+    connect(button(tr("Edit…"), "editTemplateButton", true), &QPushButton::clicked, this,
+            [this] { m_resourceActions->edit(ResourceKind::JobTemplate, selectedTemplateName()); });
+    connect(button(tr("Copy"), "copyTemplateButton", true), &QPushButton::clicked, this,
+            [this] { m_resourceActions->copy(ResourceKind::JobTemplate, selectedTemplateName()); });
+    connect(button(tr("Delete…"), "deleteTemplateButton", true), &QPushButton::clicked, this,
+            [this] { m_resourceActions->remove(ResourceKind::JobTemplate, selectedTemplateName()); });
+    buttons->addStretch(1);
+
+    auto *page = new QWidget;
+    page->setObjectName(QStringLiteral("templatesPage"));
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(4, 4, 0, 0);
+    layout->addWidget(m_templateList, 1);
+    layout->addLayout(buttons);
+    return page;
+}
+
+QString MainWindow::selectedTemplateName() const {
+    const QModelIndex current = m_templateList->currentIndex();
+    if (!current.isValid() || !m_templateList->selectionModel()->isSelected(current))
+        return {};
+    return m_templateModel->templateAt(current.row()).name;
+}
+
+ResourcesPane *MainWindow::resourcesPane(ResourceKind kind) const {
+    return m_panes.value(int(kind));
+}
+
+void MainWindow::showResources(ResourceKind kind) {
+    if (kind == ResourceKind::JobTemplate)
+        m_sideTabs->setCurrentIndex(0);
+    else if (ResourcesPane *pane = resourcesPane(kind))
+        m_sideTabs->setCurrentWidget(pane);
+}
+
+LaunchDialog *MainWindow::launchDialog() const {
+    return m_launchDialog;
+}
+
+void MainWindow::showDashboard() {
+    m_jobTabs->setCurrentWidget(m_dashboard);
 }
 
 void MainWindow::onEngineState() {
@@ -149,6 +256,7 @@ void MainWindow::onEngineState() {
         m_engineLabel->clear();
         m_templateModel->refresh();
         m_jobModel->refresh();
+        m_dashboard->refresh();
         break;
     case Controller::EngineState::Failed:
         m_engineLabel->setText(tr("Playdeck cannot start"));
@@ -164,6 +272,7 @@ void MainWindow::onEngineState() {
 void MainWindow::closeEvent(QCloseEvent *event) {
     // Closing is the composition root's to do, once the engine is told how to treat running jobs.
     event->ignore();
+    saveSettings();
     if (m_quitting)
         return;
     if (m_controller.activeJobsHere() == 0) {
@@ -253,17 +362,145 @@ void MainWindow::createActions() {
     m_relaunchAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
     m_relaunchAction->setStatusTip(tr("Launch the job shown again with the same settings"));
     connect(m_relaunchAction, &QAction::triggered, this, &MainWindow::relaunchCurrentJob);
+
+    m_relaunchFailedAction = new QAction(tr("Relaunch on &Failed Hosts"), this);
+    m_relaunchFailedAction->setShortcut(QKeySequence(Qt::CTRL | Qt::SHIFT | Qt::Key_R));
+    m_relaunchFailedAction->setStatusTip(tr("Launch the job shown again on the hosts that failed only"));
+    connect(m_relaunchFailedAction, &QAction::triggered, this, [this] {
+        if (JobView *view = currentJobView())
+            view->relaunchJob(RelaunchMode::FailedHosts);
+    });
+    m_relaunchExactAction = new QAction(tr("Relaunch &Exactly As It Ran"), this);
+    m_relaunchExactAction->setStatusTip(
+        tr("The same project revision, inventory and variables as the job shown, whatever changed since"));
+    connect(m_relaunchExactAction, &QAction::triggered, this, [this] {
+        if (JobView *view = currentJobView())
+            view->relaunchJob(RelaunchMode::Exact);
+    });
+
+    m_closeTabAction = new QAction(tr("Close &Tab"), this);
+    // Not QKeySequence::Close: on some desktops that is Ctrl+F4 alone.
+    m_closeTabAction->setShortcuts({QKeySequence(Qt::CTRL | Qt::Key_W), QKeySequence(Qt::CTRL | Qt::Key_F4)});
+    connect(m_closeTabAction, &QAction::triggered, this, [this] {
+        if (currentJobView())
+            closeJobTab(m_jobTabs->currentIndex());
+    });
+
+    m_findAction = new QAction(tr("&Find in Output…"), this);
+    m_findAction->setShortcut(QKeySequence::Find);
+    connect(m_findAction, &QAction::triggered, this, [this] {
+        if (JobView *view = currentJobView())
+            view->showFind();
+        else
+            m_jobFilter->searchEdit()->setFocus(); // no job shown: find a job
+    });
+
+    m_refreshAction = new QAction(tr("&Refresh"), this);
+    m_refreshAction->setShortcut(QKeySequence(Qt::Key_F5));
+    m_refreshAction->setStatusTip(tr("Read the lists and the job shown again"));
+    connect(m_refreshAction, &QAction::triggered, this, [this] {
+        m_templateModel->refresh();
+        m_jobModel->refresh();
+        m_dashboard->refresh();
+        for (ResourcesPane *pane : std::as_const(m_panes))
+            pane->model()->refresh();
+        if (JobView *view = currentJobView())
+            view->refreshJob();
+    });
+
+    m_dashboardAction = new QAction(tr("&Dashboard"), this);
+    m_dashboardAction->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_0));
+    connect(m_dashboardAction, &QAction::triggered, this, &MainWindow::showDashboard);
+
+    m_aboutAction = new QAction(tr("&About Playdeck"), this);
+    m_aboutAction->setMenuRole(QAction::AboutRole);
+    connect(m_aboutAction, &QAction::triggered, this, &MainWindow::showAbout);
 }
 
 void MainWindow::createMenus() {
     QMenu *fileMenu = menuBar()->addMenu(tr("&File"));
+    QMenu *newMenu = fileMenu->addMenu(tr("&New"));
+    const std::pair<ResourceKind, QString> kinds[] = {{ResourceKind::JobTemplate, tr("&Template…")},
+                                                      {ResourceKind::Project, tr("&Project…")},
+                                                      {ResourceKind::Inventory, tr("&Inventory…")},
+                                                      {ResourceKind::Credential, tr("&Credential…")}};
+    for (const auto &[kind, text] : kinds) {
+        QAction *action = newMenu->addAction(text);
+        if (kind == ResourceKind::JobTemplate)
+            action->setShortcut(QKeySequence::New);
+        connect(action, &QAction::triggered, this, [this, kind = kind] {
+            showResources(kind);
+            m_resourceActions->createNew(kind);
+        });
+    }
+    fileMenu->addSeparator();
     fileMenu->addAction(m_quitAction);
+
+    QMenu *viewMenu = menuBar()->addMenu(tr("&View"));
+    viewMenu->addAction(m_dashboardAction);
+    viewMenu->addAction(m_findAction);
+    viewMenu->addAction(m_refreshAction);
 
     QMenu *jobMenu = menuBar()->addMenu(tr("&Job"));
     jobMenu->addAction(m_launchAction);
     jobMenu->addSeparator();
     jobMenu->addAction(m_cancelAction);
     jobMenu->addAction(m_relaunchAction);
+    jobMenu->addAction(m_relaunchFailedAction);
+    jobMenu->addAction(m_relaunchExactAction);
+    jobMenu->addSeparator();
+    jobMenu->addAction(m_closeTabAction);
+
+    QMenu *helpMenu = menuBar()->addMenu(tr("&Help"));
+    helpMenu->addAction(m_aboutAction);
+    QAction *aboutQt = helpMenu->addAction(tr("About &Qt"));
+    aboutQt->setMenuRole(QAction::AboutQtRole);
+    connect(aboutQt, &QAction::triggered, qApp, &QApplication::aboutQt);
+}
+
+void MainWindow::showAbout() {
+    auto *box = new QMessageBox(this);
+    box->setObjectName(QStringLiteral("aboutBox"));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->setWindowTitle(tr("About Playdeck"));
+    box->setIconPixmap(appIcon().pixmap(64, 64));
+    box->setText(tr("<b>Playdeck %1</b>").arg(QStringLiteral(PLAYDECK_VERSION)));
+    box->setInformativeText(tr("An Ansible automation controller on the desktop: AWX's engine, its projects, "
+                               "inventories, credentials and templates, in one window. Secrets stay in the "
+                               "keychain; jobs run with ansible-runner.<br><br>Built with Qt %1.")
+                                .arg(QString::fromLatin1(qVersion())));
+    box->open();
+}
+
+void MainWindow::saveSettings() {
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("MainWindow"));
+    settings.setValue(QStringLiteral("geometry"), saveGeometry());
+    settings.setValue(QStringLiteral("state"), saveState());
+    settings.setValue(QStringLiteral("mainSplitter"), m_mainSplitter->saveState());
+    settings.setValue(QStringLiteral("leftSplitter"), m_leftSplitter->saveState());
+    settings.setValue(QStringLiteral("sideTab"), m_sideTabs->currentIndex());
+    QVariantList open;
+    for (int i = 0; i < m_jobTabs->count(); ++i)
+        if (auto *view = qobject_cast<JobView *>(m_jobTabs->widget(i)))
+            open << view->jobId();
+    settings.setValue(QStringLiteral("openJobs"), open);
+    settings.endGroup();
+}
+
+void MainWindow::restoreSettings() {
+    QSettings settings;
+    settings.beginGroup(QStringLiteral("MainWindow"));
+    restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
+    restoreState(settings.value(QStringLiteral("state")).toByteArray());
+    m_mainSplitter->restoreState(settings.value(QStringLiteral("mainSplitter")).toByteArray());
+    m_leftSplitter->restoreState(settings.value(QStringLiteral("leftSplitter")).toByteArray());
+    m_sideTabs->setCurrentIndex(settings.value(QStringLiteral("sideTab"), 0).toInt());
+    // The jobs open last time open again (once the engine answers, they load themselves).
+    for (const QVariant &id : settings.value(QStringLiteral("openJobs")).toList())
+        openJob(id.toLongLong());
+    m_jobTabs->setCurrentWidget(m_dashboard);
+    settings.endGroup();
 }
 
 JobView *MainWindow::currentJobView() const {
@@ -289,25 +526,18 @@ void MainWindow::launchSelectedTemplate() {
         return;
     }
     const JobTemplate jobTemplate = m_templateModel->templateAt(current.row());
-    auto *dialog = new LaunchDialog(jobTemplate, this);
+    auto *dialog = new LaunchDialog(m_controller, jobTemplate, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
-    connect(dialog, &QDialog::accepted, this, [this, dialog] { launch(dialog->request()); });
+    connect(dialog, &LaunchDialog::launched, this, &MainWindow::onLaunched);
     m_launchDialog = dialog;
     dialog->open();
 }
 
-void MainWindow::launch(const LaunchRequest &request) {
-    statusBar()->showMessage(tr("Launching…"));
-    whenReady(m_controller.jobs().launch(request), this, [this](Result<qint64> result) {
-        if (!result) {
-            statusBar()->clearMessage();
-            showError(tr("Launch failed"), result.error());
-            return;
-        }
-        statusBar()->showMessage(tr("Job %1 launched.").arg(result.value()), 5000);
-        openJob(result.value());
-        m_jobModel->scheduleRefresh();
-    });
+void MainWindow::onLaunched(qint64 jobId) {
+    statusBar()->showMessage(tr("Job %1 launched.").arg(jobId), 5000);
+    m_notifier->watch(jobId);
+    openJob(jobId);
+    m_jobModel->scheduleRefresh();
 }
 
 JobView *MainWindow::openJob(qint64 jobId) {
@@ -329,10 +559,7 @@ JobView *MainWindow::openJob(qint64 jobId) {
         m_jobTabs->setTabIcon(m_jobTabs->indexOf(view), statusIcon(status));
     });
     connect(view, &JobView::actionsChanged, this, &MainWindow::updateActions);
-    connect(view, &JobView::relaunched, this, [this](qint64 newJobId) {
-        openJob(newJobId);
-        m_jobModel->scheduleRefresh();
-    });
+    connect(view, &JobView::relaunched, this, &MainWindow::onLaunched);
     m_jobTabs->setCurrentIndex(index);
     return view;
 }
@@ -349,6 +576,8 @@ void MainWindow::relaunchCurrentJob() {
 
 void MainWindow::closeJobTab(int index) {
     QWidget *page = m_jobTabs->widget(index);
+    if (page == m_dashboard)
+        return;
     m_jobTabs->removeTab(index);
     if (page)
         page->deleteLater();
@@ -358,9 +587,15 @@ void MainWindow::updateActions() {
     const bool templateSelected = m_controller.isReady() && m_templateList->selectionModel()->hasSelection();
     m_launchButton->setEnabled(templateSelected);
     m_launchAction->setEnabled(templateSelected);
+    for (QPushButton *b : std::as_const(m_templateButtons))
+        b->setEnabled(templateSelected);
     JobView *view = currentJobView();
     m_cancelAction->setEnabled(view && view->canCancel());
     m_relaunchAction->setEnabled(view && view->canRelaunch());
+    const bool playbookJob = view && view->canRelaunch() && view->job().kind == QLatin1String("job");
+    m_relaunchFailedAction->setEnabled(playbookJob);
+    m_relaunchExactAction->setEnabled(playbookJob);
+    m_closeTabAction->setEnabled(view != nullptr);
 }
 
 void MainWindow::showError(const QString &title, const QString &message) {

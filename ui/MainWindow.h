@@ -1,7 +1,10 @@
 #pragma once
 
+#include <QHash>
 #include <QMainWindow>
 #include <QPointer>
+
+#include "resources/ResourceSchema.h"
 
 #include <optional>
 
@@ -10,19 +13,25 @@ class QCloseEvent;
 class QLabel;
 class QListView;
 class QPushButton;
+class QSplitter;
 class QTabWidget;
 class QTableView;
 
 namespace playdeck {
 
 class Controller;
+class DashboardView;
+class DesktopNotifier;
+class JobFilterBar;
 class JobListModel;
 class JobView;
 class LaunchDialog;
+class ResourceActions;
+class ResourcesPane;
 class TemplateListModel;
-struct LaunchRequest;
 
-// Templates and recent jobs on the left, one tab per opened job in the middle.
+// Templates, projects, inventories and credentials on the left with the recent jobs below them;
+// the dashboard and one tab per opened job in the middle.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
@@ -43,6 +52,13 @@ public:
     JobView *currentJobView() const;
     // The tab showing `jobId`, or nullptr.
     JobView *jobView(qint64 jobId) const;
+    DashboardView *dashboard() const { return m_dashboard; }
+    ResourceActions *resourceActions() const { return m_resourceActions; }
+    // The list of projects, inventories or credentials.
+    ResourcesPane *resourcesPane(ResourceKind kind) const;
+    // Shows the side tab of templates (JobTemplate) or of another kind.
+    void showResources(ResourceKind kind);
+    LaunchDialog *launchDialog() const;
 
 Q_SIGNALS:
     // The operator wants to quit; the composition root stops the engine the way asked and closes us.
@@ -55,6 +71,7 @@ public Q_SLOTS:
     JobView *openJob(qint64 jobId);
     void cancelCurrentJob();
     void relaunchCurrentJob();
+    void showDashboard();
 
 protected:
     void closeEvent(QCloseEvent *event) override;
@@ -65,8 +82,13 @@ private:
     void showQuitQuestion(std::optional<bool> otherWorker);
     void createActions();
     void createMenus();
-    void launch(const LaunchRequest &request);
+    void onLaunched(qint64 jobId);
     void closeJobTab(int index);
+    QWidget *buildTemplatesPage();
+    QString selectedTemplateName() const;
+    void saveSettings();
+    void restoreSettings();
+    void showAbout();
     void updateActions();
     void showError(const QString &title, const QString &message);
 
@@ -76,6 +98,15 @@ private:
 
     QListView *m_templateList = nullptr;
     QPushButton *m_launchButton = nullptr;
+    QList<QPushButton *> m_templateButtons; // those that need a selected template
+    QTabWidget *m_sideTabs = nullptr;
+    QHash<int, ResourcesPane *> m_panes; // by ResourceKind
+    ResourceActions *m_resourceActions = nullptr;
+    DashboardView *m_dashboard = nullptr;
+    DesktopNotifier *m_notifier = nullptr;
+    JobFilterBar *m_jobFilter = nullptr;
+    QSplitter *m_mainSplitter = nullptr;
+    QSplitter *m_leftSplitter = nullptr;
     QTableView *m_jobTable = nullptr;
     QTabWidget *m_jobTabs = nullptr;
     QPointer<LaunchDialog> m_launchDialog;
@@ -86,6 +117,13 @@ private:
     QAction *m_launchAction = nullptr;
     QAction *m_cancelAction = nullptr;
     QAction *m_relaunchAction = nullptr;
+    QAction *m_relaunchFailedAction = nullptr;
+    QAction *m_relaunchExactAction = nullptr;
+    QAction *m_closeTabAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+    QAction *m_findAction = nullptr;
+    QAction *m_dashboardAction = nullptr;
+    QAction *m_aboutAction = nullptr;
 };
 
 } // namespace playdeck

@@ -3,6 +3,7 @@
 #include "Controller.h"
 #include "CredentialInputsEditor.h"
 #include "ExtraVarsValidator.h"
+#include "SurveyEditor.h"
 #include "db/DbPool.h"
 #include "services/CredentialService.h"
 #include "services/ResourceService.h"
@@ -112,6 +113,11 @@ ResourceEditor::ResourceEditor(Controller &controller, ResourceKind kind, const 
         connect(scmType, &QComboBox::currentIndexChanged, this, &ResourceEditor::updateEnabled);
     updateEnabled();
     fillReferences();
+    if (auto *project = qobject_cast<QComboBox *>(m_widgets.value(QStringLiteral("project"))))
+        if (m_kind == ResourceKind::JobTemplate) {
+            connect(project, &QComboBox::currentIndexChanged, this, &ResourceEditor::fillPlaybooks);
+            fillPlaybooks();
+        }
     resize(620, 640);
     if (QWidget *name = m_widgets.value(QStringLiteral("name")))
         name->setFocus();
@@ -166,6 +172,33 @@ QWidget *ResourceEditor::createField(const FieldSpec &f) {
         status->setWordWrap(true);
         layout->addWidget(text);
         layout->addWidget(status);
+        if (f.name == QLatin1String("survey_spec")) {
+            // The survey as questions, not as JSON (the JSON stays: it can be pasted from AWX).
+            auto *edit = new QPushButton(tr("Edit S&urvey…"));
+            edit->setObjectName(QStringLiteral("editSurveyButton"));
+            layout->addWidget(edit, 0, Qt::AlignLeft);
+            connect(edit, &QPushButton::clicked, this, [this, text, status] {
+                const QJsonDocument doc = QJsonDocument::fromJson(text->toPlainText().toUtf8());
+                if (!text->toPlainText().trimmed().isEmpty() && !doc.isObject()) {
+                    status->setText(tr("The survey is not a JSON object; fix it or empty it first."));
+                    status->show();
+                    return;
+                }
+                status->hide();
+                auto *surveyEditor = new SurveyEditor(doc.object(), this);
+                surveyEditor->setAttribute(Qt::WA_DeleteOnClose);
+                connect(surveyEditor, &QDialog::accepted, this, [this, surveyEditor, text] {
+                    const QJsonObject survey = surveyEditor->survey();
+                    text->setPlainText(
+                        QString::fromUtf8(QJsonDocument(survey).toJson(QJsonDocument::Indented)));
+                    if (auto *enabled =
+                            qobject_cast<QCheckBox *>(m_widgets.value(QStringLiteral("survey_enabled"))))
+                        enabled->setChecked(!survey.value(QLatin1String("spec")).toArray().isEmpty());
+                });
+                m_surveyEditor = surveyEditor;
+                surveyEditor->open();
+            });
+        }
         if (f.type != FieldType::Object) {
             // Checked as it is typed, off the window's thread.
             auto *validator = new ExtraVarsValidator(text);
@@ -201,6 +234,14 @@ QWidget *ResourceEditor::createField(const FieldSpec &f) {
         return list;
     }
     case FieldType::Text:
+        if (m_kind == ResourceKind::JobTemplate && f.name == QLatin1String("playbook")) {
+            // The project's playbooks to pick from; any path can still be typed.
+            auto *combo = new QComboBox;
+            combo->setEditable(true);
+            combo->setInsertPolicy(QComboBox::NoInsert);
+            combo->setEditText(value.toString());
+            return combo;
+        }
         break;
     }
     auto *line = new QLineEdit(value.toString());
@@ -236,6 +277,23 @@ void ResourceEditor::fillReferences() {
     }
 }
 
+void ResourceEditor::fillPlaybooks() {
+    auto *project = qobject_cast<QComboBox *>(m_widgets.value(QStringLiteral("project")));
+    auto *playbook = qobject_cast<QComboBox *>(m_widgets.value(QStringLiteral("playbook")));
+    const QString name = project ? project->currentData().toString() : QString();
+    if (!playbook || name.isEmpty())
+        return;
+    whenReady(m_controller.resources().playbooks(name), playbook, [playbook](Result<QStringList> found) {
+        const QString typed = playbook->currentText();
+        playbook->clear();
+        if (found)
+            playbook->addItems(found.value());
+        playbook->setEditText(typed.isEmpty() && found && !found.value().isEmpty() ? found.value().first()
+                                                                                   : typed);
+        playbook->setToolTip(found ? QString() : found.error());
+    });
+}
+
 void ResourceEditor::updateEnabled() {
     auto *scmType = qobject_cast<QComboBox *>(m_widgets.value(QStringLiteral("scm_type")));
     if (!scmType)
@@ -263,7 +321,8 @@ QJsonObject ResourceEditor::collect() const {
         else if (auto *spin = qobject_cast<QSpinBox *>(w))
             out.insert(f.name, spin->value());
         else if (auto *combo = qobject_cast<QComboBox *>(w))
-            out.insert(f.name, combo->currentData().toString());
+            out.insert(f.name, combo->isEditable() ? combo->currentText().trimmed()
+                                                   : combo->currentData().toString());
         else if (auto *line = qobject_cast<QLineEdit *>(w))
             out.insert(f.name, line->text());
         else if (auto *list = qobject_cast<QListWidget *>(w)) {

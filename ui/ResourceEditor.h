@@ -1,10 +1,12 @@
 #pragma once
 
+#include "SurveyEditor.h"
 #include "resources/ResourceSchema.h"
 
 #include <QDialog>
 #include <QHash>
 #include <QJsonObject>
+#include <QPointer>
 
 class QDialogButtonBox;
 class QFormLayout;
@@ -15,6 +17,7 @@ namespace playdeck {
 
 class Controller;
 class CredentialInputsEditor;
+class SurveyEditor;
 
 // An editor for one resource (a project, an inventory, a credential, a template, an inventory
 // source), built from its field list: text fields, choices, switches, numbers, variables that are
@@ -32,6 +35,8 @@ public:
     // The editor of field `name` (objectName "field_<name>"), for tests and accessibility.
     QWidget *fieldWidget(const QString &name) const { return m_widgets.value(name); }
     CredentialInputsEditor *credentialInputs() const { return m_credentialInputs; }
+    // The survey editor opened from here (while it is open), for tests.
+    SurveyEditor *surveyEditor() const { return m_surveyEditor; }
     QString errorText() const;
 
     void accept() override;
@@ -42,6 +47,7 @@ Q_SIGNALS:
 private:
     QWidget *createField(const FieldSpec &f);
     void fillReferences();
+    void fillPlaybooks();
     QJsonObject collect() const;
     void showError(const QString &message);
     void updateEnabled();
@@ -53,6 +59,7 @@ private:
     CredentialInputsEditor *m_credentialInputs = nullptr;
     QLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
+    QPointer<SurveyEditor> m_surveyEditor;
     bool m_saving = false;
 };
 
