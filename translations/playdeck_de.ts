@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>Awx</name>
+    <message>
+        <location filename="../engine/services/AwxService.cpp" line="107"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/AwxService.cpp" line="145"/>
+        <source>Nothing is named &quot;%1&quot;.</source>
+        <translation>Es gibt nichts namens &quot;%1&quot;.</translation>
+    </message>
+</context>
+<context>
     <name>FileArtifactSink</name>
     <message>
         <location filename="../engine/runner/ArtifactSink.cpp" line="15"/>
@@ -42,44 +55,100 @@
     </message>
 </context>
 <context>
+    <name>JobDetailsPanel</name>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="30"/>
+        <source>Normal</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="31"/>
+        <source>Verbose</source>
+        <translation>Ausführlich</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="32"/>
+        <source>More Verbose</source>
+        <translation>Ausführlicher</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="33"/>
+        <source>Debug</source>
+        <translation>Debug</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="34"/>
+        <source>Connection Debug</source>
+        <translation>Verbindungs-Debug</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="35"/>
+        <source>WinRM Debug</source>
+        <translation>WinRM-Debug</translation>
+    </message>
+</context>
+<context>
+    <name>JobPresentation</name>
+    <message>
+        <location filename="../ui/JobPresentation.cpp" line="92"/>
+        <source>By hand</source>
+        <translation>Manuell</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobPresentation.cpp" line="94"/>
+        <source>Relaunch</source>
+        <translation>Erneuter Start</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobPresentation.cpp" line="96"/>
+        <source>On schedule</source>
+        <translation>Nach Zeitplan</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobPresentation.cpp" line="98"/>
+        <source>As a dependency</source>
+        <translation>Als Abhängigkeit</translation>
+    </message>
+</context>
+<context>
     <name>JobStatus</name>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="13"/>
+        <location filename="../ui/JobPresentation.cpp" line="14"/>
         <source>new</source>
         <translation>neu</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="15"/>
+        <location filename="../ui/JobPresentation.cpp" line="16"/>
         <source>pending</source>
         <translation>ausstehend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="17"/>
+        <location filename="../ui/JobPresentation.cpp" line="18"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="19"/>
+        <location filename="../ui/JobPresentation.cpp" line="20"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="21"/>
+        <location filename="../ui/JobPresentation.cpp" line="22"/>
         <source>successful</source>
         <translation>erfolgreich</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="23"/>
+        <location filename="../ui/JobPresentation.cpp" line="24"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="25"/>
+        <location filename="../ui/JobPresentation.cpp" line="26"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="27"/>
+        <location filename="../ui/JobPresentation.cpp" line="28"/>
         <source>canceled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -252,55 +321,111 @@
         <translation>Aliasse expandieren in %2 zu mehr als %1 Bytes Text (eine Alias-Bombe?).</translation>
     </message>
     <message>
-        <location filename="../engine/store/TemplateStore.cpp" line="59"/>
+        <location filename="../engine/store/TemplateStore.cpp" line="79"/>
         <source>There is no job template with id %1.</source>
         <translation>Es gibt keine Job-Vorlage (job template) mit der ID %1.</translation>
     </message>
     <message>
-        <location filename="../engine/store/TemplateStore.cpp" line="60"/>
+        <location filename="../engine/store/TemplateStore.cpp" line="80"/>
         <source>There is no job template named &quot;%1&quot;.</source>
         <translation>Es gibt keine Job-Vorlage (job template) namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="22"/>
+        <location filename="../engine/services/JobService.cpp" line="34"/>
+        <source>Forks must be between 0 and 200.</source>
+        <translation>Die Anzahl der Forks muss zwischen 0 und 200 liegen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="36"/>
         <source>Verbosity must be between 0 and 5.</source>
         <translation>Die Ausführlichkeit muss zwischen 0 und 5 liegen.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="25"/>
+        <location filename="../engine/services/JobService.cpp" line="39"/>
         <source>The job type must be run or check.</source>
         <translation>Der Job-Typ muss run oder check sein.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="33"/>
+        <location filename="../engine/services/JobService.cpp" line="47"/>
         <source>The template&apos;s own extra variables are invalid: %1</source>
         <translation>Die eigenen zusätzlichen Variablen der Vorlage sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="66"/>
+        <location filename="../engine/services/JobService.cpp" line="107"/>
+        <source>There is no inventory named &quot;%1&quot;.</source>
+        <translation>Es gibt kein Inventar namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="117"/>
+        <source>There is no credential named &quot;%1&quot;.</source>
+        <translation>Es gibt keine Zugangsdaten namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="142"/>
+        <source>%1 of credential &quot;%2&quot;</source>
+        <translation>%1 der Zugangsdaten &quot;%2&quot;</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="144"/>
+        <source>This launch needs %1 (asked at each launch).</source>
+        <translation>Dieser Start braucht %1 (wird bei jedem Start abgefragt).</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="230"/>
+        <source>There is no project named &quot;%1&quot;.</source>
+        <translation>Es gibt kein Projekt namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="242"/>
+        <source>A project update can only be run again as it is.</source>
+        <translation>Eine Projektaktualisierung kann nur unverändert erneut gestartet werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="260"/>
         <source>Job %1 cannot be relaunched: its template was deleted.</source>
         <translation>Job %1 kann nicht erneut gestartet werden: Seine Vorlage wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="214"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="265"/>
+        <location filename="../engine/services/JobService.cpp" line="276"/>
+        <source>Job %1 has no host recap, so no host is known to have failed.</source>
+        <translation>Job %1 hat keine Host-Zusammenfassung, daher ist kein fehlgeschlagener Host bekannt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="278"/>
+        <source>No host failed or was unreachable in job %1.</source>
+        <translation>In Job %1 gab es keine fehlgeschlagenen oder unerreichbaren Hosts.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="163"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="322"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="431"/>
         <source>There is no job %1.</source>
         <translation>Es gibt keinen Job %1.</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="217"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="167"/>
+        <source>Only a template&apos;s job can be replayed exactly; relaunch job %1 instead.</source>
+        <translation>Nur der Job einer Vorlage kann exakt wiederholt werden; stattdessen Job %1 erneut starten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="171"/>
+        <source>Job %1 cannot be replayed exactly: it never started, so there is no record of the inventory it ran against. Relaunch it instead.</source>
+        <translation>Job %1 kann nicht exakt wiederholt werden: Er wurde nie gestartet, daher ist nicht festgehalten, auf welchem Inventar er lief. Stattdessen erneut starten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="325"/>
         <source>Job %1 has already finished (%2).</source>
         <translation>Job %1 ist bereits beendet (%2).</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="357"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="533"/>
         <source>its Playdeck instance %1 stopped before it had stored them</source>
         <translation>seine Playdeck-Instanz %1 wurde beendet, bevor sie sie gespeichert hatte</translation>
     </message>
     <message>
         <location filename="../engine/dispatch/InstanceRegistry.cpp" line="102"/>
-        <location filename="../engine/runner/RunJob.cpp" line="48"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="222"/>
+        <location filename="../engine/runner/RunJob.cpp" line="50"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="330"/>
         <source>Canceled before it started.</source>
         <translation>Vor dem Start abgebrochen.</translation>
     </message>
@@ -316,37 +441,57 @@
     </message>
     <message>
         <location filename="../engine/db/SocketDir.cpp" line="46"/>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="23"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="16"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="31"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="27"/>
         <source>The project directory %1 does not exist.</source>
         <translation>Das Projektverzeichnis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="49"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="45"/>
         <source>Cannot copy %1 into the job&apos;s directory.</source>
         <translation>%1 kann nicht in das Verzeichnis des Jobs kopiert werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="122"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="81"/>
+        <source>The job&apos;s credential (id %1) no longer exists.</source>
+        <translation>Die Zugangsdaten des Jobs (ID %1) existieren nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="104"/>
+        <source>The replay has no inventory snapshot of job %1.</source>
+        <translation>Für die exakte Wiederholung fehlt der Inventar-Snapshot von Job %1.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="136"/>
+        <source>The keychain no longer has the %1 of credential &quot;%2&quot;. Set it again: playdeck credential update &quot;%2&quot; --%1_file FILE (or in its editor).</source>
+        <translation>Der Schlüsselbund enthält %1 der Zugangsdaten &quot;%2&quot; nicht mehr. Neu setzen mit: playdeck credential update &quot;%2&quot; --%1_file FILE (oder im Editor der Zugangsdaten).</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="144"/>
+        <source>The passwords given at launch are not in this machine&apos;s keychain: the job was launched where this instance&apos;s keychain cannot see them. Launch it again here.</source>
+        <translation>Die beim Start angegebenen Passwörter liegen nicht im Schlüsselbund dieses Rechners: Der Job wurde dort gestartet, wo der Schlüsselbund dieser Instanz sie nicht sehen kann. Den Job hier erneut starten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="199"/>
         <source>The template&apos;s extra variables are invalid: %1</source>
         <translation>Die zusätzlichen Variablen der Vorlage sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="126"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="203"/>
         <source>The extra variables given at launch are invalid: %1</source>
         <translation>Die beim Start angegebenen zusätzlichen Variablen sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="201"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="51"/>
         <source>Cannot pack the job&apos;s files: %1</source>
         <translation>Die Dateien des Jobs können nicht gepackt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="131"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="208"/>
         <source>The playbook %1 is not in the project directory %2.</source>
         <translation>Das Playbook %1 liegt nicht im Projektverzeichnis %2.</translation>
     </message>
@@ -361,12 +506,12 @@
         <translation>%1 kann für den Job nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/scheduling/SchedulingRules.cpp" line="27"/>
+        <location filename="../engine/scheduling/SchedulingRules.cpp" line="42"/>
         <source>waiting for job-%1 to finish</source>
         <translation>wartet auf das Ende von job-%1</translation>
     </message>
     <message>
-        <location filename="../engine/scheduling/SchedulingRules.cpp" line="44"/>
+        <location filename="../engine/scheduling/SchedulingRules.cpp" line="59"/>
         <source>This job is not ready to start because there is not enough available capacity.</source>
         <translation>Dieser Job kann noch nicht starten, weil nicht genügend Kapazität verfügbar ist.</translation>
     </message>
@@ -539,15 +684,495 @@
         <translation>Die Artefakte des Runners wurden abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../engine/store/InventoryStore.cpp" line="31"/>
-        <location filename="../engine/store/InventoryStore.cpp" line="42"/>
+        <location filename="../engine/store/InventoryStore.cpp" line="32"/>
+        <location filename="../engine/store/InventoryStore.cpp" line="41"/>
         <source>There is no inventory with id %1.</source>
         <translation>Es gibt kein Inventar mit der ID %1.</translation>
     </message>
     <message>
-        <location filename="../engine/store/ProjectStore.cpp" line="14"/>
+        <location filename="../engine/store/ProjectStore.cpp" line="21"/>
         <source>The job&apos;s project (id %1) no longer exists.</source>
         <translation>Das Projekt des Jobs (ID %1) existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ProjectStore.cpp" line="26"/>
+        <source>The project &quot;%1&quot; has not been updated yet, so it has no playbooks: update it first (playdeck project sync &quot;%1&quot;).</source>
+        <translation>Das Projekt &quot;%1&quot; wurde noch nicht aktualisiert und hat daher keine Playbooks: zuerst aktualisieren (playdeck project sync &quot;%1&quot;).</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ProjectStore.cpp" line="41"/>
+        <source>The project&apos;s revision %1 is no longer kept in %2, so the job cannot run exactly as it did. Relaunch it with the project&apos;s current revision instead.</source>
+        <translation>Die Revision %1 des Projekts ist in %2 nicht mehr vorhanden, daher kann der Job nicht exakt wie damals laufen. Stattdessen mit der aktuellen Revision des Projekts erneut starten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ProjectStore.cpp" line="57"/>
+        <source>The project (id %1) no longer exists.</source>
+        <translation>Das Projekt (ID %1) existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ProjectStore.cpp" line="78"/>
+        <source>The project &quot;%1&quot; is a local directory: there is nothing to update.</source>
+        <translation>Das Projekt &quot;%1&quot; ist ein lokales Verzeichnis: Es gibt nichts zu aktualisieren.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="21"/>
+        <source>Cannot create the project directory %1.</source>
+        <translation>Das Projektverzeichnis %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="27"/>
+        <source>The project update playbook is missing from this build.</source>
+        <translation>Das Playbook für Projektaktualisierungen fehlt in diesem Build.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="89"/>
+        <source>The update ended without saying which revision it checked out.</source>
+        <translation>Die Aktualisierung endete, ohne anzugeben, welche Revision sie ausgecheckt hat.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="94"/>
+        <source>The update did not leave the tree of revision %1.</source>
+        <translation>Die Aktualisierung hat den Verzeichnisbaum der Revision %1 nicht hinterlassen.</translation>
+    </message>
+</context>
+<context>
+    <name>Resources</name>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="91"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="113"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="153"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="210"/>
+        <source>Unique name.</source>
+        <translation>Eindeutiger Name.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="92"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="114"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="154"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="173"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="211"/>
+        <source>What it is for.</source>
+        <translation>Wozu es dient.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="94"/>
+        <source>ssh (Machine), scm (Source Control) or vault (Vault).</source>
+        <translation>ssh (Machine), scm (Source Control) oder vault (Vault).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="96"/>
+        <source>The credential&apos;s fields; secret ones show as $encrypted$ or ASK.</source>
+        <translation>Die Felder der Zugangsdaten; geheime erscheinen als $encrypted$ oder ASK.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="116"/>
+        <source>Empty for a local directory, or git.</source>
+        <translation>Leer für ein lokales Verzeichnis, oder git.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="117"/>
+        <source>The directory of a local project&apos;s playbooks.</source>
+        <translation>Das Verzeichnis mit den Playbooks eines lokalen Projekts.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="118"/>
+        <source>The git repository&apos;s URL (or path).</source>
+        <translation>URL (oder Pfad) des Git-Repositorys.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="120"/>
+        <source>Branch, tag or commit to check out (default: the remote&apos;s HEAD).</source>
+        <translation>Branch, Tag oder Commit zum Auschecken (Standard: HEAD des Remotes).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="122"/>
+        <source>Extra refspec to fetch.</source>
+        <translation>Zusätzliche Refspec zum Abrufen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="124"/>
+        <source>A Source Control credential for the repository.</source>
+        <translation>Zugangsdaten vom Typ Source Control für das Repository.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="125"/>
+        <source>Discard local changes before an update.</source>
+        <translation>Lokale Änderungen vor einer Aktualisierung verwerfen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="127"/>
+        <source>Delete the whole checkout before an update.</source>
+        <translation>Den gesamten Checkout vor einer Aktualisierung löschen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="129"/>
+        <source>Update submodules to the latest commit of their branch.</source>
+        <translation>Submodule auf den neuesten Commit ihres Branches aktualisieren.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="131"/>
+        <source>Update the project before each job that uses it.</source>
+        <translation>Das Projekt vor jedem Job aktualisieren, der es verwendet.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="133"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="187"/>
+        <source>Seconds an update stays fresh for update on launch.</source>
+        <translation>Sekunden, die eine Aktualisierung als aktuell gilt, bevor ein Start erneut aktualisiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="134"/>
+        <source>Templates may choose another branch.</source>
+        <translation>Vorlagen dürfen einen anderen Branch wählen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="136"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="189"/>
+        <source>Seconds an update may take; 0: no limit.</source>
+        <translation>Sekunden, die eine Aktualisierung dauern darf; 0: keine Grenze.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="137"/>
+        <source>The revision of the last update.</source>
+        <translation>Die Revision der letzten Aktualisierung.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="156"/>
+        <source>Variables of all hosts: YAML or JSON.</source>
+        <translation>Variablen aller Hosts: YAML oder JSON.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="172"/>
+        <source>Name, unique in its inventory.</source>
+        <translation>Name, eindeutig innerhalb des Inventars.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="174"/>
+        <source>The inventory it fills.</source>
+        <translation>Das Inventar, das sie füllt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="177"/>
+        <source>file (a path on this machine) or scm (a file in a project).</source>
+        <translation>file (ein Pfad auf diesem Rechner) oder scm (eine Datei in einem Projekt).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="178"/>
+        <source>The inventory file, script or directory.</source>
+        <translation>Die Inventardatei, das Skript oder das Verzeichnis.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="180"/>
+        <source>The project the file is in (source scm).</source>
+        <translation>Das Projekt, in dem die Datei liegt (Quelle scm).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="183"/>
+        <source>Remove hosts and groups that vanished from the source.</source>
+        <translation>Hosts und Gruppen entfernen, die aus der Quelle verschwunden sind.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="184"/>
+        <source>Replace variables instead of merging them.</source>
+        <translation>Variablen ersetzen statt zusammenführen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="185"/>
+        <source>Update before each job on the inventory.</source>
+        <translation>Vor jedem Job auf dem Inventar aktualisieren.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="190"/>
+        <source>0 (warnings) to 2 (debug).</source>
+        <translation>0 (Warnungen) bis 2 (Debug).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="206"/>
+        <source>Credentials, comma-separated.</source>
+        <translation>Zugangsdaten, durch Kommas getrennt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="213"/>
+        <source>run, or check (no changes are made).</source>
+        <translation>run oder check (es wird nichts geändert).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="214"/>
+        <source>The hosts to run on.</source>
+        <translation>Die Hosts, auf denen ausgeführt wird.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="215"/>
+        <source>Where the playbook is.</source>
+        <translation>Wo das Playbook liegt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="216"/>
+        <source>The playbook, relative to the project.</source>
+        <translation>Das Playbook, relativ zum Projekt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="217"/>
+        <source>Another branch (if the project allows it).</source>
+        <translation>Ein anderer Branch (wenn das Projekt es erlaubt).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="218"/>
+        <source>Parallel hosts; 0: ansible&apos;s default.</source>
+        <translation>Parallele Hosts; 0: Standard von ansible.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="219"/>
+        <source>Host pattern to limit the run to.</source>
+        <translation>Host-Muster, auf das der Lauf beschränkt wird.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="221"/>
+        <source>0 (normal) to 5.</source>
+        <translation>0 (normal) bis 5.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="223"/>
+        <source>Extra variables: YAML or JSON.</source>
+        <translation>Zusätzliche Variablen: YAML oder JSON.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="224"/>
+        <source>Only tasks with these tags.</source>
+        <translation>Nur Aufgaben mit diesen Tags.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="225"/>
+        <source>Skip tasks with these tags.</source>
+        <translation>Aufgaben mit diesen Tags überspringen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="227"/>
+        <source>Seconds a job may take; 0: no limit.</source>
+        <translation>Sekunden, die ein Job dauern darf; 0: keine Grenze.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="228"/>
+        <source>Show the changes tasks make (--diff).</source>
+        <translation>Die Änderungen der Aufgaben anzeigen (--diff).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="229"/>
+        <source>Run with privilege escalation (--become).</source>
+        <translation>Mit Rechteausweitung ausführen (--become).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="230"/>
+        <source>Jobs of it may run at the same time.</source>
+        <translation>Jobs dieser Vorlage dürfen gleichzeitig laufen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="232"/>
+        <source>Ask the survey at launch.</source>
+        <translation>Beim Start die Umfrage stellen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="234"/>
+        <source>The survey: {&quot;name&quot;, &quot;description&quot;, &quot;spec&quot;: [questions]}.</source>
+        <translation>Die Umfrage: {&quot;name&quot;, &quot;description&quot;, &quot;spec&quot;: [Fragen]}.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="236"/>
+        <source>Prompt for the inventory.</source>
+        <translation>Beim Start nach dem Inventar fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="237"/>
+        <source>Prompt for credentials.</source>
+        <translation>Beim Start nach Zugangsdaten fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="238"/>
+        <source>Prompt for the limit.</source>
+        <translation>Beim Start nach der Eingrenzung fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="239"/>
+        <source>Prompt for job tags.</source>
+        <translation>Beim Start nach Job-Tags fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="240"/>
+        <source>Prompt for skip tags.</source>
+        <translation>Beim Start nach zu überspringenden Tags fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="241"/>
+        <source>Prompt for the verbosity.</source>
+        <translation>Beim Start nach der Ausführlichkeit fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="242"/>
+        <source>Prompt for the job type.</source>
+        <translation>Beim Start nach dem Job-Typ fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="243"/>
+        <source>Prompt for extra variables.</source>
+        <translation>Beim Start nach zusätzlichen Variablen fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="244"/>
+        <source>Prompt for diff mode.</source>
+        <translation>Beim Start nach dem Diff-Modus fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="245"/>
+        <source>Prompt for forks.</source>
+        <translation>Beim Start nach Forks fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="246"/>
+        <source>Prompt for the timeout.</source>
+        <translation>Beim Start nach dem Zeitlimit fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="247"/>
+        <source>Prompt for the branch.</source>
+        <translation>Beim Start nach dem Branch fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="248"/>
+        <source>Where the template is filed, as &quot;Web/Deploy&quot;.</source>
+        <translation>Wo die Vorlage abgelegt ist, etwa &quot;Web/Deploy&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="249"/>
+        <source>Shown first among the templates.</source>
+        <translation>Wird unter den Vorlagen zuerst angezeigt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="290"/>
+        <source>credential</source>
+        <translation>Zugangsdaten</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="292"/>
+        <source>project</source>
+        <translation>Projekt</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="294"/>
+        <source>inventory</source>
+        <translation>Inventar</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="296"/>
+        <source>inventory source</source>
+        <translation>Inventarquelle</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="298"/>
+        <source>job template</source>
+        <translation>Job-Vorlage</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="320"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="339"/>
+        <source>Username</source>
+        <translation>Benutzername</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="321"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="340"/>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="322"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="341"/>
+        <source>SSH private key</source>
+        <translation>Privater SSH-Schlüssel</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="326"/>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="345"/>
+        <source>Private key passphrase</source>
+        <translation>Passphrase des privaten Schlüssels</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="328"/>
+        <source>Privilege escalation method</source>
+        <translation>Methode der Rechteausweitung</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="332"/>
+        <source>Privilege escalation username</source>
+        <translation>Benutzername für Rechteausweitung</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="336"/>
+        <source>Privilege escalation password</source>
+        <translation>Passwort für Rechteausweitung</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="348"/>
+        <source>Vault password</source>
+        <translation>Vault-Passwort</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="349"/>
+        <source>Vault identifier</source>
+        <translation>Vault-Kennung</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSummary.cpp" line="15"/>
+        <source>%1 hosts, %2 groups</source>
+        <translation>%1 Hosts, %2 Gruppen</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/InventoryService.cpp" line="24"/>
+        <source>There is no inventory named &quot;%1&quot;.</source>
+        <translation>Es gibt kein Inventar namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/ResourceService.cpp" line="171"/>
+        <source>There is no project named &quot;%1&quot;.</source>
+        <translation>Es gibt kein Projekt namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/CredentialStore.cpp" line="29"/>
+        <source>There is no credential with id %1.</source>
+        <translation>Es gibt keine Zugangsdaten mit der ID %1.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/CredentialStore.cpp" line="30"/>
+        <source>There is no credential named &quot;%1&quot;.</source>
+        <translation>Es gibt keine Zugangsdaten namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="438"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="444"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="454"/>
+        <source>job template &quot;%1&quot;</source>
+        <translation>Job-Vorlage &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="440"/>
+        <source>project &quot;%1&quot;</source>
+        <translation>Projekt &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="447"/>
+        <source>inventory source &quot;%1&quot;</source>
+        <translation>Inventarquelle &quot;%1&quot;</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="450"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="457"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="467"/>
+        <source>unfinished job %1</source>
+        <translation>nicht beendeter Job %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="462"/>
+        <source>unfinished update %1</source>
+        <translation>nicht beendete Aktualisierung %1</translation>
     </message>
 </context>
 <context>
@@ -825,11 +1450,477 @@
     </message>
 </context>
 <context>
+    <name>SecretStore</name>
+    <message>
+        <location filename="../engine/secrets/SecretStore.cpp" line="30"/>
+        <source>Playdeck keeps secrets only in the desktop keychain (the Secret Service of GNOME Keyring or KWallet), and there is none it can use (%1). Nothing was stored in its place. In a desktop session, install gnome-keyring and log in again; without one, start Playdeck inside `dbus-run-session` after unlocking a keyring with `gnome-keyring-daemon --unlock --components=secrets`.</source>
+        <translation>Playdeck bewahrt Geheimnisse nur im Schlüsselbund des Desktops auf (dem Secret Service von GNOME Keyring oder KWallet), findet aber keinen, den es verwenden kann (%1). Ersatzweise wurde nichts anderswo gespeichert. In einer Desktop-Sitzung gnome-keyring installieren und neu anmelden; ohne Desktop-Sitzung Playdeck in `dbus-run-session` starten, nachdem ein Schlüsselbund mit `gnome-keyring-daemon --unlock --components=secrets` entsperrt wurde.</translation>
+    </message>
+    <message>
+        <location filename="../engine/secrets/SecretStore.cpp" line="83"/>
+        <source>The keychain refused %1: %2</source>
+        <translation>Der Schlüsselbund hat %1 abgelehnt: %2</translation>
+    </message>
+</context>
+<context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="73"/>
+        <location filename="../app/main.cpp" line="87"/>
         <source>The database answers again.</source>
         <translation>Die Datenbank antwortet wieder.</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck</name>
+    <message>
+        <location filename="../app/SecretPrompt.cpp" line="22"/>
+        <source>There is no terminal to ask for the secret on; give it in a file instead (--…-file FILE, or - for standard input).</source>
+        <translation>Es gibt kein Terminal, an dem nach dem Geheimnis gefragt werden kann; es stattdessen in einer Datei angeben (--…-file FILE, oder - für die Standardeingabe).</translation>
+    </message>
+    <message>
+        <location filename="../app/SecretPrompt.cpp" line="49"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="80"/>
+        <source>The variables of %1 are not valid YAML or JSON: %2</source>
+        <translation>Die Variablen von %1 sind kein gültiges YAML oder JSON: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="95"/>
+        <source>inventory %1</source>
+        <translation>Inventar %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="104"/>
+        <source>host %1</source>
+        <translation>Host %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="117"/>
+        <source>group %1</source>
+        <translation>Gruppe %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="152"/>
+        <source>Credential &quot;%1&quot; is of type &quot;%2&quot;, which Playdeck does not have: not imported.</source>
+        <translation>Zugangsdaten &quot;%1&quot; haben den Typ &quot;%2&quot;, den Playdeck nicht kennt: nicht importiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="170"/>
+        <source>Credential &quot;%1&quot; comes without its secrets (%2), as every AWX export: set them with playdeck credential update &quot;%1&quot; --%3_file FILE, or in its editor.</source>
+        <translation>Zugangsdaten &quot;%1&quot; kommen ohne ihre Geheimnisse (%2), wie bei jedem AWX-Export: Diese mit playdeck credential update &quot;%1&quot; --%3_file FILE oder im Editor der Zugangsdaten setzen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="187"/>
+        <source>Project &quot;%1&quot; uses %2, which Playdeck does not have (only git and local directories): not imported.</source>
+        <translation>Projekt &quot;%1&quot; verwendet %2, was Playdeck nicht kennt (nur git und lokale Verzeichnisse): nicht importiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="206"/>
+        <source>Inventory &quot;%1&quot; is a %2 inventory, which Playdeck does not have: not imported.</source>
+        <translation>Inventar &quot;%1&quot; ist ein Inventar vom Typ %2, den Playdeck nicht kennt: nicht importiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="222"/>
+        <source>Inventory source &quot;%1&quot; reads from %2, which Playdeck does not have: not imported.</source>
+        <translation>Inventarquelle &quot;%1&quot; liest aus %2, was Playdeck nicht kennt: nicht importiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="21"/>
+        <source>The group %1 has &quot;%2&quot; that is not a list.</source>
+        <translation>Die Gruppe %1 hat einen Eintrag &quot;%2&quot;, der keine Liste ist.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="25"/>
+        <source>The group %1 lists %2 that are not names.</source>
+        <translation>Die Gruppe %1 führt unter %2 Einträge, die keine Namen sind.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="55"/>
+        <source>ansible-inventory did not print an inventory (%1 at byte %2).</source>
+        <translation>ansible-inventory hat kein Inventar ausgegeben (%1 bei Byte %2).</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="64"/>
+        <source>The variables of host %1 are not a mapping.</source>
+        <translation>Die Variablen von Host %1 sind keine Zuordnung.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="72"/>
+        <source>The group %1 is not a mapping.</source>
+        <translation>Die Gruppe %1 ist keine Zuordnung.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="81"/>
+        <source>The variables of group %1 are not a mapping.</source>
+        <translation>Die Variablen der Gruppe %1 sind keine Zuordnung.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="100"/>
+        <source>The group %1 is listed as a child but not described.</source>
+        <translation>Die Gruppe %1 ist als Untergruppe aufgeführt, aber nicht beschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="105"/>
+        <source>The group %1 is its own ancestor.</source>
+        <translation>Die Gruppe %1 ist ihr eigener Vorfahr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/LaunchRules.cpp" line="58"/>
+        <source>The template &quot;%1&quot; does not let a launch change that: it would need %2. Change the template, or launch without it.</source>
+        <translation>Die Vorlage &quot;%1&quot; erlaubt diese Änderung beim Start nicht: Dafür wäre %2 nötig. Die Vorlage ändern oder ohne diese Angabe starten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/LaunchRules.cpp" line="91"/>
+        <source>The survey&apos;s answers are not right:
+%1</source>
+        <translation>Die Antworten auf die Umfrage stimmen nicht:
+%1</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/PlaybookPrompts.cpp" line="24"/>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/PlaybookPrompts.cpp" line="29"/>
+        <source>%1 is not YAML that Playdeck reads: %2</source>
+        <translation>%1 ist kein YAML, das Playdeck lesen kann: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/PlaybookPrompts.cpp" line="52"/>
+        <source>Asked by the playbook (vars_prompt).</source>
+        <translation>Vom Playbook abgefragt (vars_prompt).</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="62"/>
+        <source>an answer is required</source>
+        <translation>eine Antwort ist erforderlich</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="70"/>
+        <source>&quot;%1&quot; is not a number</source>
+        <translation>&quot;%1&quot; ist keine Zahl</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="72"/>
+        <source>%1 is not a whole number</source>
+        <translation>%1 ist keine ganze Zahl</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="74"/>
+        <source>%1 is not between %2 and %3</source>
+        <translation>%1 liegt nicht zwischen %2 und %3</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="85"/>
+        <location filename="../engine/launch/Survey.cpp" line="93"/>
+        <source>&quot;%1&quot; is not one of the choices (%2)</source>
+        <translation>&quot;%1&quot; ist keine der Auswahlmöglichkeiten (%2)</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="95"/>
+        <source>pick at least one</source>
+        <translation>mindestens eine auswählen</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="100"/>
+        <source>the answer must be text</source>
+        <translation>die Antwort muss Text sein</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="103"/>
+        <source>it must be %1 to %2 characters long</source>
+        <translation>sie muss %1 bis %2 Zeichen lang sein</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="104"/>
+        <source>it must be at least %1 characters long</source>
+        <translation>sie muss mindestens %1 Zeichen lang sein</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="105"/>
+        <source>it must be at most %1 characters long</source>
+        <translation>sie darf höchstens %1 Zeichen lang sein</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="111"/>
+        <source>it does not match %1</source>
+        <translation>sie passt nicht zu %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="112"/>
+        <source>&quot;%1&quot; does not match %2</source>
+        <translation>&quot;%1&quot; passt nicht zu %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/Survey.cpp" line="137"/>
+        <source>%1 (%2): %3</source>
+        <translation>%1 (%2): %3</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="29"/>
+        <source>%1 must be %2.</source>
+        <translation>%1 muss %2 sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="37"/>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="45"/>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="46"/>
+        <source>one of %1</source>
+        <translation>eines von %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="61"/>
+        <source>true or false</source>
+        <translation>true oder false</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="73"/>
+        <source>a whole number</source>
+        <translation>eine ganze Zahl</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="75"/>
+        <source>between %1 and %2</source>
+        <translation>zwischen %1 und %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="85"/>
+        <source>YAML or JSON text</source>
+        <translation>YAML- oder JSON-Text</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="89"/>
+        <source>%1 is not valid YAML or JSON: %2</source>
+        <translation>%1 ist kein gültiges YAML oder JSON: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="103"/>
+        <source>a JSON object</source>
+        <translation>ein JSON-Objekt</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="110"/>
+        <location filename="../engine/resources/ResourceRules.cpp" line="118"/>
+        <source>a list of names</source>
+        <translation>eine Liste von Namen</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="123"/>
+        <source>%1 names &quot;%2&quot; twice.</source>
+        <translation>%1 nennt &quot;%2&quot; zweimal.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="140"/>
+        <source>The playbook must be a path inside the project, not %1.</source>
+        <translation>Das Playbook muss ein Pfad innerhalb des Projekts sein, nicht %1.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="172"/>
+        <source>Survey question %1</source>
+        <translation>Umfragefrage %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="176"/>
+        <source>%1: type must be one of %2.</source>
+        <translation>%1: type muss eines von %2 sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="178"/>
+        <source>%1: question_name is missing.</source>
+        <translation>%1: question_name fehlt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="182"/>
+        <source>%1: variable &quot;%2&quot; is not a valid variable name (letters, digits and _, not starting with a digit).</source>
+        <translation>%1: Die Variable &quot;%2&quot; ist kein gültiger Variablenname (Buchstaben, Ziffern und _, nicht mit einer Ziffer beginnend).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="186"/>
+        <source>%1: variable &quot;%2&quot; is asked twice.</source>
+        <translation>%1: Die Variable &quot;%2&quot; wird zweimal abgefragt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="189"/>
+        <source>%1: required must be true or false.</source>
+        <translation>%1: required muss true oder false sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="198"/>
+        <source>%1: %2 must be a whole number.</source>
+        <translation>%1: %2 muss eine ganze Zahl sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="202"/>
+        <source>%1: min (%2) is greater than max (%3).</source>
+        <translation>%1: min (%2) ist größer als max (%3).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="210"/>
+        <source>%1: choices_from must be hosts or groups.</source>
+        <translation>%1: choices_from muss hosts oder groups sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="213"/>
+        <source>%1: a %2 question needs choices.</source>
+        <translation>%1: Eine Frage vom Typ %2 braucht Auswahlmöglichkeiten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="221"/>
+        <source>%1: the default &quot;%2&quot; is not one of the choices.</source>
+        <translation>%1: Der Standardwert &quot;%2&quot; ist keine der Auswahlmöglichkeiten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="228"/>
+        <source>%1: the default must be a number.</source>
+        <translation>%1: Der Standardwert muss eine Zahl sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="230"/>
+        <source>%1: the default must be a whole number.</source>
+        <translation>%1: Der Standardwert muss eine ganze Zahl sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="232"/>
+        <source>%1: the default is outside min and max.</source>
+        <translation>%1: Der Standardwert liegt außerhalb von min und max.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="239"/>
+        <source>%1: the regex is invalid: %2</source>
+        <translation>%1: Der reguläre Ausdruck ist ungültig: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="244"/>
+        <source>%1: the default&apos;s length is outside min and max.</source>
+        <translation>%1: Die Länge des Standardwerts liegt außerhalb von min und max.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="271"/>
+        <source>A %1 has no field &quot;%2&quot; that can be set. Fields: %3.</source>
+        <translation>%1: Es gibt kein setzbares Feld &quot;%2&quot;. Felder: %3.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="286"/>
+        <source>The survey&apos;s %1 must be text.</source>
+        <translation>Das Feld %1 der Umfrage muss Text sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="289"/>
+        <source>The survey needs a &quot;spec&quot;: a list of questions.</source>
+        <translation>Die Umfrage braucht eine &quot;spec&quot;: eine Liste von Fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="294"/>
+        <source>Survey question %1 is not an object.</source>
+        <translation>Umfragefrage %1 ist kein Objekt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="305"/>
+        <location filename="../engine/services/CredentialService.cpp" line="35"/>
+        <source>There is no credential kind &quot;%1&quot;; use ssh, scm or vault.</source>
+        <translation>Es gibt keine Art von Zugangsdaten &quot;%1&quot;; ssh, scm oder vault verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="313"/>
+        <source>A %1 credential has no input &quot;%2&quot;. Inputs: %3.</source>
+        <translation>Zugangsdaten vom Typ %1 haben kein Eingabefeld &quot;%2&quot;. Eingabefelder: %3.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="316"/>
+        <source>The credential input %1 must be text.</source>
+        <translation>Das Eingabefeld %1 der Zugangsdaten muss Text sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="320"/>
+        <source>%1 must be one of %2.</source>
+        <translation>%1 muss eines von %2 sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="322"/>
+        <source>%1 is not a secret and cannot be asked at launch.</source>
+        <translation>%1 ist kein Geheimnis und kann nicht beim Start abgefragt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="325"/>
+        <source>ssh_key_data is not a private key in PEM or OpenSSH format (&quot;-----BEGIN … PRIVATE KEY-----&quot;).</source>
+        <translation>ssh_key_data ist kein privater Schlüssel im PEM- oder OpenSSH-Format (&quot;-----BEGIN … PRIVATE KEY-----&quot;).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="335"/>
+        <source>A %1 needs %2.</source>
+        <translation>%1: Das Feld %2 ist erforderlich.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="340"/>
+        <source>A git project needs scm_url: the repository to clone.</source>
+        <translation>Ein Git-Projekt braucht scm_url: das zu klonende Repository.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="344"/>
+        <source>A local project needs local_path: the directory of its playbooks (or set scm_type git and scm_url).</source>
+        <translation>Ein lokales Projekt braucht local_path: das Verzeichnis seiner Playbooks (oder scm_type git und scm_url setzen).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="356"/>
+        <source>An inventory source of type scm needs source_project.</source>
+        <translation>Eine Inventarquelle vom Typ scm braucht source_project.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="360"/>
+        <source>source_path must be a path inside the project.</source>
+        <translation>source_path muss ein Pfad innerhalb des Projekts sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="362"/>
+        <source>A file inventory source needs an absolute source_path.</source>
+        <translation>Eine Inventarquelle vom Typ file braucht einen absoluten source_path.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="375"/>
+        <source>survey_enabled is set but the survey has no questions.</source>
+        <translation>survey_enabled ist gesetzt, aber die Umfrage hat keine Fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="378"/>
+        <source>A job template needs an inventory, or ask_inventory_on_launch.</source>
+        <translation>Eine Job-Vorlage braucht ein Inventar oder ask_inventory_on_launch.</translation>
+    </message>
+    <message>
+        <location filename="../engine/secrets/CredentialRun.cpp" line="44"/>
+        <source>The %1 of credential &quot;%2&quot; was not given.</source>
+        <translation>Der Wert %1 der Zugangsdaten &quot;%2&quot; wurde nicht angegeben.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/CredentialService.cpp" line="43"/>
+        <source>A %1 credential has no secret input &quot;%2&quot;.</source>
+        <translation>Zugangsdaten vom Typ %1 haben kein geheimes Eingabefeld &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/ResourceService.cpp" line="27"/>
+        <source>There is no %1 named &quot;%2&quot;.</source>
+        <translation>%1 &quot;%2&quot; gibt es nicht.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="59"/>
+        <source>There is already a %1 named &quot;%2&quot;.</source>
+        <translation>%1 &quot;%2&quot; gibt es bereits.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="60"/>
+        <source>Its inventory already has a source named &quot;%1&quot;.</source>
+        <translation>Das Inventar hat bereits eine Quelle namens &quot;%1&quot;.</translation>
     </message>
 </context>
 <context>
@@ -866,71 +1957,499 @@
 <context>
     <name>playdeck::Commands</name>
     <message>
-        <location filename="../app/Commands.cpp" line="43"/>
+        <location filename="../app/CommandSupport.cpp" line="26"/>
         <source>usage: playdeck %1</source>
         <translation>Aufruf: playdeck %1</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="53"/>
+        <location filename="../app/CommandSupport.cpp" line="36"/>
         <source>&apos;%1&apos; is not a job id</source>
         <translation>&apos;%1&apos; ist keine Job-ID</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="91"/>
+        <location filename="../app/CommandSupport.cpp" line="66"/>
         <source>The database answers again.</source>
         <translation>Die Datenbank antwortet wieder.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="168"/>
+        <location filename="../app/LaunchCommand.cpp" line="81"/>
         <source>Name of the job template.</source>
         <translation>Name der Job-Vorlage.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="170"/>
-        <source>Extra variables: JSON, YAML or @file.</source>
-        <translation>Zusätzliche Variablen: JSON, YAML oder @Datei.</translation>
+        <location filename="../app/LaunchCommand.cpp" line="42"/>
+        <location filename="../app/ResourceCommands.cpp" line="297"/>
+        <source>%1 for credential &quot;%2&quot;: </source>
+        <translation>%1 für Zugangsdaten &quot;%2&quot;: </translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="172"/>
+        <location filename="../app/LaunchCommand.cpp" line="45"/>
+        <source>The launch needs the %1 of credential &quot;%2&quot;: %3 Or put it in a --secrets-file under &quot;%2/%1&quot;.</source>
+        <translation>Der Start braucht %1 der Zugangsdaten &quot;%2&quot;: %3 Oder den Wert in einer --secrets-file unter &quot;%2/%1&quot; angeben.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="65"/>
+        <source>%1 (%2): </source>
+        <translation>%1 (%2): </translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="84"/>
+        <source>Extra variables and survey answers: JSON, YAML or @file.</source>
+        <translation>Zusätzliche Variablen und Umfrageantworten: JSON, YAML oder @Datei.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="85"/>
         <source>Host pattern to limit the run to.</source>
         <translation>Host-Muster, auf das der Lauf beschränkt wird.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="174"/>
+        <location filename="../app/LaunchCommand.cpp" line="87"/>
         <source>0 (normal) to 5.</source>
         <translation>0 (normal) bis 5.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="176"/>
+        <location filename="../app/LaunchCommand.cpp" line="89"/>
         <source>Run in check mode.</source>
         <translation>Im Prüfmodus ausführen.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="178"/>
+        <location filename="../app/LaunchCommand.cpp" line="90"/>
+        <source>Another inventory.</source>
+        <translation>Ein anderes Inventar.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="94"/>
+        <source>A credential to use instead of the template&apos;s (repeat for several).</source>
+        <translation>Zugangsdaten, die statt derer der Vorlage verwendet werden (für mehrere wiederholen).</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="97"/>
+        <source>Only tasks with these tags.</source>
+        <translation>Nur Aufgaben mit diesen Tags.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="99"/>
+        <source>Skip tasks with these tags.</source>
+        <translation>Aufgaben mit diesen Tags überspringen.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="100"/>
+        <source>Show the changes tasks make.</source>
+        <translation>Die Änderungen der Aufgaben anzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="101"/>
+        <source>Parallel hosts.</source>
+        <translation>Parallele Hosts.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="103"/>
+        <source>Seconds the job may take.</source>
+        <translation>Sekunden, die der Job dauern darf.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="107"/>
+        <source>YAML or JSON with passwords the launch needs: &quot;CREDENTIAL/INPUT&quot; or a survey variable → value.</source>
+        <translation>YAML oder JSON mit den Passwörtern, die der Start braucht: &quot;CREDENTIAL/INPUT&quot; oder eine Umfragevariable → Wert.</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="111"/>
         <source>Stream the job&apos;s output until it ends.</source>
         <translation>Die Ausgabe des Jobs bis zu seinem Ende anzeigen.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="191"/>
+        <location filename="../app/LaunchCommand.cpp" line="149"/>
+        <source>--%1 takes a whole number</source>
+        <translation>--%1 erwartet eine ganze Zahl</translation>
+    </message>
+    <message>
+        <location filename="../app/LaunchCommand.cpp" line="158"/>
+        <source>The secrets file: %1</source>
+        <translation>Die Secrets-Datei: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="20"/>
+        <source>The output of awx export (JSON or YAML).</source>
+        <translation>Die Ausgabe von awx export (JSON oder YAML).</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="23"/>
+        <source>Where manual projects&apos; directories are (AWX&apos;s PROJECTS_ROOT).</source>
+        <translation>Wo die Verzeichnisse manueller Projekte liegen (PROJECTS_ROOT von AWX).</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="25"/>
+        <source>Print the report as JSON.</source>
+        <translation>Den Bericht als JSON ausgeben.</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="31"/>
+        <location filename="../app/LaunchCommand.cpp" line="27"/>
         <source>cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="287"/>
+        <location filename="../app/AwxCommands.cpp" line="37"/>
+        <source>%1 is not an awx export: %2</source>
+        <translation>%1 ist kein awx-Export: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="61"/>
+        <source>created %1</source>
+        <translation>angelegt: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="63"/>
+        <source>updated %1</source>
+        <translation>aktualisiert: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="64"/>
+        <source>%1 created, %2 updated, %3 unchanged.</source>
+        <translation>%1 angelegt, %2 aktualisiert, %3 unverändert.</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="80"/>
+        <source>Resources to export (any kind).</source>
+        <translation>Zu exportierende Ressourcen (beliebiger Art).</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="83"/>
+        <source>Export everything (the default without names).</source>
+        <translation>Alles exportieren (Standard ohne Namen).</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="85"/>
+        <source>Write to FILE.</source>
+        <translation>In FILE schreiben.</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="90"/>
+        <source>Give --all or names, not both.</source>
+        <translation>Entweder --all oder Namen angeben, nicht beides.</translation>
+    </message>
+    <message>
+        <location filename="../app/AwxCommands.cpp" line="110"/>
+        <source>cannot write %1: %2</source>
+        <translation>%1 kann nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="166"/>
         <source>How many jobs (default 50).</source>
         <translation>Wie viele Jobs (Standard 50).</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="311"/>
-        <location filename="../app/Commands.cpp" line="338"/>
-        <location filename="../app/Commands.cpp" line="353"/>
+        <location filename="../app/Commands.cpp" line="190"/>
+        <location filename="../app/Commands.cpp" line="217"/>
+        <location filename="../app/Commands.cpp" line="232"/>
+        <location filename="../app/Commands.cpp" line="252"/>
         <source>Job id.</source>
         <translation>Job-ID.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="340"/>
+        <location filename="../app/Commands.cpp" line="219"/>
         <source>One JSON object per line (the default).</source>
         <translation>Ein JSON-Objekt pro Zeile (Standard).</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="254"/>
+        <source>Only on the hosts that failed or were unreachable.</source>
+        <translation>Nur auf den Hosts, die fehlgeschlagen oder unerreichbar waren.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="256"/>
+        <source>Exactly as it ran: the same project revision, inventory snapshot and variables, whatever changed since.</source>
+        <translation>Exakt wie gelaufen: dieselbe Projektrevision, derselbe Inventar-Snapshot und dieselben Variablen, egal was sich seitdem geändert hat.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="259"/>
+        <source>Print the job&apos;s output as it runs.</source>
+        <translation>Die Ausgabe des Jobs während der Ausführung anzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="267"/>
+        <source>Choose one of --failed-hosts and --exact.</source>
+        <translation>Nur eines von --failed-hosts und --exact wählen.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="87"/>
+        <location filename="../app/ResourceCommands.cpp" line="209"/>
+        <source>Print JSON.</source>
+        <translation>JSON ausgeben.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="89"/>
+        <source>Remove hosts and groups that are not in the file.</source>
+        <translation>Hosts und Gruppen entfernen, die nicht in der Datei stehen.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="91"/>
+        <source>Replace variables instead of merging them.</source>
+        <translation>Variablen ersetzen statt zusammenführen.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="130"/>
+        <source>Imported into &quot;%1&quot;: %2 hosts added, %3 updated, %4 removed; %5 groups added, %6 updated, %7 removed.</source>
+        <translation>Importiert in &quot;%1&quot;: %2 Hosts hinzugefügt, %3 aktualisiert, %4 entfernt; %5 Gruppen hinzugefügt, %6 aktualisiert, %7 entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="189"/>
+        <source>Stream the update&apos;s output until it ends.</source>
+        <translation>Die Ausgabe der Aktualisierung bis zu ihrem Ende anzeigen.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="202"/>
+        <source>usage: playdeck %1 list|show|create|update|copy|delete … (--help after the action lists its options)</source>
+        <translation>Aufruf: playdeck %1 list|show|create|update|copy|delete … (--help nach der Aktion zeigt ihre Optionen)</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="222"/>
+        <source>The inventory.</source>
+        <translation>Das Inventar.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="245"/>
+        <source>%1: asked at the terminal.</source>
+        <translation>%1: wird am Terminal abgefragt.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="247"/>
+        <source>%1: read from FILE (- for standard input).</source>
+        <translation>%1: wird aus FILE gelesen (- für die Standardeingabe).</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="252"/>
+        <source>%1: asked at each launch.</source>
+        <translation>%1: wird bei jedem Start abgefragt.</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="268"/>
+        <source>usage: playdeck %1 copy NAME [NEW_NAME]</source>
+        <translation>Aufruf: playdeck %1 copy NAME [NEW_NAME]</translation>
+    </message>
+    <message>
+        <location filename="../app/ResourceCommands.cpp" line="289"/>
+        <source>Give %1 one way: --%1, --%1_file or --%1_ask.</source>
+        <translation>%1 nur auf eine Art angeben: --%1, --%1_file oder --%1_ask.</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::CredentialInputsEditor</name>
+    <message>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="38"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="44"/>
+        <source>Stored in the keychain; paste a key to replace it</source>
+        <translation>Im Schlüsselbund gespeichert; zum Ersetzen einen Schlüssel einfügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="45"/>
+        <source>-----BEGIN OPENSSH PRIVATE KEY-----</source>
+        <translation>-----BEGIN OPENSSH PRIVATE KEY-----</translation>
+    </message>
+    <message>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="54"/>
+        <source>Stored in the keychain; type to replace it</source>
+        <translation>Im Schlüsselbund gespeichert; zum Ersetzen neu eingeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="67"/>
+        <source>Ask at launch</source>
+        <translation>Beim Start abfragen</translation>
+    </message>
+    <message>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="69"/>
+        <source>Ask for %1 at launch</source>
+        <translation>%1 beim Start abfragen</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::CredentialService</name>
+    <message>
+        <location filename="../engine/services/CredentialService.cpp" line="228"/>
+        <source>The keychain no longer has the %1 of credential &quot;%2&quot;. Set it again: playdeck credential update &quot;%2&quot; --%1-file FILE (or in its editor).</source>
+        <translation>Der Schlüsselbund enthält %1 der Zugangsdaten &quot;%2&quot; nicht mehr. Neu setzen mit: playdeck credential update &quot;%2&quot; --%1-file FILE (oder im Editor der Zugangsdaten).</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::DashboardView</name>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="81"/>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="87"/>
+        <source>Getting started</source>
+        <translation>Erste Schritte</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="100"/>
+        <source>Dashboard error</source>
+        <translation>Dashboard-Fehler</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="111"/>
+        <source>Success per template, last %1 days</source>
+        <translation>Erfolg pro Vorlage, letzte %1 Tage</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="116"/>
+        <source>Success per template</source>
+        <translation>Erfolg pro Vorlage</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="126"/>
+        <source>Failed hosts, last %1 hours</source>
+        <translation>Fehlgeschlagene Hosts, letzte %1 Stunden</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="127"/>
+        <source>No host failed or was unreachable.</source>
+        <translation>Kein Host ist fehlgeschlagen oder war unerreichbar.</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="129"/>
+        <source>No failed hosts</source>
+        <translation>Keine fehlgeschlagenen Hosts</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="134"/>
+        <source>Failed hosts</source>
+        <translation>Fehlgeschlagene Hosts</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="135"/>
+        <source>Activate a row to open its job.</source>
+        <translation>Eine Zeile aktivieren, um ihren Job zu öffnen.</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="174"/>
+        <source>Recent runs</source>
+        <translation>Letzte Läufe</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="178"/>
+        <source>Period</source>
+        <translation>Zeitraum</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="180"/>
+        <source>Today</source>
+        <translation>Heute</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="180"/>
+        <source>Last %1 days</source>
+        <translation>Letzte %1 Tage</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="229"/>
+        <source>Runs per day by status</source>
+        <translation>Läufe pro Tag nach Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="265"/>
+        <source>The dashboard could not be read: %1</source>
+        <translation>Das Dashboard konnte nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="292"/>
+        <source>active</source>
+        <translation>aktiv</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="294"/>
+        <source>%1 %2</source>
+        <comment>a count, then a status</comment>
+        <translation>%1 %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="295"/>
+        <source>%1 runs %2</source>
+        <comment>a count, then a status</comment>
+        <translation>%1 Läufe %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="296"/>
+        <source>Pending, waiting or running now</source>
+        <translation>Gerade ausstehend, wartend oder laufend</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="296"/>
+        <source>Show these runs</source>
+        <translation>Diese Läufe anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="329"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="330"/>
+        <source>no runs</source>
+        <translation>keine Läufe</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="350"/>
+        <source>(done)</source>
+        <translation>(erledigt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="354"/>
+        <source>Run a playbook of your own in three steps</source>
+        <translation>Ihr eigenes Playbook in drei Schritten ausführen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="355"/>
+        <source>Add a project</source>
+        <translation>Projekt hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="355"/>
+        <source>the git repository or directory with your playbooks</source>
+        <translation>das Git-Repository oder Verzeichnis mit Ihren Playbooks</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="357"/>
+        <source>Add an inventory</source>
+        <translation>Inventar hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="357"/>
+        <source>the hosts to run them on</source>
+        <translation>die Hosts, auf denen sie laufen sollen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="358"/>
+        <source>Add a job template</source>
+        <translation>Job-Vorlage hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="359"/>
+        <source>a playbook of the project on the inventory, ready to launch</source>
+        <translation>ein Playbook des Projekts auf dem Inventar, startbereit</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardView.cpp" line="360"/>
+        <source>Until then, the Demo Job Template shows what a run looks like.</source>
+        <translation>Bis dahin zeigt die Vorlage &quot;Demo Job Template&quot;, wie ein Lauf aussieht.</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::DesktopNotifier</name>
+    <message>
+        <location filename="../ui/DesktopNotifier.cpp" line="45"/>
+        <source>%1 #%2: %3</source>
+        <translation>%1 #%2: %3</translation>
+    </message>
+    <message>
+        <location filename="../ui/DesktopNotifier.cpp" line="47"/>
+        <source>Hosts changed: %1, failed: %2.</source>
+        <translation>Hosts geändert: %1, fehlgeschlagen: %2.</translation>
     </message>
 </context>
 <context>
@@ -1053,19 +2572,345 @@
 <context>
     <name>playdeck::Engine</name>
     <message>
-        <location filename="../engine/Engine.cpp" line="120"/>
+        <location filename="../engine/Engine.cpp" line="143"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="124"/>
+        <location filename="../engine/Engine.cpp" line="147"/>
         <source>The data directory %1 cannot be created. Choose another one with --data-dir or PLAYDECK_DATA_DIR.</source>
         <translation>Das Datenverzeichnis %1 kann nicht angelegt werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="312"/>
+        <location filename="../engine/Engine.cpp" line="336"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::FailedHostsModel</name>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="64"/>
+        <source>Open job %1</source>
+        <translation>Job %1 öffnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="83"/>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="85"/>
+        <source>Job</source>
+        <translation>Job</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="87"/>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="89"/>
+        <source>Finished</source>
+        <translation>Beendet</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="91"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="93"/>
+        <source>Unreachable</source>
+        <translation>Unerreichbar</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::HostRecapModel</name>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="74"/>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="76"/>
+        <source>OK</source>
+        <translation>OK</translation>
+    </message>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="78"/>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="80"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="82"/>
+        <source>Unreachable</source>
+        <translation>Unerreichbar</translation>
+    </message>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="84"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="86"/>
+        <source>Rescued</source>
+        <translation>Gerettet</translation>
+    </message>
+    <message>
+        <location filename="../ui/HostRecapModel.cpp" line="88"/>
+        <source>Ignored</source>
+        <translation>Ignoriert</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::InventoryReader</name>
+    <message>
+        <location filename="../engine/inventory/InventoryReader.cpp" line="31"/>
+        <source>ansible-inventory printed more than %1 MB for %2; it was stopped.</source>
+        <translation>ansible-inventory hat für %2 mehr als %1 MB ausgegeben und wurde angehalten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryReader.cpp" line="44"/>
+        <source>Cannot run %1: %2. Is ansible-core installed?</source>
+        <translation>%1 kann nicht ausgeführt werden: %2. Ist ansible-core installiert?</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryReader.cpp" line="52"/>
+        <source>Reading the inventory %1 took longer than %2 s and was stopped.</source>
+        <translation>Das Lesen des Inventars %1 hat länger als %2 s gedauert und wurde abgebrochen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryReader.cpp" line="57"/>
+        <source>exit code %1</source>
+        <translation>Exit-Code %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryReader.cpp" line="58"/>
+        <source>ansible-inventory could not read %1: %2</source>
+        <translation>ansible-inventory konnte %1 nicht lesen: %2</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::JobDetailsPanel</name>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="48"/>
+        <source>Template:</source>
+        <translation>Vorlage:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="49"/>
+        <source>Launched:</source>
+        <translation>Startart:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="50"/>
+        <source>Project:</source>
+        <translation>Projekt:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="51"/>
+        <source>Revision:</source>
+        <translation>Revision:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="52"/>
+        <source>Playbook:</source>
+        <translation>Playbook:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="53"/>
+        <source>Inventory:</source>
+        <translation>Inventar:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="54"/>
+        <source>Credentials:</source>
+        <translation>Zugangsdaten:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="55"/>
+        <source>Limit:</source>
+        <translation>Eingrenzung:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="56"/>
+        <source>Verbosity:</source>
+        <translation>Ausführlichkeit:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="57"/>
+        <source>Job type:</source>
+        <translation>Job-Typ:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="58"/>
+        <source>Tags:</source>
+        <translation>Tags:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="59"/>
+        <source>Skip tags:</source>
+        <translation>Tags überspringen:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="60"/>
+        <source>Forks:</source>
+        <translation>Forks:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="61"/>
+        <source>Diff mode:</source>
+        <translation>Diff-Modus:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="67"/>
+        <source>Variables the job ran with</source>
+        <translation>Variablen, mit denen der Job lief</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="68"/>
+        <source>Variables:</source>
+        <translation>Variablen:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="83"/>
+        <location filename="../ui/JobDetailsPanel.cpp" line="158"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="99"/>
+        <source>#%1</source>
+        <translation>#%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="126"/>
+        <source>%1: job %2 replayed exactly as it ran</source>
+        <translation>%1: Job %2 exakt wiederholt</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="128"/>
+        <source>%1 of job %2</source>
+        <translation>%1 von Job %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="138"/>
+        <source>all hosts</source>
+        <translation>alle Hosts</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="140"/>
+        <source>Check</source>
+        <translation>Prüfen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="140"/>
+        <source>Run</source>
+        <translation>Ausführen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="143"/>
+        <source>ansible&apos;s default</source>
+        <translation>Standard von ansible</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="144"/>
+        <source>on</source>
+        <translation>an</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="144"/>
+        <source>off</source>
+        <translation>aus</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="149"/>
+        <source># The template&apos;s variables</source>
+        <translation># Die Variablen der Vorlage</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="151"/>
+        <source># Given at launch</source>
+        <translation># Beim Start angegeben</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobDetailsPanel.cpp" line="156"/>
+        <source># Survey and playbook answers</source>
+        <translation># Antworten auf Umfrage und Playbook</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::JobFilterBar</name>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="20"/>
+        <source>All statuses</source>
+        <translation>Alle Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="21"/>
+        <source>Active</source>
+        <translation>Aktiv</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="37"/>
+        <source>Jobs of status</source>
+        <translation>Jobs mit Status</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="43"/>
+        <source>Jobs of template</source>
+        <translation>Jobs der Vorlage</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="44"/>
+        <source>All templates</source>
+        <translation>Alle Vorlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="49"/>
+        <source>Search jobs</source>
+        <translation>Jobs suchen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="50"/>
+        <source>Search jobs by name, explanation or id</source>
+        <translation>Jobs nach Name, Erklärung oder ID suchen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="55"/>
+        <source>Previous page of jobs</source>
+        <translation>Vorherige Seite der Jobs</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="56"/>
+        <source>Previous page</source>
+        <translation>Vorherige Seite</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="60"/>
+        <source>Next page of jobs</source>
+        <translation>Nächste Seite der Jobs</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="61"/>
+        <source>Next page</source>
+        <translation>Nächste Seite</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="122"/>
+        <source>no jobs</source>
+        <translation>keine Jobs</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobFilterBar.cpp" line="123"/>
+        <source>%1–%2 of %3</source>
+        <translation>%1–%2 von %3</translation>
     </message>
 </context>
 <context>
@@ -1112,209 +2957,433 @@
 <context>
     <name>playdeck::JobView</name>
     <message>
-        <location filename="../ui/JobView.cpp" line="40"/>
+        <location filename="../ui/JobView.cpp" line="51"/>
         <source>&amp;Cancel Job</source>
         <translation>Job &amp;abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="42"/>
+        <location filename="../ui/JobView.cpp" line="53"/>
         <source>Stop this job</source>
         <translation>Diesen Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="45"/>
+        <location filename="../ui/JobView.cpp" line="56"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="47"/>
+        <location filename="../ui/JobView.cpp" line="58"/>
         <source>Launch a new job with the same settings</source>
         <translation>Einen neuen Job mit denselben Einstellungen starten</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="58"/>
+        <location filename="../ui/JobView.cpp" line="64"/>
+        <source>More</source>
+        <translation>Mehr</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="65"/>
+        <source>Other ways to relaunch</source>
+        <translation>Weitere Arten, erneut zu starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="68"/>
+        <source>Relaunch on &amp;Failed Hosts</source>
+        <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="70"/>
+        <source>Only on the hosts that failed or were unreachable</source>
+        <translation>Nur auf den Hosts, die fehlgeschlagen oder unerreichbar waren</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="72"/>
+        <source>Relaunch &amp;Exactly As It Ran</source>
+        <translation>E&amp;xakt wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="74"/>
+        <source>The same project revision, inventory and variables, whatever changed since</source>
+        <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen, egal was sich seitdem geändert hat</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="86"/>
         <source>Elapsed:</source>
         <translation>Dauer:</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="70"/>
+        <location filename="../ui/JobView.cpp" line="98"/>
         <source>Follo&amp;w</source>
         <translation>&amp;Mitverfolgen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="72"/>
+        <location filename="../ui/JobView.cpp" line="100"/>
         <source>Keep the newest output in view</source>
         <translation>Die neueste Ausgabe im Blick behalten</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="121"/>
+        <location filename="../ui/JobView.cpp" line="149"/>
         <source>No output yet.</source>
         <translation>Noch keine Ausgabe.</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="176"/>
+        <location filename="../ui/JobView.cpp" line="195"/>
+        <source>Recap per host</source>
+        <translation>Zusammenfassung pro Host</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="207"/>
+        <location filename="../ui/JobView.cpp" line="208"/>
+        <source>Find in the output</source>
+        <translation>In der Ausgabe suchen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="213"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="214"/>
+        <source>Close the find bar</source>
+        <translation>Suchleiste schließen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="242"/>
+        <source>&amp;Output</source>
+        <translation>A&amp;usgabe</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="243"/>
+        <location filename="../ui/JobView.cpp" line="526"/>
+        <source>Reca&amp;p</source>
+        <translation>Zusammen&amp;fassung</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="244"/>
+        <source>&amp;Details</source>
+        <translation>De&amp;tails</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="265"/>
         <source>Job #%1</source>
         <translation>Job #%1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="177"/>
+        <location filename="../ui/JobView.cpp" line="266"/>
         <source>%1 #%2</source>
         <translation>%1 #%2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="205"/>
+        <location filename="../ui/JobView.cpp" line="294"/>
         <source>Job %1 could not be canceled: %2</source>
         <translation>Job %1 konnte nicht abgebrochen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="221"/>
+        <location filename="../ui/JobView.cpp" line="310"/>
         <source>Job %1 could not be relaunched: %2</source>
         <translation>Job %1 konnte nicht erneut gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="241"/>
+        <location filename="../ui/JobView.cpp" line="330"/>
         <source>Job %1 could not be loaded: %2</source>
         <translation>Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="263"/>
+        <location filename="../ui/JobView.cpp" line="352"/>
         <source>The output of job %1 could not be loaded: %2</source>
         <translation>Die Ausgabe von Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="337"/>
+        <location filename="../ui/JobView.cpp" line="432"/>
         <source>loading…</source>
         <translation>wird geladen…</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="348"/>
+        <location filename="../ui/JobView.cpp" line="443"/>
         <source>Playbook: %1</source>
         <translation>Playbook: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="352"/>
-        <location filename="../ui/JobView.cpp" line="354"/>
+        <location filename="../ui/JobView.cpp" line="447"/>
+        <location filename="../ui/JobView.cpp" line="449"/>
         <source>Started: %1</source>
         <translation>Gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="357"/>
-        <location filename="../ui/JobView.cpp" line="359"/>
+        <location filename="../ui/JobView.cpp" line="452"/>
+        <location filename="../ui/JobView.cpp" line="454"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="362"/>
+        <location filename="../ui/JobView.cpp" line="457"/>
         <source>Node: %1</source>
         <translation>Knoten: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="378"/>
+        <location filename="../ui/JobView.cpp" line="473"/>
         <source>1 event of this job is not stored: %1</source>
         <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="379"/>
+        <location filename="../ui/JobView.cpp" line="474"/>
         <source>%1 events of this job are not stored: %2</source>
         <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="516"/>
+        <source>Not found</source>
+        <translation>Nicht gefunden</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="523"/>
+        <source>The recap of job %1 could not be loaded: %2</source>
+        <translation>Die Zusammenfassung von Job %1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="527"/>
+        <source>Reca&amp;p (%1)</source>
+        <translation>Zusammen&amp;fassung (%1)</translation>
     </message>
 </context>
 <context>
     <name>playdeck::LaunchDialog</name>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="27"/>
+        <location filename="../ui/LaunchDialog.cpp" line="58"/>
         <source>Launch %1</source>
         <translation>%1 starten</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="50"/>
+        <location filename="../ui/LaunchDialog.cpp" line="75"/>
+        <location filename="../ui/LaunchDialog.cpp" line="178"/>
+        <location filename="../ui/LaunchDialog.cpp" line="276"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="53"/>
+        <location filename="../ui/LaunchDialog.cpp" line="278"/>
         <source>The template&apos;s own variables. Variables entered below are merged over them.</source>
         <translation>Die Variablen der Vorlage. Die unten eingegebenen Variablen werden darübergelegt.</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="59"/>
+        <location filename="../ui/LaunchDialog.cpp" line="285"/>
         <source>YAML or JSON, for example:
 name: value</source>
         <translation>YAML oder JSON, zum Beispiel:
 name: wert</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="73"/>
+        <location filename="../ui/LaunchDialog.cpp" line="218"/>
         <source>all hosts</source>
         <translation>alle Hosts</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="75"/>
+        <location filename="../ui/LaunchDialog.cpp" line="73"/>
+        <source>Runs %1 from project %2 on inventory %3.</source>
+        <translation>Führt %1 aus Projekt %2 auf Inventar %3 aus.</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="84"/>
+        <source>Options</source>
+        <translation>Optionen</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="92"/>
+        <source>Survey</source>
+        <translation>Umfrage</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="109"/>
+        <source>Asked by the playbook</source>
+        <translation>Vom Playbook abgefragt</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="111"/>
+        <source>The playbook&apos;s vars_prompt questions, asked now so that the run never stops to wait for an answer.</source>
+        <translation>Die vars_prompt-Fragen des Playbooks, jetzt gestellt, damit der Lauf nie anhält, um auf eine Antwort zu warten.</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="120"/>
+        <source>Passwords</source>
+        <translation>Passwörter</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="139"/>
+        <source>Reading what the launch needs…</source>
+        <translation>Wird ermittelt, was der Start braucht…</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="180"/>
+        <source>&amp;Inventory:</source>
+        <translation>&amp;Inventar:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="185"/>
+        <source>C&amp;redentials:</source>
+        <translation>Zugangs&amp;daten:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="219"/>
         <source>A host pattern that narrows the inventory, such as webservers:!db1. Leave empty to keep the template&apos;s limit.</source>
         <translation>Ein Host-Muster, das das Inventar eingrenzt, etwa webservers:!db1. Leer lassen, um die Eingrenzung der Vorlage zu behalten.</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="81"/>
+        <location filename="../ui/LaunchDialog.cpp" line="226"/>
+        <source>Run only the tasks with these tags (comma-separated).</source>
+        <translation>Nur die Aufgaben mit diesen Tags ausführen (durch Kommas getrennt).</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="227"/>
+        <source>&amp;Tags:</source>
+        <translation>&amp;Tags:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="230"/>
+        <source>Skip the tasks with these tags (comma-separated).</source>
+        <translation>Die Aufgaben mit diesen Tags überspringen (durch Kommas getrennt).</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="231"/>
+        <source>S&amp;kip tags:</source>
+        <translation>Tags übers&amp;pringen:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="235"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="81"/>
+        <location filename="../ui/LaunchDialog.cpp" line="235"/>
         <source>Verbose</source>
         <translation>Ausführlich</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="81"/>
+        <location filename="../ui/LaunchDialog.cpp" line="235"/>
         <source>More Verbose</source>
         <translation>Ausführlicher</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="82"/>
+        <location filename="../ui/LaunchDialog.cpp" line="236"/>
         <source>Debug</source>
         <translation>Debug</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="82"/>
+        <location filename="../ui/LaunchDialog.cpp" line="236"/>
         <source>Connection Debug</source>
         <translation>Verbindungs-Debug</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="82"/>
+        <location filename="../ui/LaunchDialog.cpp" line="236"/>
         <source>WinRM Debug</source>
         <translation>WinRM-Debug</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="84"/>
+        <location filename="../ui/LaunchDialog.cpp" line="238"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="87"/>
+        <location filename="../ui/LaunchDialog.cpp" line="242"/>
         <source>Check mode (report what would change, change nothing)</source>
         <translation>Prüfmodus (zeigt, was sich ändern würde, ändert nichts)</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="93"/>
+        <location filename="../ui/LaunchDialog.cpp" line="246"/>
+        <source>Show the &amp;differences of changed files and templates</source>
+        <translation>&amp;Unterschiede geänderter Dateien und Templates anzeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="254"/>
+        <source>ansible&apos;s default</source>
+        <translation>Standard von ansible</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="256"/>
+        <source>&amp;Forks:</source>
+        <translation>&amp;Forks:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="260"/>
+        <source> s</source>
+        <translation> s</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="261"/>
+        <source>no timeout</source>
+        <translation>kein Zeitlimit</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="263"/>
+        <source>Ti&amp;meout:</source>
+        <translation>Zeit&amp;limit:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="266"/>
+        <source>the project&apos;s branch</source>
+        <translation>Branch des Projekts</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="267"/>
+        <source>&amp;Branch:</source>
+        <translation>&amp;Branch:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="279"/>
         <source>Template variables:</source>
         <translation>Variablen der Vorlage:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="97"/>
+        <location filename="../ui/LaunchDialog.cpp" line="287"/>
+        <source>Extra variables</source>
+        <translation>Zusätzliche Variablen</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="295"/>
         <source>E&amp;xtra variables:</source>
         <translation>&amp;Zusätzliche Variablen:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="100"/>
+        <location filename="../ui/LaunchDialog.cpp" line="350"/>
+        <source>The playbook&apos;s questions could not be read: %1</source>
+        <translation>Die Fragen des Playbooks konnten nicht gelesen werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="363"/>
+        <source>%1 of %2:</source>
+        <translation>%1 von %2:</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="366"/>
+        <source>Asked at each launch; kept in the keychain for a relaunch, never in the database.</source>
+        <translation>Wird bei jedem Start abgefragt; für einen erneuten Start im Schlüsselbund aufbewahrt, nie in der Datenbank.</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="460"/>
+        <source>This launch needs: %1.</source>
+        <translation>Dieser Start braucht: %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="462"/>
+        <source>Some answers are not right; each says why.</source>
+        <translation>Einige Antworten stimmen nicht; bei jeder steht, warum.</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="470"/>
+        <source>Launching…</source>
+        <translation>Wird gestartet…</translation>
+    </message>
+    <message>
+        <location filename="../ui/LaunchDialog.cpp" line="222"/>
         <source>&amp;Limit:</source>
         <translation>&amp;Eingrenzung:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="101"/>
+        <location filename="../ui/LaunchDialog.cpp" line="240"/>
         <source>&amp;Verbosity:</source>
         <translation>&amp;Ausführlichkeit:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="105"/>
+        <location filename="../ui/LaunchDialog.cpp" line="144"/>
         <source>&amp;Launch</source>
         <translation>&amp;Starten</translation>
     </message>
@@ -1330,165 +3399,319 @@ name: wert</translation>
 <context>
     <name>playdeck::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="32"/>
+        <location filename="../ui/MainWindow.cpp" line="43"/>
         <source>Playdeck</source>
         <translation>Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="38"/>
+        <location filename="../ui/MainWindow.cpp" line="55"/>
         <source>&amp;Templates</source>
         <translation>&amp;Vorlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="47"/>
-        <location filename="../ui/MainWindow.cpp" line="242"/>
+        <location filename="../ui/MainWindow.cpp" line="187"/>
+        <location filename="../ui/MainWindow.cpp" line="350"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="49"/>
-        <location filename="../ui/MainWindow.cpp" line="244"/>
+        <location filename="../ui/MainWindow.cpp" line="352"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="59"/>
+        <location filename="../ui/MainWindow.cpp" line="72"/>
         <source>J&amp;obs</source>
         <translation>J&amp;obs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="128"/>
+        <location filename="../ui/MainWindow.cpp" line="56"/>
+        <source>Pro&amp;jects</source>
+        <translation>&amp;Projekte</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="57"/>
+        <source>&amp;Inventories</source>
+        <translation>&amp;Inventare</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="58"/>
+        <source>Cre&amp;dentials</source>
+        <translation>&amp;Zugangsdaten</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="80"/>
+        <source>Recent jobs</source>
+        <translation>Letzte Jobs</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="120"/>
+        <source>Dashboard</source>
+        <translation>Dashboard</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="156"/>
         <source>Templates could not be loaded: %1</source>
         <translation>Die Vorlagen konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="131"/>
+        <location filename="../ui/MainWindow.cpp" line="159"/>
         <source>Jobs could not be loaded: %1</source>
         <translation>Die Jobs konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="146"/>
+        <location filename="../ui/MainWindow.cpp" line="166"/>
+        <source>%1 — %2</source>
+        <translation>%1 — %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="185"/>
+        <source>Job templates</source>
+        <translation>Job-Vorlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="189"/>
+        <source>Launch a job from the selected template (Ctrl+L)</source>
+        <translation>Einen Job aus der gewählten Vorlage starten (Strg+L)</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="203"/>
+        <source>New…</source>
+        <translation>Neu…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="205"/>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="207"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="209"/>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="252"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="154"/>
-        <location filename="../ui/MainWindow.cpp" line="155"/>
+        <location filename="../ui/MainWindow.cpp" line="261"/>
+        <location filename="../ui/MainWindow.cpp" line="262"/>
         <source>Playdeck cannot start</source>
         <translation>Playdeck kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="158"/>
+        <location filename="../ui/MainWindow.cpp" line="265"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="195"/>
+        <location filename="../ui/MainWindow.cpp" line="303"/>
         <source>Quit Playdeck</source>
         <translation>Playdeck beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="196"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>A job is running in this window.</source>
         <translation>In diesem Fenster läuft ein Job.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="197"/>
+        <location filename="../ui/MainWindow.cpp" line="305"/>
         <source>%1 jobs are running in this window.</source>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="202"/>
+        <location filename="../ui/MainWindow.cpp" line="310"/>
         <source>New jobs go to the other Playdeck that takes work.</source>
         <translation>Neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="203"/>
+        <location filename="../ui/MainWindow.cpp" line="311"/>
         <source>No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
         <translation>Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="206"/>
+        <location filename="../ui/MainWindow.cpp" line="314"/>
         <source>Canceling stops its playbook now. Letting it finish closes the window at once; Playdeck quits when the job is done.</source>
         <translation>Abbrechen hält sein Playbook sofort an. Wenn er fertig laufen darf, schließt sich das Fenster sofort; Playdeck wird beendet, sobald der Job fertig ist.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="208"/>
+        <location filename="../ui/MainWindow.cpp" line="316"/>
         <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done.</source>
         <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="212"/>
+        <location filename="../ui/MainWindow.cpp" line="320"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="212"/>
+        <location filename="../ui/MainWindow.cpp" line="320"/>
         <source>&amp;Cancel It and Quit</source>
         <translation>Job &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="215"/>
+        <location filename="../ui/MainWindow.cpp" line="323"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="215"/>
+        <location filename="../ui/MainWindow.cpp" line="323"/>
         <source>Let It &amp;Finish, Then Quit</source>
         <translation>Job &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="218"/>
+        <location filename="../ui/MainWindow.cpp" line="326"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="237"/>
+        <location filename="../ui/MainWindow.cpp" line="345"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="247"/>
+        <location filename="../ui/MainWindow.cpp" line="355"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="249"/>
+        <location filename="../ui/MainWindow.cpp" line="357"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="252"/>
+        <location filename="../ui/MainWindow.cpp" line="360"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="254"/>
+        <location filename="../ui/MainWindow.cpp" line="362"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="259"/>
+        <location filename="../ui/MainWindow.cpp" line="365"/>
+        <source>Relaunch on &amp;Failed Hosts</source>
+        <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="367"/>
+        <source>Launch the job shown again on the hosts that failed only</source>
+        <translation>Den angezeigten Job nur auf den fehlgeschlagenen Hosts erneut starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="372"/>
+        <source>Relaunch &amp;Exactly As It Ran</source>
+        <translation>E&amp;xakt wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="374"/>
+        <source>The same project revision, inventory and variables as the job shown, whatever changed since</source>
+        <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen wie beim angezeigten Job, egal was sich seitdem geändert hat</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="380"/>
+        <source>Close &amp;Tab</source>
+        <translation>&amp;Tab schließen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="387"/>
+        <source>&amp;Find in Output…</source>
+        <translation>In Ausgabe &amp;suchen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="396"/>
+        <source>&amp;Refresh</source>
+        <translation>&amp;Neu laden</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="398"/>
+        <source>Read the lists and the job shown again</source>
+        <translation>Die Listen und den angezeigten Job neu einlesen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="409"/>
+        <source>&amp;Dashboard</source>
+        <translation>&amp;Dashboard</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="413"/>
+        <source>&amp;About Playdeck</source>
+        <translation>&amp;Über Playdeck</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="419"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="262"/>
+        <location filename="../ui/MainWindow.cpp" line="420"/>
+        <source>&amp;New</source>
+        <translation>&amp;Neu</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="421"/>
+        <source>&amp;Template…</source>
+        <translation>&amp;Vorlage…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="422"/>
+        <source>&amp;Project…</source>
+        <translation>&amp;Projekt…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="423"/>
+        <source>&amp;Inventory…</source>
+        <translation>&amp;Inventar…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="424"/>
+        <source>&amp;Credential…</source>
+        <translation>&amp;Zugangsdaten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="437"/>
+        <source>&amp;View</source>
+        <translation>A&amp;nsicht</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="442"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="300"/>
-        <source>Launching…</source>
-        <translation>Wird gestartet…</translation>
+        <location filename="../ui/MainWindow.cpp" line="452"/>
+        <source>&amp;Help</source>
+        <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304"/>
-        <source>Launch failed</source>
-        <translation>Start fehlgeschlagen</translation>
+        <location filename="../ui/MainWindow.cpp" line="454"/>
+        <source>About &amp;Qt</source>
+        <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="307"/>
+        <location filename="../ui/MainWindow.cpp" line="463"/>
+        <source>About Playdeck</source>
+        <translation>Über Playdeck</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="465"/>
+        <source>&lt;b&gt;Playdeck %1&lt;/b&gt;</source>
+        <translation>&lt;b&gt;Playdeck %1&lt;/b&gt;</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="466"/>
+        <source>An Ansible automation controller on the desktop: AWX&apos;s engine, its projects, inventories, credentials and templates, in one window. Secrets stay in the keychain; jobs run with ansible-runner.&lt;br&gt;&lt;br&gt;Built with Qt %1.</source>
+        <translation>Ein Ansible-Automatisierungscontroller für den Desktop: die Engine von AWX mit ihren Projekten, Inventaren, Zugangsdaten und Vorlagen in einem Fenster. Geheimnisse bleiben im Schlüsselbund; Jobs laufen mit ansible-runner.&lt;br&gt;&lt;br&gt;Erstellt mit Qt %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="535"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>
@@ -1502,21 +3725,481 @@ name: wert</translation>
     </message>
 </context>
 <context>
+    <name>playdeck::ResourceActions</name>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="25"/>
+        <source>Saved %1 &quot;%2&quot;.</source>
+        <translation>%1 &quot;%2&quot; gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="40"/>
+        <source>Cannot open it</source>
+        <translation>Öffnen nicht möglich</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="50"/>
+        <source>Cannot copy it</source>
+        <translation>Kopieren nicht möglich</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="51"/>
+        <source>Copied to %1 &quot;%2&quot;.</source>
+        <translation>Kopiert als %1 &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="58"/>
+        <source>Delete %1</source>
+        <translation>%1 löschen</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="59"/>
+        <source>Delete the %1 &quot;%2&quot;? This cannot be undone.</source>
+        <translation>%1 &quot;%2&quot; löschen? Dies kann nicht rückgängig gemacht werden.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="62"/>
+        <source>&amp;Delete</source>
+        <translation>&amp;Löschen</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="72"/>
+        <source>Cannot delete it</source>
+        <translation>Löschen nicht möglich</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="74"/>
+        <source>Deleted, with a warning</source>
+        <translation>Gelöscht, mit einer Warnung</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceActions.cpp" line="76"/>
+        <source>Deleted %1 &quot;%2&quot;.</source>
+        <translation>%1 &quot;%2&quot; gelöscht.</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::ResourceEditor</name>
+    <message>
+        <location filename="../ui/ResourceEditor.cpp" line="51"/>
+        <source>New %1</source>
+        <translation>%1 anlegen</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceEditor.cpp" line="52"/>
+        <source>Edit %1 &quot;%2&quot;</source>
+        <translation>%1 &quot;%2&quot; bearbeiten</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceEditor.cpp" line="144"/>
+        <location filename="../ui/ResourceEditor.cpp" line="221"/>
+        <source>(none)</source>
+        <translation>(keine)</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceEditor.cpp" line="148"/>
+        <source>Local directory</source>
+        <translation>Lokales Verzeichnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceEditor.cpp" line="177"/>
+        <source>Edit S&amp;urvey…</source>
+        <translation>&amp;Umfrage bearbeiten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceEditor.cpp" line="183"/>
+        <source>The survey is not a JSON object; fix it or empty it first.</source>
+        <translation>Die Umfrage ist kein JSON-Objekt; sie zuerst korrigieren oder leeren.</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::ResourceListModel</name>
+    <message>
+        <location filename="../ui/ResourceListModel.cpp" line="47"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceListModel.cpp" line="49"/>
+        <source>Details</source>
+        <translation>Details</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceListModel.cpp" line="51"/>
+        <source>Last run</source>
+        <translation>Letzter Lauf</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceListModel.cpp" line="71"/>
+        <source>never</source>
+        <translation>nie</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourceListModel.cpp" line="75"/>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::ResourceStore</name>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="184"/>
+        <source>Several inventories have a source named &quot;%1&quot;: name the inventory too.</source>
+        <translation>Mehrere Inventare haben eine Quelle namens &quot;%1&quot;: auch das Inventar angeben.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="205"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="493"/>
+        <source>There is no %1 with id %2.</source>
+        <translation>%1 mit der ID %2 gibt es nicht.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="225"/>
+        <source>There is no %1 named &quot;%2&quot; (%3).</source>
+        <translation>%1 &quot;%2&quot; gibt es nicht (%3).</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="237"/>
+        <source>The secret %1 must go to the keychain, not to the database.</source>
+        <translation>Das Geheimnis %1 gehört in den Schlüsselbund, nicht in die Datenbank.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="247"/>
+        <source>A project&apos;s credential must be a Source Control credential.</source>
+        <translation>Die Zugangsdaten eines Projekts müssen vom Typ Source Control sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="251"/>
+        <source>The project directory %1 does not exist on this machine.</source>
+        <translation>Das Projektverzeichnis %1 existiert auf diesem Rechner nicht.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="268"/>
+        <source>&quot;%1&quot; is a Source Control credential: a template takes Machine and Vault credentials; give it to the project instead.</source>
+        <translation>&quot;%1&quot; sind Zugangsdaten vom Typ Source Control: Eine Vorlage nimmt Zugangsdaten vom Typ Machine und Vault; diese stattdessen dem Projekt zuordnen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="273"/>
+        <source>A template takes one Machine credential, not two.</source>
+        <translation>Eine Vorlage nimmt nur einen Satz Zugangsdaten vom Typ Machine, nicht zwei.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="277"/>
+        <source>Two Vault credentials with the same vault id (&quot;%1&quot;): ansible could use only one.</source>
+        <translation>Zwei Vault-Zugangsdaten mit derselben Vault-ID (&quot;%1&quot;): ansible könnte nur die einen oder die anderen verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="296"/>
+        <source>The project &quot;%1&quot; has no playbooks.</source>
+        <translation>Das Projekt &quot;%1&quot; hat keine Playbooks.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="298"/>
+        <source>The project &quot;%1&quot; has no playbook %2. Its playbooks: %3.</source>
+        <translation>Das Projekt &quot;%1&quot; hat kein Playbook %2. Seine Playbooks: %3.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="359"/>
+        <source>%1 is not valid YAML or JSON: %2</source>
+        <translation>%1 ist kein gültiges YAML oder JSON: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="409"/>
+        <source>The %1 &quot;%2&quot; no longer exists.</source>
+        <translation>%1 &quot;%2&quot; gibt es nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="500"/>
+        <source>The %1 &quot;%2&quot; is in use by %3; change or delete those first.</source>
+        <translation>Löschen von %1 &quot;%2&quot; nicht möglich, noch in Verwendung durch: %3. Diese zuerst ändern oder löschen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="506"/>
+        <source>The %1 &quot;%2&quot; is still in use: %3</source>
+        <translation>Löschen von %1 &quot;%2&quot; nicht möglich, noch in Verwendung: %3</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::ResourcesPane</name>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="39"/>
+        <source>%1 list</source>
+        <translation>%1-Liste</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="50"/>
+        <source>New…</source>
+        <translation>Neu…</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="52"/>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="54"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="56"/>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="59"/>
+        <source>Update</source>
+        <translation>Aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="62"/>
+        <source>Import…</source>
+        <translation>Importieren…</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="93"/>
+        <source>Updating project &quot;%1&quot; (job %2).</source>
+        <translation>Projekt &quot;%1&quot; wird aktualisiert (Job %2).</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="100"/>
+        <source>Import hosts and groups into &quot;%1&quot;</source>
+        <translation>Hosts und Gruppen in &quot;%1&quot; importieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="109"/>
+        <source>Imported into &quot;%1&quot;: %2 hosts added, %3 updated; %4 groups added.</source>
+        <translation>Importiert in &quot;%1&quot;: %2 Hosts hinzugefügt, %3 aktualisiert; %4 Gruppen hinzugefügt.</translation>
+    </message>
+</context>
+<context>
     <name>playdeck::RunJob</name>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="146"/>
+        <location filename="../engine/runner/RunJob.cpp" line="158"/>
         <source>Task was canceled due to receiving a shutdown signal.</source>
         <translation>Die Aufgabe wurde abgebrochen, weil ein Signal zum Herunterfahren empfangen wurde.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="158"/>
+        <location filename="../engine/runner/RunJob.cpp" line="172"/>
+        <source>This instance has no keychain to read the job&apos;s secrets from.</source>
+        <translation>Diese Instanz hat keinen Schlüsselbund, aus dem sie die Geheimnisse des Jobs lesen kann.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/RunJob.cpp" line="189"/>
         <source>Cannot create the job directory %1.</source>
         <translation>Das Job-Verzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="384"/>
+        <location filename="../engine/runner/RunJob.cpp" line="426"/>
         <source>Cannot start the job&apos;s worker: %1. Is playdeck-helper installed next to playdeck, and ansible-runner (Debian package python3-ansible-runner)?</source>
         <translation>Der Worker des Jobs kann nicht gestartet werden: %1. Sind playdeck-helper (neben playdeck) und ansible-runner (Debian-Paket python3-ansible-runner) installiert?</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::SurveyEditor</name>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="47"/>
+        <source>Survey</source>
+        <translation>Umfrage</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="54"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="55"/>
+        <source>D&amp;escription:</source>
+        <translation>&amp;Beschreibung:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="59"/>
+        <source>Questions</source>
+        <translation>Fragen</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="62"/>
+        <source>&amp;Add</source>
+        <translation>&amp;Hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="64"/>
+        <source>Re&amp;move</source>
+        <translation>Entfe&amp;rnen</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="65"/>
+        <source>&amp;Up</source>
+        <translation>Nach &amp;oben</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="66"/>
+        <source>Do&amp;wn</source>
+        <translation>Nach &amp;unten</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="87"/>
+        <source>The extra variable the answer is passed in.</source>
+        <translation>Die zusätzliche Variable, in der die Antwort übergeben wird.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="90"/>
+        <source>Text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="91"/>
+        <source>Textarea</source>
+        <translation>Textbereich</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="92"/>
+        <source>Password</source>
+        <translation>Passwort</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="93"/>
+        <source>Integer</source>
+        <translation>Ganzzahl</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="94"/>
+        <source>Float</source>
+        <translation>Gleitkommazahl</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="95"/>
+        <source>Multiple choice (one)</source>
+        <translation>Multiple Choice (eine Antwort)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="96"/>
+        <source>Multiple choice (several)</source>
+        <translation>Multiple Choice (mehrere Antworten)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="99"/>
+        <source>An answer is &amp;required</source>
+        <translation>Eine Antwort ist &amp;erforderlich</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="104"/>
+        <source>Text: the shortest answer. Numbers: the smallest.</source>
+        <translation>Text: die kürzeste Antwort. Zahlen: die kleinste.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="105"/>
+        <source>Text: the longest answer. Numbers: the largest.</source>
+        <translation>Text: die längste Antwort. Zahlen: die größte.</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="108"/>
+        <source>These choices</source>
+        <translation>Diese Auswahlmöglichkeiten</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="109"/>
+        <source>The inventory&apos;s hosts</source>
+        <translation>Die Hosts des Inventars</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="110"/>
+        <source>The inventory&apos;s groups</source>
+        <translation>Die Gruppen des Inventars</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="114"/>
+        <source>One choice per line</source>
+        <translation>Eine Auswahlmöglichkeit pro Zeile</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="118"/>
+        <source>A regular expression the whole answer must match (Playdeck&apos;s own; AWX has none).</source>
+        <translation>Ein regulärer Ausdruck, auf den die ganze Antwort passen muss (nur in Playdeck; AWX hat keinen).</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="119"/>
+        <source>&amp;Question:</source>
+        <translation>&amp;Frage:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="120"/>
+        <source>De&amp;scription:</source>
+        <translation>Be&amp;schreibung:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="121"/>
+        <source>&amp;Variable:</source>
+        <translation>&amp;Variable:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="122"/>
+        <source>&amp;Type:</source>
+        <translation>&amp;Typ:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="124"/>
+        <source>De&amp;fault:</source>
+        <translation>Stan&amp;dardwert:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="125"/>
+        <source>M&amp;inimum:</source>
+        <translation>M&amp;inimum:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="126"/>
+        <source>Ma&amp;ximum:</source>
+        <translation>Ma&amp;ximum:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="127"/>
+        <source>&amp;Choices:</source>
+        <translation>&amp;Auswahl:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="129"/>
+        <source>Re&amp;gex:</source>
+        <translation>Re&amp;gex:</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="192"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyEditor.cpp" line="203"/>
+        <source>Question %1</source>
+        <translation>Frage %1</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::SurveyForm</name>
+    <message>
+        <location filename="../ui/SurveyForm.cpp" line="57"/>
+        <source>Extra variable %1</source>
+        <translation>Zusätzliche Variable %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyForm.cpp" line="58"/>
+        <source>%1
+Extra variable %2</source>
+        <translation>%1
+Zusätzliche Variable %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyForm.cpp" line="96"/>
+        <source>(no answer)</source>
+        <translation>(keine Antwort)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyForm.cpp" line="129"/>
+        <source>(the default, unless you type one)</source>
+        <translation>(der Standardwert, sofern Sie keinen eingeben)</translation>
+    </message>
+    <message>
+        <location filename="../ui/SurveyForm.cpp" line="137"/>
+        <source>a number from %1 to %2</source>
+        <translation>eine Zahl von %1 bis %2</translation>
     </message>
 </context>
 <context>
@@ -1535,6 +4218,62 @@ name: wert</translation>
         <location filename="../ui/TemplateListModel.cpp" line="32"/>
         <source>Inventory: %1</source>
         <translation>Inventar: %1</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::TemplateSuccessModel</name>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="137"/>
+        <source>%1: %2 successful, %3 failed</source>
+        <translation>%1: %2 erfolgreich, %3 fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="142"/>
+        <source>No runs</source>
+        <translation>Keine Läufe</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="156"/>
+        <source>%1 %</source>
+        <translation>%1 %</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="193"/>
+        <source>Template</source>
+        <translation>Vorlage</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="195"/>
+        <source>Last %1 days</source>
+        <translation>Letzte %1 Tage</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="197"/>
+        <source>Success</source>
+        <translation>Erfolg</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="199"/>
+        <source>Successful</source>
+        <translation>Erfolgreich</translation>
+    </message>
+    <message>
+        <location filename="../ui/DashboardModels.cpp" line="201"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::resources</name>
+    <message>
+        <location filename="../engine/services/ResourceService.cpp" line="64"/>
+        <source>%1 (copy)</source>
+        <translation>%1 (Kopie)</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/ResourceService.cpp" line="64"/>
+        <source>%1 (copy %2)</source>
+        <translation>%1 (Kopie %2)</translation>
     </message>
 </context>
 </TS>
