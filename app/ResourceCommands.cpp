@@ -194,6 +194,21 @@ int runResource(const GlobalOptions &options, ResourceKind kind, const QStringLi
         return runJobCommand(
             options, [name](Controller &c) { return c.jobs().updateProject(name); }, parser.isSet(follow));
     }
+    if (kind == ResourceKind::InventorySource && action == QLatin1String("sync")) {
+        QCommandLineParser parser;
+        const QCommandLineOption follow(QStringLiteral("follow"),
+                                        Commands::tr("Stream the update's output until it ends."));
+        parser.addOption(follow);
+        if (!parse(parser, args.mid(0, 1) + args.mid(2),
+                   QStringLiteral("inventory_source sync INVENTORY NAME [--follow]"), 2))
+            return 2;
+        const QString inventory = parser.positionalArguments().at(0),
+                      source = parser.positionalArguments().at(1);
+        return runJobCommand(
+            options,
+            [inventory, source](Controller &c) { return c.jobs().updateInventorySource(inventory, source); },
+            parser.isSet(follow));
+    }
     static const QStringList kActions = {QStringLiteral("list"),   QStringLiteral("show"),
                                          QStringLiteral("create"), QStringLiteral("update"),
                                          QStringLiteral("copy"),   QStringLiteral("delete")};
@@ -213,7 +228,8 @@ int runResource(const GlobalOptions &options, ResourceKind kind, const QStringLi
         for (const FieldSpec &f : spec.fields) {
             if (f.readOnly || f.name == QLatin1String("name") || f.name == QLatin1String("inputs"))
                 continue;
-            QCommandLineOption o(optionNames(f.name), Commands::tr(f.help), QStringLiteral("value"));
+            QCommandLineOption o(optionNames(f.name), QCoreApplication::translate("Resources", f.help),
+                                 QStringLiteral("value"));
             fieldOptions.append({&f, o});
             parser.addOption(o);
         }
@@ -233,23 +249,24 @@ int runResource(const GlobalOptions &options, ResourceKind kind, const QStringLi
                     continue;
                 seen.insert(input.id);
                 if (!input.secret) {
-                    inputOptions.append(QCommandLineOption(optionNames(input.id), Commands::tr(input.label),
-                                                           QStringLiteral("value")));
+                    inputOptions.append(QCommandLineOption(
+                        optionNames(input.id), QCoreApplication::translate("Resources", input.label),
+                        QStringLiteral("value")));
                     parser.addOption(inputOptions.last());
                     continue;
                 }
                 SecretOptions s{
                     input.id,
-                    QCommandLineOption(
-                        optionNames(input.id),
-                        Commands::tr("%1: asked at the terminal.").arg(Commands::tr(input.label))),
+                    QCommandLineOption(optionNames(input.id),
+                                       Commands::tr("%1: asked at the terminal.")
+                                           .arg(QCoreApplication::translate("Resources", input.label))),
                     QCommandLineOption(optionNames(input.id + QStringLiteral("_file")),
                                        Commands::tr("%1: read from FILE (- for standard input).")
-                                           .arg(Commands::tr(input.label)),
+                                           .arg(QCoreApplication::translate("Resources", input.label)),
                                        QStringLiteral("file")),
-                    QCommandLineOption(
-                        optionNames(input.id + QStringLiteral("_ask")),
-                        Commands::tr("%1: asked at each launch.").arg(Commands::tr(input.label)))};
+                    QCommandLineOption(optionNames(input.id + QStringLiteral("_ask")),
+                                       Commands::tr("%1: asked at each launch.")
+                                           .arg(QCoreApplication::translate("Resources", input.label)))};
                 parser.addOption(s.prompt);
                 parser.addOption(s.file);
                 parser.addOption(s.ask);

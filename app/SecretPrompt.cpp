@@ -11,16 +11,18 @@
 namespace playdeck {
 
 namespace {
-QString tr(const char *text) {
-    return QCoreApplication::translate("SecretPrompt", text);
-}
+// lupdate files SecretPromptText::tr's strings under "SecretPrompt", the context they are looked up in.
+class SecretPromptText {
+    Q_DECLARE_TR_FUNCTIONS(SecretPrompt)
+};
 } // namespace
 
 Result<QString> askOnTerminal(const QString &prompt) {
     const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
     if (tty < 0)
-        return Status::failure(tr("There is no terminal to ask for the secret on; give it in a file instead "
-                                  "(--…-file FILE, or - for standard input)."));
+        return Status::failure(
+            SecretPromptText::tr("There is no terminal to ask for the secret on; give it in a file instead "
+                                 "(--…-file FILE, or - for standard input)."));
     const QByteArray question = prompt.toLocal8Bit();
     (void)!::write(tty, question.constData(), size_t(question.size()));
     termios saved{};
@@ -46,7 +48,7 @@ Result<QString> readSecretFile(const QString &path, bool keepTrailingNewline) {
     const bool opened = path == QLatin1String("-") ? file.open(stdin, QIODevice::ReadOnly)
                                                    : (file.setFileName(path), file.open(QIODevice::ReadOnly));
     if (!opened)
-        return Status::failure(tr("Cannot read %1: %2").arg(path, file.errorString()));
+        return Status::failure(SecretPromptText::tr("Cannot read %1: %2").arg(path, file.errorString()));
     QByteArray data = file.readAll();
     if (!keepTrailingNewline && data.endsWith('\n'))
         data.chop(data.endsWith("\r\n") ? 2 : 1);

@@ -47,6 +47,8 @@ const char *const kUsage =
     "  import FILE [--projects-root DIR]  create or update what an `awx export` file describes\n"
     "  export [--all|NAME...] [-o FILE]   write resources in the format of `awx export`\n"
     "  project sync NAME [--follow]  update a git project (a project update job); waits for it\n"
+    "  inventory_source sync INVENTORY NAME [--follow]  update an inventory from its source (an\n"
+    "                  inventory update job: ansible-inventory reads it, Playdeck imports it)\n"
     "  inventory import NAME FILE [--overwrite] [--overwrite_vars]\n"
     "                  read an INI or YAML inventory (or a script) with ansible-inventory into NAME\n"
     "  inventory hosts NAME [--json]  an inventory's hosts and their groups\n"

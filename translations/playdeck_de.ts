@@ -13,6 +13,59 @@
         <source>Nothing is named &quot;%1&quot;.</source>
         <translation>Es gibt nichts namens &quot;%1&quot;.</translation>
     </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="81"/>
+        <source>The variables of %1 are not valid YAML or JSON: %2</source>
+        <translation>Die Variablen von %1 sind kein gültiges YAML oder JSON: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="96"/>
+        <source>inventory %1</source>
+        <translation>Inventar %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="105"/>
+        <source>host %1</source>
+        <translation>Host %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="118"/>
+        <source>group %1</source>
+        <translation>Gruppe %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="153"/>
+        <source>Credential &quot;%1&quot; is of type &quot;%2&quot;, which Playdeck does not have: not imported.</source>
+        <translation>Zugangsdaten &quot;%1&quot; haben den Typ &quot;%2&quot;, den Playdeck nicht kennt: nicht importiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="172"/>
+        <source>Credential &quot;%1&quot; comes without its secrets (%2), as every AWX export: set them with playdeck credential update &quot;%1&quot; --%3_file FILE, or in its editor.</source>
+        <translation>Zugangsdaten &quot;%1&quot; kommen ohne ihre Geheimnisse (%2), wie bei jedem AWX-Export: Diese mit playdeck credential update &quot;%1&quot; --%3_file FILE oder im Editor der Zugangsdaten setzen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="190"/>
+        <source>Project &quot;%1&quot; uses %2, which Playdeck does not have (only git and local directories): not imported.</source>
+        <translation>Projekt &quot;%1&quot; verwendet %2, was Playdeck nicht kennt (nur git und lokale Verzeichnisse): nicht importiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="210"/>
+        <source>Inventory &quot;%1&quot; is a %2 inventory, which Playdeck does not have: not imported.</source>
+        <translation>Inventar &quot;%1&quot; ist ein Inventar vom Typ %2, den Playdeck nicht kennt: nicht importiert.</translation>
+    </message>
+    <message>
+        <location filename="../engine/awx/AwxFormat.cpp" line="227"/>
+        <source>Inventory source &quot;%1&quot; reads from %2, which Playdeck does not have: not imported.</source>
+        <translation>Inventarquelle &quot;%1&quot; liest aus %2, was Playdeck nicht kennt: nicht importiert.</translation>
+    </message>
+</context>
+<context>
+    <name>CredentialRun</name>
+    <message>
+        <location filename="../engine/secrets/CredentialRun.cpp" line="46"/>
+        <source>The %1 of credential &quot;%2&quot; was not given.</source>
+        <translation>Der Wert %1 der Zugangsdaten &quot;%2&quot; wurde nicht angegeben.</translation>
+    </message>
 </context>
 <context>
     <name>FileArtifactSink</name>
@@ -52,6 +105,49 @@
         <location filename="../engine/runner/ArtifactSink.cpp" line="48"/>
         <source>The runner sent %1 bytes of artifacts but announced %2.</source>
         <translation>Der Runner hat %1 Bytes Artefakte gesendet, aber %2 angekündigt.</translation>
+    </message>
+</context>
+<context>
+    <name>Inventory</name>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="23"/>
+        <source>The group %1 has &quot;%2&quot; that is not a list.</source>
+        <translation>Die Gruppe %1 hat einen Eintrag &quot;%2&quot;, der keine Liste ist.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="28"/>
+        <source>The group %1 lists %2 that are not names.</source>
+        <translation>Die Gruppe %1 führt unter %2 Einträge, die keine Namen sind.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="59"/>
+        <source>ansible-inventory did not print an inventory (%1 at byte %2).</source>
+        <translation>ansible-inventory hat kein Inventar ausgegeben (%1 bei Byte %2).</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="69"/>
+        <source>The variables of host %1 are not a mapping.</source>
+        <translation>Die Variablen von Host %1 sind keine Zuordnung.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="77"/>
+        <source>The group %1 is not a mapping.</source>
+        <translation>Die Gruppe %1 ist keine Zuordnung.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="87"/>
+        <source>The variables of group %1 are not a mapping.</source>
+        <translation>Die Variablen der Gruppe %1 sind keine Zuordnung.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="107"/>
+        <source>The group %1 is listed as a child but not described.</source>
+        <translation>Die Gruppe %1 ist als Untergruppe aufgeführt, aber nicht beschrieben.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="112"/>
+        <source>The group %1 is its own ancestor.</source>
+        <translation>Die Gruppe %1 ist ihr eigener Vorfahr.</translation>
     </message>
 </context>
 <context>
@@ -151,6 +247,39 @@
         <location filename="../ui/JobPresentation.cpp" line="28"/>
         <source>canceled</source>
         <translation>abgebrochen</translation>
+    </message>
+</context>
+<context>
+    <name>Launch</name>
+    <message>
+        <location filename="../engine/launch/LaunchRules.cpp" line="59"/>
+        <source>The template &quot;%1&quot; does not let a launch change that: it would need %2. Change the template, or launch without it.</source>
+        <translation>Die Vorlage &quot;%1&quot; erlaubt diese Änderung beim Start nicht: Dafür wäre %2 nötig. Die Vorlage ändern oder ohne diese Angabe starten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/LaunchRules.cpp" line="93"/>
+        <source>The survey&apos;s answers are not right:
+%1</source>
+        <translation>Die Antworten auf die Umfrage stimmen nicht:
+%1</translation>
+    </message>
+</context>
+<context>
+    <name>PlaybookPrompts</name>
+    <message>
+        <location filename="../engine/launch/PlaybookPrompts.cpp" line="26"/>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/PlaybookPrompts.cpp" line="32"/>
+        <source>%1 is not YAML that Playdeck reads: %2</source>
+        <translation>%1 ist kein YAML, das Playdeck lesen kann: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/launch/PlaybookPrompts.cpp" line="56"/>
+        <source>Asked by the playbook (vars_prompt).</source>
+        <translation>Vom Playbook abgefragt (vars_prompt).</translation>
     </message>
 </context>
 <context>
@@ -371,34 +500,44 @@
         <translation>Dieser Start braucht %1 (wird bei jedem Start abgefragt).</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="230"/>
+        <location filename="../engine/services/JobService.cpp" line="239"/>
+        <source>The inventory &quot;%1&quot; has no source named &quot;%2&quot;.</source>
+        <translation>Das Inventar &quot;%1&quot; hat keine Quelle namens &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="256"/>
         <source>There is no project named &quot;%1&quot;.</source>
         <translation>Es gibt kein Projekt namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="242"/>
+        <location filename="../engine/services/JobService.cpp" line="268"/>
         <source>A project update can only be run again as it is.</source>
         <translation>Eine Projektaktualisierung kann nur unverändert erneut gestartet werden.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="260"/>
+        <location filename="../engine/services/JobService.cpp" line="273"/>
+        <source>An inventory update can only be run again as it is.</source>
+        <translation>Eine Inventaraktualisierung kann nur unverändert erneut gestartet werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="291"/>
         <source>Job %1 cannot be relaunched: its template was deleted.</source>
         <translation>Job %1 kann nicht erneut gestartet werden: Seine Vorlage wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="276"/>
+        <location filename="../engine/services/JobService.cpp" line="307"/>
         <source>Job %1 has no host recap, so no host is known to have failed.</source>
         <translation>Job %1 hat keine Host-Zusammenfassung, daher ist kein fehlgeschlagener Host bekannt.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="278"/>
+        <location filename="../engine/services/JobService.cpp" line="309"/>
         <source>No host failed or was unreachable in job %1.</source>
         <translation>In Job %1 gab es keine fehlgeschlagenen oder unerreichbaren Hosts.</translation>
     </message>
     <message>
         <location filename="../engine/store/UnifiedJobStore.cpp" line="163"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="322"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="431"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="343"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="452"/>
         <source>There is no job %1.</source>
         <translation>Es gibt keinen Job %1.</translation>
     </message>
@@ -413,19 +552,19 @@
         <translation>Job %1 kann nicht exakt wiederholt werden: Er wurde nie gestartet, daher ist nicht festgehalten, auf welchem Inventar er lief. Stattdessen erneut starten.</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="325"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="346"/>
         <source>Job %1 has already finished (%2).</source>
         <translation>Job %1 ist bereits beendet (%2).</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="533"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="556"/>
         <source>its Playdeck instance %1 stopped before it had stored them</source>
         <translation>seine Playdeck-Instanz %1 wurde beendet, bevor sie sie gespeichert hatte</translation>
     </message>
     <message>
         <location filename="../engine/dispatch/InstanceRegistry.cpp" line="102"/>
         <location filename="../engine/runner/RunJob.cpp" line="50"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="330"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="351"/>
         <source>Canceled before it started.</source>
         <translation>Vor dem Start abgebrochen.</translation>
     </message>
@@ -446,42 +585,42 @@
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="27"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="28"/>
         <source>The project directory %1 does not exist.</source>
         <translation>Das Projektverzeichnis %1 existiert nicht.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="45"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="46"/>
         <source>Cannot copy %1 into the job&apos;s directory.</source>
         <translation>%1 kann nicht in das Verzeichnis des Jobs kopiert werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="81"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="92"/>
         <source>The job&apos;s credential (id %1) no longer exists.</source>
         <translation>Die Zugangsdaten des Jobs (ID %1) existieren nicht mehr.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="104"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="115"/>
         <source>The replay has no inventory snapshot of job %1.</source>
         <translation>Für die exakte Wiederholung fehlt der Inventar-Snapshot von Job %1.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="136"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="147"/>
         <source>The keychain no longer has the %1 of credential &quot;%2&quot;. Set it again: playdeck credential update &quot;%2&quot; --%1_file FILE (or in its editor).</source>
         <translation>Der Schlüsselbund enthält %1 der Zugangsdaten &quot;%2&quot; nicht mehr. Neu setzen mit: playdeck credential update &quot;%2&quot; --%1_file FILE (oder im Editor der Zugangsdaten).</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="144"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="155"/>
         <source>The passwords given at launch are not in this machine&apos;s keychain: the job was launched where this instance&apos;s keychain cannot see them. Launch it again here.</source>
         <translation>Die beim Start angegebenen Passwörter liegen nicht im Schlüsselbund dieses Rechners: Der Job wurde dort gestartet, wo der Schlüsselbund dieser Instanz sie nicht sehen kann. Den Job hier erneut starten.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="199"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="210"/>
         <source>The template&apos;s extra variables are invalid: %1</source>
         <translation>Die zusätzlichen Variablen der Vorlage sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="203"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="214"/>
         <source>The extra variables given at launch are invalid: %1</source>
         <translation>Die beim Start angegebenen zusätzlichen Variablen sind ungültig: %1</translation>
     </message>
@@ -491,7 +630,7 @@
         <translation>Die Dateien des Jobs können nicht gepackt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="208"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="219"/>
         <source>The playbook %1 is not in the project directory %2.</source>
         <translation>Das Playbook %1 liegt nicht im Projektverzeichnis %2.</translation>
     </message>
@@ -506,12 +645,12 @@
         <translation>%1 kann für den Job nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/scheduling/SchedulingRules.cpp" line="42"/>
+        <location filename="../engine/scheduling/SchedulingRules.cpp" line="44"/>
         <source>waiting for job-%1 to finish</source>
         <translation>wartet auf das Ende von job-%1</translation>
     </message>
     <message>
-        <location filename="../engine/scheduling/SchedulingRules.cpp" line="59"/>
+        <location filename="../engine/scheduling/SchedulingRules.cpp" line="61"/>
         <source>This job is not ready to start because there is not enough available capacity.</source>
         <translation>Dieser Job kann noch nicht starten, weil nicht genügend Kapazität verfügbar ist.</translation>
     </message>
@@ -684,10 +823,30 @@
         <translation>Die Artefakte des Runners wurden abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../engine/store/InventoryStore.cpp" line="32"/>
-        <location filename="../engine/store/InventoryStore.cpp" line="41"/>
+        <location filename="../engine/store/InventoryStore.cpp" line="35"/>
+        <location filename="../engine/store/InventoryStore.cpp" line="44"/>
         <source>There is no inventory with id %1.</source>
         <translation>Es gibt kein Inventar mit der ID %1.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/InventoryStore.cpp" line="297"/>
+        <source>The inventory source (id %1) no longer exists.</source>
+        <translation>Die Inventarquelle (ID %1) existiert nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/InventoryStore.cpp" line="314"/>
+        <source>The inventory source &quot;%1&quot; reads a file in a project, but names none.</source>
+        <translation>Die Inventarquelle &quot;%1&quot; liest eine Datei in einem Projekt, nennt aber keine.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/InventoryStore.cpp" line="327"/>
+        <source>The inventory source &quot;%1&quot; names %2, which is outside its project.</source>
+        <translation>Die Inventarquelle &quot;%1&quot; nennt %2, was außerhalb ihres Projekts liegt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/InventoryStore.cpp" line="333"/>
+        <source>The inventory source &quot;%1&quot; needs an absolute path, not %2.</source>
+        <translation>Die Inventarquelle &quot;%1&quot; braucht einen absoluten Pfad, nicht %2.</translation>
     </message>
     <message>
         <location filename="../engine/store/ProjectStore.cpp" line="21"/>
@@ -733,6 +892,36 @@
         <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="94"/>
         <source>The update did not leave the tree of revision %1.</source>
         <translation>Die Aktualisierung hat den Verzeichnisbaum der Revision %1 nicht hinterlassen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="22"/>
+        <source>Cannot create %1.</source>
+        <translation>%1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="29"/>
+        <source>The inventory update playbook is missing from this build.</source>
+        <translation>Das Playbook für Inventaraktualisierungen fehlt in diesem Build.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="65"/>
+        <source>The update ended without what ansible-inventory read.</source>
+        <translation>Die Aktualisierung endete ohne das, was ansible-inventory gelesen hat.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="80"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="85"/>
+        <source>What ansible-inventory read from %1 is not an inventory: %2</source>
+        <translation>Was ansible-inventory aus %1 gelesen hat, ist kein Inventar: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="94"/>
+        <source>Hosts: %1 added, %2 updated, %3 removed. Groups: %4 added, %5 updated, %6 removed.</source>
+        <translation>Hosts: %1 hinzugefügt, %2 aktualisiert, %3 entfernt. Gruppen: %4 hinzugefügt, %5 aktualisiert, %6 entfernt.</translation>
     </message>
 </context>
 <context>
@@ -1072,6 +1261,11 @@
         <translation>Job-Vorlage</translation>
     </message>
     <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="319"/>
+        <source>Machine</source>
+        <translation>Maschine</translation>
+    </message>
+    <message>
         <location filename="../engine/resources/ResourceSchema.cpp" line="320"/>
         <location filename="../engine/resources/ResourceSchema.cpp" line="339"/>
         <source>Username</source>
@@ -1111,6 +1305,16 @@
         <translation>Passwort für Rechteausweitung</translation>
     </message>
     <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="338"/>
+        <source>Source Control</source>
+        <translation>Quellcodeverwaltung</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceSchema.cpp" line="347"/>
+        <source>Vault</source>
+        <translation>Vault</translation>
+    </message>
+    <message>
         <location filename="../engine/resources/ResourceSchema.cpp" line="348"/>
         <source>Vault password</source>
         <translation>Vault-Passwort</translation>
@@ -1131,7 +1335,22 @@
         <translation>Es gibt kein Inventar namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/ResourceService.cpp" line="171"/>
+        <location filename="../engine/services/ResourceService.cpp" line="29"/>
+        <source>There is no %1 named &quot;%2&quot;.</source>
+        <translation>%1 &quot;%2&quot; gibt es nicht.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/ResourceService.cpp" line="66"/>
+        <source>%1 (copy)</source>
+        <translation>%1 (Kopie)</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/ResourceService.cpp" line="67"/>
+        <source>%1 (copy %2)</source>
+        <translation>%1 (Kopie %2)</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/ResourceService.cpp" line="174"/>
         <source>There is no project named &quot;%1&quot;.</source>
         <translation>Es gibt kein Projekt namens &quot;%1&quot;.</translation>
     </message>
@@ -1146,33 +1365,362 @@
         <translation>Es gibt keine Zugangsdaten namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="438"/>
-        <location filename="../engine/store/ResourceStore.cpp" line="444"/>
-        <location filename="../engine/store/ResourceStore.cpp" line="454"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="60"/>
+        <source>There is already a %1 named &quot;%2&quot;.</source>
+        <translation>%1 &quot;%2&quot; gibt es bereits.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="62"/>
+        <source>Its inventory already has a source named &quot;%1&quot;.</source>
+        <translation>Das Inventar hat bereits eine Quelle namens &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="186"/>
+        <source>Several inventories have a source named &quot;%1&quot;: name the inventory too.</source>
+        <translation>Mehrere Inventare haben eine Quelle namens &quot;%1&quot;: auch das Inventar angeben.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="209"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="504"/>
+        <source>There is no %1 with id %2.</source>
+        <translation>%1 mit der ID %2 gibt es nicht.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="228"/>
+        <source>There is no %1 named &quot;%2&quot; (%3).</source>
+        <translation>%1 &quot;%2&quot; gibt es nicht (%3).</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="241"/>
+        <source>The secret %1 must go to the keychain, not to the database.</source>
+        <translation>Das Geheimnis %1 gehört in den Schlüsselbund, nicht in die Datenbank.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="253"/>
+        <source>A project&apos;s credential must be a Source Control credential.</source>
+        <translation>Die Zugangsdaten eines Projekts müssen vom Typ Source Control sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="258"/>
+        <source>The project directory %1 does not exist on this machine.</source>
+        <translation>Das Projektverzeichnis %1 existiert auf diesem Rechner nicht.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="276"/>
+        <source>&quot;%1&quot; is a Source Control credential: a template takes Machine and Vault credentials; give it to the project instead.</source>
+        <translation>&quot;%1&quot; sind Zugangsdaten vom Typ Source Control: Eine Vorlage nimmt Zugangsdaten vom Typ Machine und Vault; diese stattdessen dem Projekt zuordnen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="282"/>
+        <source>A template takes one Machine credential, not two.</source>
+        <translation>Eine Vorlage nimmt nur einen Satz Zugangsdaten vom Typ Machine, nicht zwei.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="287"/>
+        <source>Two Vault credentials with the same vault id (&quot;%1&quot;): ansible could use only one.</source>
+        <translation>Zwei Vault-Zugangsdaten mit derselben Vault-ID (&quot;%1&quot;): ansible könnte nur die einen oder die anderen verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="307"/>
+        <source>The project &quot;%1&quot; has no playbooks.</source>
+        <translation>Das Projekt &quot;%1&quot; hat keine Playbooks.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="309"/>
+        <source>The project &quot;%1&quot; has no playbook %2. Its playbooks: %3.</source>
+        <translation>Das Projekt &quot;%1&quot; hat kein Playbook %2. Seine Playbooks: %3.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="420"/>
+        <source>The %1 &quot;%2&quot; no longer exists.</source>
+        <translation>%1 &quot;%2&quot; gibt es nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="450"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="456"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="466"/>
         <source>job template &quot;%1&quot;</source>
         <translation>Job-Vorlage &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="440"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="452"/>
         <source>project &quot;%1&quot;</source>
         <translation>Projekt &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="447"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="459"/>
         <source>inventory source &quot;%1&quot;</source>
         <translation>Inventarquelle &quot;%1&quot;</translation>
     </message>
     <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="450"/>
-        <location filename="../engine/store/ResourceStore.cpp" line="457"/>
-        <location filename="../engine/store/ResourceStore.cpp" line="467"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="462"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="469"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="479"/>
         <source>unfinished job %1</source>
         <translation>nicht beendeter Job %1</translation>
     </message>
     <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="462"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="474"/>
         <source>unfinished update %1</source>
         <translation>nicht beendete Aktualisierung %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="513"/>
+        <source>The %1 &quot;%2&quot; is in use by %3; change or delete those first.</source>
+        <translation>Löschen von %1 &quot;%2&quot; nicht möglich, noch in Verwendung durch: %3. Diese zuerst ändern oder löschen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/ResourceStore.cpp" line="520"/>
+        <source>The %1 &quot;%2&quot; is still in use: %3</source>
+        <translation>Löschen von %1 &quot;%2&quot; nicht möglich, noch in Verwendung: %3</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="30"/>
+        <source>%1 must be %2.</source>
+        <translation>%1 muss %2 sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="38"/>
+        <source>text</source>
+        <translation>Text</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="46"/>
+        <source>(empty)</source>
+        <translation>(leer)</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="47"/>
+        <source>one of %1</source>
+        <translation>eines von %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="62"/>
+        <source>true or false</source>
+        <translation>true oder false</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="74"/>
+        <source>a whole number</source>
+        <translation>eine ganze Zahl</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="76"/>
+        <source>between %1 and %2</source>
+        <translation>zwischen %1 und %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="86"/>
+        <source>YAML or JSON text</source>
+        <translation>YAML- oder JSON-Text</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="90"/>
+        <location filename="../engine/store/ResourceStore.cpp" line="371"/>
+        <source>%1 is not valid YAML or JSON: %2</source>
+        <translation>%1 ist kein gültiges YAML oder JSON: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="104"/>
+        <source>a JSON object</source>
+        <translation>ein JSON-Objekt</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="111"/>
+        <location filename="../engine/resources/ResourceRules.cpp" line="119"/>
+        <source>a list of names</source>
+        <translation>eine Liste von Namen</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="125"/>
+        <source>%1 names &quot;%2&quot; twice.</source>
+        <translation>%1 nennt &quot;%2&quot; zweimal.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="143"/>
+        <source>The playbook must be a path inside the project, not %1.</source>
+        <translation>Das Playbook muss ein Pfad innerhalb des Projekts sein, nicht %1.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="175"/>
+        <source>Survey question %1</source>
+        <translation>Umfragefrage %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="178"/>
+        <source>%1: type must be one of %2.</source>
+        <translation>%1: type muss eines von %2 sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="181"/>
+        <source>%1: question_name is missing.</source>
+        <translation>%1: question_name fehlt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="185"/>
+        <source>%1: variable &quot;%2&quot; is not a valid variable name (letters, digits and _, not starting with a digit).</source>
+        <translation>%1: Die Variable &quot;%2&quot; ist kein gültiger Variablenname (Buchstaben, Ziffern und _, nicht mit einer Ziffer beginnend).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="191"/>
+        <source>%1: variable &quot;%2&quot; is asked twice.</source>
+        <translation>%1: Die Variable &quot;%2&quot; wird zweimal abgefragt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="194"/>
+        <source>%1: required must be true or false.</source>
+        <translation>%1: required muss true oder false sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="203"/>
+        <source>%1: %2 must be a whole number.</source>
+        <translation>%1: %2 muss eine ganze Zahl sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="208"/>
+        <source>%1: min (%2) is greater than max (%3).</source>
+        <translation>%1: min (%2) ist größer als max (%3).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="217"/>
+        <source>%1: choices_from must be hosts or groups.</source>
+        <translation>%1: choices_from muss hosts oder groups sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="221"/>
+        <source>%1: a %2 question needs choices.</source>
+        <translation>%1: Eine Frage vom Typ %2 braucht Auswahlmöglichkeiten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="229"/>
+        <source>%1: the default &quot;%2&quot; is not one of the choices.</source>
+        <translation>%1: Der Standardwert &quot;%2&quot; ist keine der Auswahlmöglichkeiten.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="237"/>
+        <source>%1: the default must be a number.</source>
+        <translation>%1: Der Standardwert muss eine Zahl sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="240"/>
+        <source>%1: the default must be a whole number.</source>
+        <translation>%1: Der Standardwert muss eine ganze Zahl sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="243"/>
+        <source>%1: the default is outside min and max.</source>
+        <translation>%1: Der Standardwert liegt außerhalb von min und max.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="251"/>
+        <source>%1: the regex is invalid: %2</source>
+        <translation>%1: Der reguläre Ausdruck ist ungültig: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="257"/>
+        <source>%1: the default&apos;s length is outside min and max.</source>
+        <translation>%1: Die Länge des Standardwerts liegt außerhalb von min und max.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="284"/>
+        <source>A %1 has no field &quot;%2&quot; that can be set. Fields: %3.</source>
+        <translation>%1: Es gibt kein setzbares Feld &quot;%2&quot;. Felder: %3.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="299"/>
+        <source>The survey&apos;s %1 must be text.</source>
+        <translation>Das Feld %1 der Umfrage muss Text sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="302"/>
+        <source>The survey needs a &quot;spec&quot;: a list of questions.</source>
+        <translation>Die Umfrage braucht eine &quot;spec&quot;: eine Liste von Fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="308"/>
+        <source>Survey question %1 is not an object.</source>
+        <translation>Umfragefrage %1 ist kein Objekt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="320"/>
+        <location filename="../engine/services/CredentialService.cpp" line="36"/>
+        <source>There is no credential kind &quot;%1&quot;; use ssh, scm or vault.</source>
+        <translation>Es gibt keine Art von Zugangsdaten &quot;%1&quot;; ssh, scm oder vault verwenden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="328"/>
+        <source>A %1 credential has no input &quot;%2&quot;. Inputs: %3.</source>
+        <translation>Zugangsdaten vom Typ %1 haben kein Eingabefeld &quot;%2&quot;. Eingabefelder: %3.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="332"/>
+        <source>The credential input %1 must be text.</source>
+        <translation>Das Eingabefeld %1 der Zugangsdaten muss Text sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="335"/>
+        <source>%1 must be one of %2.</source>
+        <translation>%1 muss eines von %2 sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="339"/>
+        <source>%1 is not a secret and cannot be asked at launch.</source>
+        <translation>%1 ist kein Geheimnis und kann nicht beim Start abgefragt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="343"/>
+        <source>ssh_key_data is not a private key in PEM or OpenSSH format (&quot;-----BEGIN … PRIVATE KEY-----&quot;).</source>
+        <translation>ssh_key_data ist kein privater Schlüssel im PEM- oder OpenSSH-Format (&quot;-----BEGIN … PRIVATE KEY-----&quot;).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="353"/>
+        <source>A %1 needs %2.</source>
+        <translation>%1: Das Feld %2 ist erforderlich.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="359"/>
+        <source>A git project needs scm_url: the repository to clone.</source>
+        <translation>Ein Git-Projekt braucht scm_url: das zu klonende Repository.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="364"/>
+        <source>A local project needs local_path: the directory of its playbooks (or set scm_type git and scm_url).</source>
+        <translation>Ein lokales Projekt braucht local_path: das Verzeichnis seiner Playbooks (oder scm_type git und scm_url setzen).</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="377"/>
+        <source>An inventory source of type scm needs source_project.</source>
+        <translation>Eine Inventarquelle vom Typ scm braucht source_project.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="382"/>
+        <source>source_path must be a path inside the project.</source>
+        <translation>source_path muss ein Pfad innerhalb des Projekts sein.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="385"/>
+        <source>A file inventory source needs an absolute source_path.</source>
+        <translation>Eine Inventarquelle vom Typ file braucht einen absoluten source_path.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="399"/>
+        <source>survey_enabled is set but the survey has no questions.</source>
+        <translation>survey_enabled ist gesetzt, aber die Umfrage hat keine Fragen.</translation>
+    </message>
+    <message>
+        <location filename="../engine/resources/ResourceRules.cpp" line="403"/>
+        <source>A job template needs an inventory, or ask_inventory_on_launch.</source>
+        <translation>Eine Job-Vorlage braucht ein Inventar oder ask_inventory_on_launch.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/CredentialService.cpp" line="44"/>
+        <source>A %1 credential has no secret input &quot;%2&quot;.</source>
+        <translation>Zugangsdaten vom Typ %1 haben kein geheimes Eingabefeld &quot;%2&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/CredentialService.cpp" line="230"/>
+        <source>The keychain no longer has the %1 of credential &quot;%2&quot;. Set it again: playdeck credential update &quot;%2&quot; --%1_file FILE (or in its editor).</source>
+        <translation>Der Schlüsselbund enthält %1 der Zugangsdaten &quot;%2&quot; nicht mehr. Neu setzen mit: playdeck credential update &quot;%2&quot; --%1_file FILE (oder im Editor der Zugangsdaten).</translation>
     </message>
 </context>
 <context>
@@ -1450,6 +1998,19 @@
     </message>
 </context>
 <context>
+    <name>SecretPrompt</name>
+    <message>
+        <location filename="../app/SecretPrompt.cpp" line="24"/>
+        <source>There is no terminal to ask for the secret on; give it in a file instead (--…-file FILE, or - for standard input).</source>
+        <translation>Es gibt kein Terminal, an dem nach dem Geheimnis gefragt werden kann; es stattdessen in einer Datei angeben (--…-file FILE, oder - für die Standardeingabe).</translation>
+    </message>
+    <message>
+        <location filename="../app/SecretPrompt.cpp" line="51"/>
+        <source>Cannot read %1: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>SecretStore</name>
     <message>
         <location filename="../engine/secrets/SecretStore.cpp" line="30"/>
@@ -1463,154 +2024,24 @@
     </message>
 </context>
 <context>
-    <name>main</name>
+    <name>Survey</name>
     <message>
-        <location filename="../app/main.cpp" line="87"/>
-        <source>The database answers again.</source>
-        <translation>Die Datenbank antwortet wieder.</translation>
-    </message>
-</context>
-<context>
-    <name>playdeck</name>
-    <message>
-        <location filename="../app/SecretPrompt.cpp" line="22"/>
-        <source>There is no terminal to ask for the secret on; give it in a file instead (--…-file FILE, or - for standard input).</source>
-        <translation>Es gibt kein Terminal, an dem nach dem Geheimnis gefragt werden kann; es stattdessen in einer Datei angeben (--…-file FILE, oder - für die Standardeingabe).</translation>
-    </message>
-    <message>
-        <location filename="../app/SecretPrompt.cpp" line="49"/>
-        <source>Cannot read %1: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="80"/>
-        <source>The variables of %1 are not valid YAML or JSON: %2</source>
-        <translation>Die Variablen von %1 sind kein gültiges YAML oder JSON: %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="95"/>
-        <source>inventory %1</source>
-        <translation>Inventar %1</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="104"/>
-        <source>host %1</source>
-        <translation>Host %1</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="117"/>
-        <source>group %1</source>
-        <translation>Gruppe %1</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="152"/>
-        <source>Credential &quot;%1&quot; is of type &quot;%2&quot;, which Playdeck does not have: not imported.</source>
-        <translation>Zugangsdaten &quot;%1&quot; haben den Typ &quot;%2&quot;, den Playdeck nicht kennt: nicht importiert.</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="170"/>
-        <source>Credential &quot;%1&quot; comes without its secrets (%2), as every AWX export: set them with playdeck credential update &quot;%1&quot; --%3_file FILE, or in its editor.</source>
-        <translation>Zugangsdaten &quot;%1&quot; kommen ohne ihre Geheimnisse (%2), wie bei jedem AWX-Export: Diese mit playdeck credential update &quot;%1&quot; --%3_file FILE oder im Editor der Zugangsdaten setzen.</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="187"/>
-        <source>Project &quot;%1&quot; uses %2, which Playdeck does not have (only git and local directories): not imported.</source>
-        <translation>Projekt &quot;%1&quot; verwendet %2, was Playdeck nicht kennt (nur git und lokale Verzeichnisse): nicht importiert.</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="206"/>
-        <source>Inventory &quot;%1&quot; is a %2 inventory, which Playdeck does not have: not imported.</source>
-        <translation>Inventar &quot;%1&quot; ist ein Inventar vom Typ %2, den Playdeck nicht kennt: nicht importiert.</translation>
-    </message>
-    <message>
-        <location filename="../engine/awx/AwxFormat.cpp" line="222"/>
-        <source>Inventory source &quot;%1&quot; reads from %2, which Playdeck does not have: not imported.</source>
-        <translation>Inventarquelle &quot;%1&quot; liest aus %2, was Playdeck nicht kennt: nicht importiert.</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="21"/>
-        <source>The group %1 has &quot;%2&quot; that is not a list.</source>
-        <translation>Die Gruppe %1 hat einen Eintrag &quot;%2&quot;, der keine Liste ist.</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="25"/>
-        <source>The group %1 lists %2 that are not names.</source>
-        <translation>Die Gruppe %1 führt unter %2 Einträge, die keine Namen sind.</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="55"/>
-        <source>ansible-inventory did not print an inventory (%1 at byte %2).</source>
-        <translation>ansible-inventory hat kein Inventar ausgegeben (%1 bei Byte %2).</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="64"/>
-        <source>The variables of host %1 are not a mapping.</source>
-        <translation>Die Variablen von Host %1 sind keine Zuordnung.</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="72"/>
-        <source>The group %1 is not a mapping.</source>
-        <translation>Die Gruppe %1 ist keine Zuordnung.</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="81"/>
-        <source>The variables of group %1 are not a mapping.</source>
-        <translation>Die Variablen der Gruppe %1 sind keine Zuordnung.</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="100"/>
-        <source>The group %1 is listed as a child but not described.</source>
-        <translation>Die Gruppe %1 ist als Untergruppe aufgeführt, aber nicht beschrieben.</translation>
-    </message>
-    <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="105"/>
-        <source>The group %1 is its own ancestor.</source>
-        <translation>Die Gruppe %1 ist ihr eigener Vorfahr.</translation>
-    </message>
-    <message>
-        <location filename="../engine/launch/LaunchRules.cpp" line="58"/>
-        <source>The template &quot;%1&quot; does not let a launch change that: it would need %2. Change the template, or launch without it.</source>
-        <translation>Die Vorlage &quot;%1&quot; erlaubt diese Änderung beim Start nicht: Dafür wäre %2 nötig. Die Vorlage ändern oder ohne diese Angabe starten.</translation>
-    </message>
-    <message>
-        <location filename="../engine/launch/LaunchRules.cpp" line="91"/>
-        <source>The survey&apos;s answers are not right:
-%1</source>
-        <translation>Die Antworten auf die Umfrage stimmen nicht:
-%1</translation>
-    </message>
-    <message>
-        <location filename="../engine/launch/PlaybookPrompts.cpp" line="24"/>
-        <source>%1 cannot be read: %2</source>
-        <translation>%1 kann nicht gelesen werden: %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/launch/PlaybookPrompts.cpp" line="29"/>
-        <source>%1 is not YAML that Playdeck reads: %2</source>
-        <translation>%1 ist kein YAML, das Playdeck lesen kann: %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/launch/PlaybookPrompts.cpp" line="52"/>
-        <source>Asked by the playbook (vars_prompt).</source>
-        <translation>Vom Playbook abgefragt (vars_prompt).</translation>
-    </message>
-    <message>
-        <location filename="../engine/launch/Survey.cpp" line="62"/>
+        <location filename="../engine/launch/Survey.cpp" line="63"/>
         <source>an answer is required</source>
         <translation>eine Antwort ist erforderlich</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="70"/>
+        <location filename="../engine/launch/Survey.cpp" line="71"/>
         <source>&quot;%1&quot; is not a number</source>
         <translation>&quot;%1&quot; ist keine Zahl</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="72"/>
+        <location filename="../engine/launch/Survey.cpp" line="73"/>
         <source>%1 is not a whole number</source>
         <translation>%1 ist keine ganze Zahl</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="74"/>
+        <location filename="../engine/launch/Survey.cpp" line="75"/>
         <source>%1 is not between %2 and %3</source>
         <translation>%1 liegt nicht zwischen %2 und %3</translation>
     </message>
@@ -1621,306 +2052,52 @@
         <translation>&quot;%1&quot; ist keine der Auswahlmöglichkeiten (%2)</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="95"/>
+        <location filename="../engine/launch/Survey.cpp" line="96"/>
         <source>pick at least one</source>
         <translation>mindestens eine auswählen</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="100"/>
+        <location filename="../engine/launch/Survey.cpp" line="101"/>
         <source>the answer must be text</source>
         <translation>die Antwort muss Text sein</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="103"/>
+        <location filename="../engine/launch/Survey.cpp" line="105"/>
         <source>it must be %1 to %2 characters long</source>
         <translation>sie muss %1 bis %2 Zeichen lang sein</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="104"/>
+        <location filename="../engine/launch/Survey.cpp" line="106"/>
         <source>it must be at least %1 characters long</source>
         <translation>sie muss mindestens %1 Zeichen lang sein</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="105"/>
+        <location filename="../engine/launch/Survey.cpp" line="107"/>
         <source>it must be at most %1 characters long</source>
         <translation>sie darf höchstens %1 Zeichen lang sein</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="111"/>
+        <location filename="../engine/launch/Survey.cpp" line="113"/>
         <source>it does not match %1</source>
         <translation>sie passt nicht zu %1</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="112"/>
+        <location filename="../engine/launch/Survey.cpp" line="114"/>
         <source>&quot;%1&quot; does not match %2</source>
         <translation>&quot;%1&quot; passt nicht zu %2</translation>
     </message>
     <message>
-        <location filename="../engine/launch/Survey.cpp" line="137"/>
+        <location filename="../engine/launch/Survey.cpp" line="139"/>
         <source>%1 (%2): %3</source>
         <translation>%1 (%2): %3</translation>
     </message>
+</context>
+<context>
+    <name>main</name>
     <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="29"/>
-        <source>%1 must be %2.</source>
-        <translation>%1 muss %2 sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="37"/>
-        <source>text</source>
-        <translation>Text</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="45"/>
-        <source>(empty)</source>
-        <translation>(leer)</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="46"/>
-        <source>one of %1</source>
-        <translation>eines von %1</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="61"/>
-        <source>true or false</source>
-        <translation>true oder false</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="73"/>
-        <source>a whole number</source>
-        <translation>eine ganze Zahl</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="75"/>
-        <source>between %1 and %2</source>
-        <translation>zwischen %1 und %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="85"/>
-        <source>YAML or JSON text</source>
-        <translation>YAML- oder JSON-Text</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="89"/>
-        <source>%1 is not valid YAML or JSON: %2</source>
-        <translation>%1 ist kein gültiges YAML oder JSON: %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="103"/>
-        <source>a JSON object</source>
-        <translation>ein JSON-Objekt</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="110"/>
-        <location filename="../engine/resources/ResourceRules.cpp" line="118"/>
-        <source>a list of names</source>
-        <translation>eine Liste von Namen</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="123"/>
-        <source>%1 names &quot;%2&quot; twice.</source>
-        <translation>%1 nennt &quot;%2&quot; zweimal.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="140"/>
-        <source>The playbook must be a path inside the project, not %1.</source>
-        <translation>Das Playbook muss ein Pfad innerhalb des Projekts sein, nicht %1.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="172"/>
-        <source>Survey question %1</source>
-        <translation>Umfragefrage %1</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="176"/>
-        <source>%1: type must be one of %2.</source>
-        <translation>%1: type muss eines von %2 sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="178"/>
-        <source>%1: question_name is missing.</source>
-        <translation>%1: question_name fehlt.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="182"/>
-        <source>%1: variable &quot;%2&quot; is not a valid variable name (letters, digits and _, not starting with a digit).</source>
-        <translation>%1: Die Variable &quot;%2&quot; ist kein gültiger Variablenname (Buchstaben, Ziffern und _, nicht mit einer Ziffer beginnend).</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="186"/>
-        <source>%1: variable &quot;%2&quot; is asked twice.</source>
-        <translation>%1: Die Variable &quot;%2&quot; wird zweimal abgefragt.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="189"/>
-        <source>%1: required must be true or false.</source>
-        <translation>%1: required muss true oder false sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="198"/>
-        <source>%1: %2 must be a whole number.</source>
-        <translation>%1: %2 muss eine ganze Zahl sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="202"/>
-        <source>%1: min (%2) is greater than max (%3).</source>
-        <translation>%1: min (%2) ist größer als max (%3).</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="210"/>
-        <source>%1: choices_from must be hosts or groups.</source>
-        <translation>%1: choices_from muss hosts oder groups sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="213"/>
-        <source>%1: a %2 question needs choices.</source>
-        <translation>%1: Eine Frage vom Typ %2 braucht Auswahlmöglichkeiten.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="221"/>
-        <source>%1: the default &quot;%2&quot; is not one of the choices.</source>
-        <translation>%1: Der Standardwert &quot;%2&quot; ist keine der Auswahlmöglichkeiten.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="228"/>
-        <source>%1: the default must be a number.</source>
-        <translation>%1: Der Standardwert muss eine Zahl sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="230"/>
-        <source>%1: the default must be a whole number.</source>
-        <translation>%1: Der Standardwert muss eine ganze Zahl sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="232"/>
-        <source>%1: the default is outside min and max.</source>
-        <translation>%1: Der Standardwert liegt außerhalb von min und max.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="239"/>
-        <source>%1: the regex is invalid: %2</source>
-        <translation>%1: Der reguläre Ausdruck ist ungültig: %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="244"/>
-        <source>%1: the default&apos;s length is outside min and max.</source>
-        <translation>%1: Die Länge des Standardwerts liegt außerhalb von min und max.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="271"/>
-        <source>A %1 has no field &quot;%2&quot; that can be set. Fields: %3.</source>
-        <translation>%1: Es gibt kein setzbares Feld &quot;%2&quot;. Felder: %3.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="286"/>
-        <source>The survey&apos;s %1 must be text.</source>
-        <translation>Das Feld %1 der Umfrage muss Text sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="289"/>
-        <source>The survey needs a &quot;spec&quot;: a list of questions.</source>
-        <translation>Die Umfrage braucht eine &quot;spec&quot;: eine Liste von Fragen.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="294"/>
-        <source>Survey question %1 is not an object.</source>
-        <translation>Umfragefrage %1 ist kein Objekt.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="305"/>
-        <location filename="../engine/services/CredentialService.cpp" line="35"/>
-        <source>There is no credential kind &quot;%1&quot;; use ssh, scm or vault.</source>
-        <translation>Es gibt keine Art von Zugangsdaten &quot;%1&quot;; ssh, scm oder vault verwenden.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="313"/>
-        <source>A %1 credential has no input &quot;%2&quot;. Inputs: %3.</source>
-        <translation>Zugangsdaten vom Typ %1 haben kein Eingabefeld &quot;%2&quot;. Eingabefelder: %3.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="316"/>
-        <source>The credential input %1 must be text.</source>
-        <translation>Das Eingabefeld %1 der Zugangsdaten muss Text sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="320"/>
-        <source>%1 must be one of %2.</source>
-        <translation>%1 muss eines von %2 sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="322"/>
-        <source>%1 is not a secret and cannot be asked at launch.</source>
-        <translation>%1 ist kein Geheimnis und kann nicht beim Start abgefragt werden.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="325"/>
-        <source>ssh_key_data is not a private key in PEM or OpenSSH format (&quot;-----BEGIN … PRIVATE KEY-----&quot;).</source>
-        <translation>ssh_key_data ist kein privater Schlüssel im PEM- oder OpenSSH-Format (&quot;-----BEGIN … PRIVATE KEY-----&quot;).</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="335"/>
-        <source>A %1 needs %2.</source>
-        <translation>%1: Das Feld %2 ist erforderlich.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="340"/>
-        <source>A git project needs scm_url: the repository to clone.</source>
-        <translation>Ein Git-Projekt braucht scm_url: das zu klonende Repository.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="344"/>
-        <source>A local project needs local_path: the directory of its playbooks (or set scm_type git and scm_url).</source>
-        <translation>Ein lokales Projekt braucht local_path: das Verzeichnis seiner Playbooks (oder scm_type git und scm_url setzen).</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="356"/>
-        <source>An inventory source of type scm needs source_project.</source>
-        <translation>Eine Inventarquelle vom Typ scm braucht source_project.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="360"/>
-        <source>source_path must be a path inside the project.</source>
-        <translation>source_path muss ein Pfad innerhalb des Projekts sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="362"/>
-        <source>A file inventory source needs an absolute source_path.</source>
-        <translation>Eine Inventarquelle vom Typ file braucht einen absoluten source_path.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="375"/>
-        <source>survey_enabled is set but the survey has no questions.</source>
-        <translation>survey_enabled ist gesetzt, aber die Umfrage hat keine Fragen.</translation>
-    </message>
-    <message>
-        <location filename="../engine/resources/ResourceRules.cpp" line="378"/>
-        <source>A job template needs an inventory, or ask_inventory_on_launch.</source>
-        <translation>Eine Job-Vorlage braucht ein Inventar oder ask_inventory_on_launch.</translation>
-    </message>
-    <message>
-        <location filename="../engine/secrets/CredentialRun.cpp" line="44"/>
-        <source>The %1 of credential &quot;%2&quot; was not given.</source>
-        <translation>Der Wert %1 der Zugangsdaten &quot;%2&quot; wurde nicht angegeben.</translation>
-    </message>
-    <message>
-        <location filename="../engine/services/CredentialService.cpp" line="43"/>
-        <source>A %1 credential has no secret input &quot;%2&quot;.</source>
-        <translation>Zugangsdaten vom Typ %1 haben kein geheimes Eingabefeld &quot;%2&quot;.</translation>
-    </message>
-    <message>
-        <location filename="../engine/services/ResourceService.cpp" line="27"/>
-        <source>There is no %1 named &quot;%2&quot;.</source>
-        <translation>%1 &quot;%2&quot; gibt es nicht.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="59"/>
-        <source>There is already a %1 named &quot;%2&quot;.</source>
-        <translation>%1 &quot;%2&quot; gibt es bereits.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="60"/>
-        <source>Its inventory already has a source named &quot;%1&quot;.</source>
-        <translation>Das Inventar hat bereits eine Quelle namens &quot;%1&quot;.</translation>
+        <location filename="../app/main.cpp" line="87"/>
+        <source>The database answers again.</source>
+        <translation>Die Datenbank antwortet wieder.</translation>
     </message>
 </context>
 <context>
@@ -1978,7 +2155,7 @@
     </message>
     <message>
         <location filename="../app/LaunchCommand.cpp" line="42"/>
-        <location filename="../app/ResourceCommands.cpp" line="297"/>
+        <location filename="../app/ResourceCommands.cpp" line="299"/>
         <source>%1 for credential &quot;%2&quot;: </source>
         <translation>%1 für Zugangsdaten &quot;%2&quot;: </translation>
     </message>
@@ -2203,32 +2380,32 @@
         <translation>Aufruf: playdeck %1 list|show|create|update|copy|delete … (--help nach der Aktion zeigt ihre Optionen)</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="222"/>
+        <location filename="../app/ResourceCommands.cpp" line="223"/>
         <source>The inventory.</source>
         <translation>Das Inventar.</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="245"/>
+        <location filename="../app/ResourceCommands.cpp" line="246"/>
         <source>%1: asked at the terminal.</source>
         <translation>%1: wird am Terminal abgefragt.</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="247"/>
+        <location filename="../app/ResourceCommands.cpp" line="249"/>
         <source>%1: read from FILE (- for standard input).</source>
         <translation>%1: wird aus FILE gelesen (- für die Standardeingabe).</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="252"/>
+        <location filename="../app/ResourceCommands.cpp" line="253"/>
         <source>%1: asked at each launch.</source>
         <translation>%1: wird bei jedem Start abgefragt.</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="268"/>
+        <location filename="../app/ResourceCommands.cpp" line="270"/>
         <source>usage: playdeck %1 copy NAME [NEW_NAME]</source>
         <translation>Aufruf: playdeck %1 copy NAME [NEW_NAME]</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="289"/>
+        <location filename="../app/ResourceCommands.cpp" line="291"/>
         <source>Give %1 one way: --%1, --%1_file or --%1_ask.</source>
         <translation>%1 nur auf eine Art angeben: --%1, --%1_file oder --%1_ask.</translation>
     </message>
@@ -2264,14 +2441,6 @@
         <location filename="../ui/CredentialInputsEditor.cpp" line="69"/>
         <source>Ask for %1 at launch</source>
         <translation>%1 beim Start abfragen</translation>
-    </message>
-</context>
-<context>
-    <name>playdeck::CredentialService</name>
-    <message>
-        <location filename="../engine/services/CredentialService.cpp" line="228"/>
-        <source>The keychain no longer has the %1 of credential &quot;%2&quot;. Set it again: playdeck credential update &quot;%2&quot; --%1-file FILE (or in its editor).</source>
-        <translation>Der Schlüsselbund enthält %1 der Zugangsdaten &quot;%2&quot; nicht mehr. Neu setzen mit: playdeck credential update &quot;%2&quot; --%1-file FILE (oder im Editor der Zugangsdaten).</translation>
     </message>
 </context>
 <context>
@@ -3399,319 +3568,319 @@ name: wert</translation>
 <context>
     <name>playdeck::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="43"/>
+        <location filename="../ui/MainWindow.cpp" line="44"/>
         <source>Playdeck</source>
         <translation>Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="55"/>
+        <location filename="../ui/MainWindow.cpp" line="56"/>
         <source>&amp;Templates</source>
         <translation>&amp;Vorlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="187"/>
-        <location filename="../ui/MainWindow.cpp" line="350"/>
+        <location filename="../ui/MainWindow.cpp" line="188"/>
+        <location filename="../ui/MainWindow.cpp" line="351"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="352"/>
+        <location filename="../ui/MainWindow.cpp" line="353"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="72"/>
+        <location filename="../ui/MainWindow.cpp" line="73"/>
         <source>J&amp;obs</source>
         <translation>J&amp;obs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="56"/>
+        <location filename="../ui/MainWindow.cpp" line="57"/>
         <source>Pro&amp;jects</source>
         <translation>&amp;Projekte</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="57"/>
+        <location filename="../ui/MainWindow.cpp" line="58"/>
         <source>&amp;Inventories</source>
         <translation>&amp;Inventare</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="58"/>
+        <location filename="../ui/MainWindow.cpp" line="59"/>
         <source>Cre&amp;dentials</source>
         <translation>&amp;Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="80"/>
+        <location filename="../ui/MainWindow.cpp" line="81"/>
         <source>Recent jobs</source>
         <translation>Letzte Jobs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="120"/>
+        <location filename="../ui/MainWindow.cpp" line="121"/>
         <source>Dashboard</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="156"/>
+        <location filename="../ui/MainWindow.cpp" line="157"/>
         <source>Templates could not be loaded: %1</source>
         <translation>Die Vorlagen konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="159"/>
+        <location filename="../ui/MainWindow.cpp" line="160"/>
         <source>Jobs could not be loaded: %1</source>
         <translation>Die Jobs konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="166"/>
+        <location filename="../ui/MainWindow.cpp" line="167"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="185"/>
+        <location filename="../ui/MainWindow.cpp" line="186"/>
         <source>Job templates</source>
         <translation>Job-Vorlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="189"/>
+        <location filename="../ui/MainWindow.cpp" line="190"/>
         <source>Launch a job from the selected template (Ctrl+L)</source>
         <translation>Einen Job aus der gewählten Vorlage starten (Strg+L)</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="203"/>
+        <location filename="../ui/MainWindow.cpp" line="204"/>
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="205"/>
+        <location filename="../ui/MainWindow.cpp" line="206"/>
         <source>Edit…</source>
         <translation>Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="207"/>
+        <location filename="../ui/MainWindow.cpp" line="208"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="209"/>
+        <location filename="../ui/MainWindow.cpp" line="210"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="252"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="261"/>
         <location filename="../ui/MainWindow.cpp" line="262"/>
+        <location filename="../ui/MainWindow.cpp" line="263"/>
         <source>Playdeck cannot start</source>
         <translation>Playdeck kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="265"/>
+        <location filename="../ui/MainWindow.cpp" line="266"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="303"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>Quit Playdeck</source>
         <translation>Playdeck beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304"/>
+        <location filename="../ui/MainWindow.cpp" line="305"/>
         <source>A job is running in this window.</source>
         <translation>In diesem Fenster läuft ein Job.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="305"/>
+        <location filename="../ui/MainWindow.cpp" line="306"/>
         <source>%1 jobs are running in this window.</source>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="310"/>
+        <location filename="../ui/MainWindow.cpp" line="311"/>
         <source>New jobs go to the other Playdeck that takes work.</source>
         <translation>Neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="311"/>
+        <location filename="../ui/MainWindow.cpp" line="312"/>
         <source>No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
         <translation>Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="314"/>
+        <location filename="../ui/MainWindow.cpp" line="315"/>
         <source>Canceling stops its playbook now. Letting it finish closes the window at once; Playdeck quits when the job is done.</source>
         <translation>Abbrechen hält sein Playbook sofort an. Wenn er fertig laufen darf, schließt sich das Fenster sofort; Playdeck wird beendet, sobald der Job fertig ist.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="316"/>
+        <location filename="../ui/MainWindow.cpp" line="317"/>
         <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done.</source>
         <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="320"/>
+        <location filename="../ui/MainWindow.cpp" line="321"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="320"/>
+        <location filename="../ui/MainWindow.cpp" line="321"/>
         <source>&amp;Cancel It and Quit</source>
         <translation>Job &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="323"/>
+        <location filename="../ui/MainWindow.cpp" line="324"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="323"/>
+        <location filename="../ui/MainWindow.cpp" line="324"/>
         <source>Let It &amp;Finish, Then Quit</source>
         <translation>Job &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="326"/>
+        <location filename="../ui/MainWindow.cpp" line="327"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="345"/>
+        <location filename="../ui/MainWindow.cpp" line="346"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="355"/>
+        <location filename="../ui/MainWindow.cpp" line="356"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="357"/>
+        <location filename="../ui/MainWindow.cpp" line="358"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="360"/>
+        <location filename="../ui/MainWindow.cpp" line="361"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="362"/>
+        <location filename="../ui/MainWindow.cpp" line="363"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="365"/>
+        <location filename="../ui/MainWindow.cpp" line="366"/>
         <source>Relaunch on &amp;Failed Hosts</source>
         <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="367"/>
+        <location filename="../ui/MainWindow.cpp" line="368"/>
         <source>Launch the job shown again on the hosts that failed only</source>
         <translation>Den angezeigten Job nur auf den fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="372"/>
+        <location filename="../ui/MainWindow.cpp" line="373"/>
         <source>Relaunch &amp;Exactly As It Ran</source>
         <translation>E&amp;xakt wiederholen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="374"/>
+        <location filename="../ui/MainWindow.cpp" line="375"/>
         <source>The same project revision, inventory and variables as the job shown, whatever changed since</source>
         <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen wie beim angezeigten Job, egal was sich seitdem geändert hat</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="380"/>
+        <location filename="../ui/MainWindow.cpp" line="381"/>
         <source>Close &amp;Tab</source>
         <translation>&amp;Tab schließen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="387"/>
+        <location filename="../ui/MainWindow.cpp" line="389"/>
         <source>&amp;Find in Output…</source>
         <translation>In Ausgabe &amp;suchen…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="396"/>
+        <location filename="../ui/MainWindow.cpp" line="398"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Neu laden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="398"/>
+        <location filename="../ui/MainWindow.cpp" line="400"/>
         <source>Read the lists and the job shown again</source>
         <translation>Die Listen und den angezeigten Job neu einlesen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="409"/>
+        <location filename="../ui/MainWindow.cpp" line="411"/>
         <source>&amp;Dashboard</source>
         <translation>&amp;Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="413"/>
+        <location filename="../ui/MainWindow.cpp" line="415"/>
         <source>&amp;About Playdeck</source>
         <translation>&amp;Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="419"/>
+        <location filename="../ui/MainWindow.cpp" line="421"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="420"/>
+        <location filename="../ui/MainWindow.cpp" line="422"/>
         <source>&amp;New</source>
         <translation>&amp;Neu</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="421"/>
+        <location filename="../ui/MainWindow.cpp" line="423"/>
         <source>&amp;Template…</source>
         <translation>&amp;Vorlage…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="422"/>
+        <location filename="../ui/MainWindow.cpp" line="424"/>
         <source>&amp;Project…</source>
         <translation>&amp;Projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="423"/>
+        <location filename="../ui/MainWindow.cpp" line="425"/>
         <source>&amp;Inventory…</source>
         <translation>&amp;Inventar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="424"/>
+        <location filename="../ui/MainWindow.cpp" line="426"/>
         <source>&amp;Credential…</source>
         <translation>&amp;Zugangsdaten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="437"/>
+        <location filename="../ui/MainWindow.cpp" line="439"/>
         <source>&amp;View</source>
         <translation>A&amp;nsicht</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="442"/>
+        <location filename="../ui/MainWindow.cpp" line="444"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="452"/>
+        <location filename="../ui/MainWindow.cpp" line="454"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="454"/>
+        <location filename="../ui/MainWindow.cpp" line="456"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="463"/>
+        <location filename="../ui/MainWindow.cpp" line="465"/>
         <source>About Playdeck</source>
         <translation>Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="465"/>
+        <location filename="../ui/MainWindow.cpp" line="467"/>
         <source>&lt;b&gt;Playdeck %1&lt;/b&gt;</source>
         <translation>&lt;b&gt;Playdeck %1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="466"/>
+        <location filename="../ui/MainWindow.cpp" line="468"/>
         <source>An Ansible automation controller on the desktop: AWX&apos;s engine, its projects, inventories, credentials and templates, in one window. Secrets stay in the keychain; jobs run with ansible-runner.&lt;br&gt;&lt;br&gt;Built with Qt %1.</source>
         <translation>Ein Ansible-Automatisierungscontroller für den Desktop: die Engine von AWX mit ihren Projekten, Inventaren, Zugangsdaten und Vorlagen in einem Fenster. Geheimnisse bleiben im Schlüsselbund; Jobs laufen mit ansible-runner.&lt;br&gt;&lt;br&gt;Erstellt mit Qt %1.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="535"/>
+        <location filename="../ui/MainWindow.cpp" line="537"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>
@@ -3727,52 +3896,52 @@ name: wert</translation>
 <context>
     <name>playdeck::ResourceActions</name>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="25"/>
+        <location filename="../ui/ResourceActions.cpp" line="26"/>
         <source>Saved %1 &quot;%2&quot;.</source>
         <translation>%1 &quot;%2&quot; gespeichert.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="40"/>
+        <location filename="../ui/ResourceActions.cpp" line="41"/>
         <source>Cannot open it</source>
         <translation>Öffnen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="50"/>
+        <location filename="../ui/ResourceActions.cpp" line="51"/>
         <source>Cannot copy it</source>
         <translation>Kopieren nicht möglich</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="51"/>
+        <location filename="../ui/ResourceActions.cpp" line="52"/>
         <source>Copied to %1 &quot;%2&quot;.</source>
         <translation>Kopiert als %1 &quot;%2&quot;.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="58"/>
+        <location filename="../ui/ResourceActions.cpp" line="59"/>
         <source>Delete %1</source>
         <translation>%1 löschen</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="59"/>
+        <location filename="../ui/ResourceActions.cpp" line="60"/>
         <source>Delete the %1 &quot;%2&quot;? This cannot be undone.</source>
         <translation>%1 &quot;%2&quot; löschen? Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="62"/>
+        <location filename="../ui/ResourceActions.cpp" line="63"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="72"/>
+        <location filename="../ui/ResourceActions.cpp" line="73"/>
         <source>Cannot delete it</source>
         <translation>Löschen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="74"/>
+        <location filename="../ui/ResourceActions.cpp" line="75"/>
         <source>Deleted, with a warning</source>
         <translation>Gelöscht, mit einer Warnung</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="76"/>
+        <location filename="../ui/ResourceActions.cpp" line="77"/>
         <source>Deleted %1 &quot;%2&quot;.</source>
         <translation>%1 &quot;%2&quot; gelöscht.</translation>
     </message>
@@ -3780,33 +3949,33 @@ name: wert</translation>
 <context>
     <name>playdeck::ResourceEditor</name>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="51"/>
+        <location filename="../ui/ResourceEditor.cpp" line="52"/>
         <source>New %1</source>
         <translation>%1 anlegen</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="52"/>
+        <location filename="../ui/ResourceEditor.cpp" line="53"/>
         <source>Edit %1 &quot;%2&quot;</source>
         <translation>%1 &quot;%2&quot; bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="144"/>
-        <location filename="../ui/ResourceEditor.cpp" line="221"/>
+        <location filename="../ui/ResourceEditor.cpp" line="147"/>
+        <location filename="../ui/ResourceEditor.cpp" line="226"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="148"/>
+        <location filename="../ui/ResourceEditor.cpp" line="153"/>
         <source>Local directory</source>
         <translation>Lokales Verzeichnis</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="177"/>
+        <location filename="../ui/ResourceEditor.cpp" line="182"/>
         <source>Edit S&amp;urvey…</source>
         <translation>&amp;Umfrage bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="183"/>
+        <location filename="../ui/ResourceEditor.cpp" line="188"/>
         <source>The survey is not a JSON object; fix it or empty it first.</source>
         <translation>Die Umfrage ist kein JSON-Objekt; sie zuerst korrigieren oder leeren.</translation>
     </message>
@@ -3837,85 +4006,6 @@ name: wert</translation>
         <location filename="../ui/ResourceListModel.cpp" line="75"/>
         <source>%1, %2</source>
         <translation>%1, %2</translation>
-    </message>
-</context>
-<context>
-    <name>playdeck::ResourceStore</name>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="184"/>
-        <source>Several inventories have a source named &quot;%1&quot;: name the inventory too.</source>
-        <translation>Mehrere Inventare haben eine Quelle namens &quot;%1&quot;: auch das Inventar angeben.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="205"/>
-        <location filename="../engine/store/ResourceStore.cpp" line="493"/>
-        <source>There is no %1 with id %2.</source>
-        <translation>%1 mit der ID %2 gibt es nicht.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="225"/>
-        <source>There is no %1 named &quot;%2&quot; (%3).</source>
-        <translation>%1 &quot;%2&quot; gibt es nicht (%3).</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="237"/>
-        <source>The secret %1 must go to the keychain, not to the database.</source>
-        <translation>Das Geheimnis %1 gehört in den Schlüsselbund, nicht in die Datenbank.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="247"/>
-        <source>A project&apos;s credential must be a Source Control credential.</source>
-        <translation>Die Zugangsdaten eines Projekts müssen vom Typ Source Control sein.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="251"/>
-        <source>The project directory %1 does not exist on this machine.</source>
-        <translation>Das Projektverzeichnis %1 existiert auf diesem Rechner nicht.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="268"/>
-        <source>&quot;%1&quot; is a Source Control credential: a template takes Machine and Vault credentials; give it to the project instead.</source>
-        <translation>&quot;%1&quot; sind Zugangsdaten vom Typ Source Control: Eine Vorlage nimmt Zugangsdaten vom Typ Machine und Vault; diese stattdessen dem Projekt zuordnen.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="273"/>
-        <source>A template takes one Machine credential, not two.</source>
-        <translation>Eine Vorlage nimmt nur einen Satz Zugangsdaten vom Typ Machine, nicht zwei.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="277"/>
-        <source>Two Vault credentials with the same vault id (&quot;%1&quot;): ansible could use only one.</source>
-        <translation>Zwei Vault-Zugangsdaten mit derselben Vault-ID (&quot;%1&quot;): ansible könnte nur die einen oder die anderen verwenden.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="296"/>
-        <source>The project &quot;%1&quot; has no playbooks.</source>
-        <translation>Das Projekt &quot;%1&quot; hat keine Playbooks.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="298"/>
-        <source>The project &quot;%1&quot; has no playbook %2. Its playbooks: %3.</source>
-        <translation>Das Projekt &quot;%1&quot; hat kein Playbook %2. Seine Playbooks: %3.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="359"/>
-        <source>%1 is not valid YAML or JSON: %2</source>
-        <translation>%1 ist kein gültiges YAML oder JSON: %2</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="409"/>
-        <source>The %1 &quot;%2&quot; no longer exists.</source>
-        <translation>%1 &quot;%2&quot; gibt es nicht mehr.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="500"/>
-        <source>The %1 &quot;%2&quot; is in use by %3; change or delete those first.</source>
-        <translation>Löschen von %1 &quot;%2&quot; nicht möglich, noch in Verwendung durch: %3. Diese zuerst ändern oder löschen.</translation>
-    </message>
-    <message>
-        <location filename="../engine/store/ResourceStore.cpp" line="506"/>
-        <source>The %1 &quot;%2&quot; is still in use: %3</source>
-        <translation>Löschen von %1 &quot;%2&quot; nicht möglich, noch in Verwendung: %3</translation>
     </message>
 </context>
 <context>
@@ -3956,17 +4046,37 @@ name: wert</translation>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="93"/>
+        <location filename="../ui/ResourcesPane.cpp" line="64"/>
+        <source>New Source…</source>
+        <translation>Neue Quelle…</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="68"/>
+        <source>Update Sources</source>
+        <translation>Quellen aktualisieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="100"/>
         <source>Updating project &quot;%1&quot; (job %2).</source>
         <translation>Projekt &quot;%1&quot; wird aktualisiert (Job %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="100"/>
+        <location filename="../ui/ResourcesPane.cpp" line="114"/>
+        <source>The inventory &quot;%1&quot; has no sources: add one with New Source…, or import a file.</source>
+        <translation>Das Inventar &quot;%1&quot; hat keine Quellen: eine mit Neue Quelle… anlegen oder eine Datei importieren.</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="121"/>
+        <source>Updating &quot;%1&quot; from its source &quot;%2&quot; (job %3).</source>
+        <translation>&quot;%1&quot; wird aus der Quelle &quot;%2&quot; aktualisiert (Job %3).</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="131"/>
         <source>Import hosts and groups into &quot;%1&quot;</source>
         <translation>Hosts und Gruppen in &quot;%1&quot; importieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="109"/>
+        <location filename="../ui/ResourcesPane.cpp" line="140"/>
         <source>Imported into &quot;%1&quot;: %2 hosts added, %3 updated; %4 groups added.</source>
         <translation>Importiert in &quot;%1&quot;: %2 Hosts hinzugefügt, %3 aktualisiert; %4 Gruppen hinzugefügt.</translation>
     </message>
@@ -4261,19 +4371,6 @@ Zusätzliche Variable %2</translation>
         <location filename="../ui/DashboardModels.cpp" line="201"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
-    </message>
-</context>
-<context>
-    <name>playdeck::resources</name>
-    <message>
-        <location filename="../engine/services/ResourceService.cpp" line="64"/>
-        <source>%1 (copy)</source>
-        <translation>%1 (Kopie)</translation>
-    </message>
-    <message>
-        <location filename="../engine/services/ResourceService.cpp" line="64"/>
-        <source>%1 (copy %2)</source>
-        <translation>%1 (Kopie %2)</translation>
     </message>
 </context>
 </TS>

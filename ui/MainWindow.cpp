@@ -15,12 +15,14 @@
 #include "TemplateListModel.h"
 #include "db/DbPool.h"
 #include "services/JobService.h"
+#include "services/ResourceService.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -211,6 +213,41 @@ QWidget *MainWindow::buildTemplatesPage() {
             [this] { m_resourceActions->remove(ResourceKind::JobTemplate, selectedTemplateName()); });
     buttons->addStretch(1);
 
+    // The list's own menu: what the buttons do, and filing (AWX users' most-asked UI feature).
+    m_templateList->setContextMenuPolicy(Qt::ActionsContextMenu);
+    const auto menuAction = [this](const QString &text, const char *name, auto slot) {
+        auto *action = new QAction(text, m_templateList);
+        action->setObjectName(QLatin1String(name));
+        connect(action, &QAction::triggered, this, slot);
+        m_templateList->addAction(action);
+        return action;
+    };
+    menuAction(tr("Launch…"), "launchTemplateAction", [this] { launchSelectedTemplate(); });
+    menuAction(tr("Edit…"), "editTemplateAction",
+               [this] { m_resourceActions->edit(ResourceKind::JobTemplate, selectedTemplateName()); });
+    auto *separator = new QAction(m_templateList);
+    separator->setSeparator(true);
+    m_templateList->addAction(separator);
+    m_favoriteAction = menuAction(tr("Favourite"), "favoriteAction", [this](bool on) {
+        fileSelectedTemplate({{QStringLiteral("favorite"), on}});
+    });
+    m_favoriteAction->setCheckable(true);
+    menuAction(tr("Move to Folder…"), "folderAction", [this] {
+        const QString name = selectedTemplateName();
+        if (name.isEmpty())
+            return;
+        auto *ask = new QInputDialog(this);
+        ask->setObjectName(QStringLiteral("folderDialog"));
+        ask->setAttribute(Qt::WA_DeleteOnClose);
+        ask->setWindowTitle(tr("Move to Folder"));
+        ask->setLabelText(tr("Folder of \"%1\" (as Web/Deploy; empty: none):").arg(name));
+        ask->setTextValue(m_templateModel->templateAt(m_templateList->currentIndex().row()).folder);
+        connect(ask, &QInputDialog::textValueSelected, this, [this](const QString &folder) {
+            fileSelectedTemplate({{QStringLiteral("folder"), folder.trimmed()}});
+        });
+        ask->open();
+    });
+
     auto *page = new QWidget;
     page->setObjectName(QStringLiteral("templatesPage"));
     auto *layout = new QVBoxLayout(page);
@@ -225,6 +262,17 @@ QString MainWindow::selectedTemplateName() const {
     if (!current.isValid() || !m_templateList->selectionModel()->isSelected(current))
         return {};
     return m_templateModel->templateAt(current.row()).name;
+}
+
+void MainWindow::fileSelectedTemplate(const QJsonObject &fields) {
+    const QString name = selectedTemplateName();
+    if (name.isEmpty())
+        return;
+    whenReady(m_controller.resources().update(ResourceKind::JobTemplate, name, fields), this,
+              [this](Result<QJsonObject> saved) {
+                  if (!saved)
+                      showError(tr("The template cannot be filed"), saved.error());
+              });
 }
 
 ResourcesPane *MainWindow::resourcesPane(ResourceKind kind) const {
@@ -589,6 +637,11 @@ void MainWindow::updateActions() {
     m_launchAction->setEnabled(templateSelected);
     for (QPushButton *b : std::as_const(m_templateButtons))
         b->setEnabled(templateSelected);
+    for (QAction *a : m_templateList->actions())
+        a->setEnabled(templateSelected);
+    if (templateSelected)
+        m_favoriteAction->setChecked(
+            m_templateModel->templateAt(m_templateList->currentIndex().row()).favorite);
     JobView *view = currentJobView();
     m_cancelAction->setEnabled(view && view->canCancel());
     m_relaunchAction->setEnabled(view && view->canRelaunch());

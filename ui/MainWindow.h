@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QHash>
+#include <QJsonObject>
 #include <QMainWindow>
 #include <QPointer>
 
@@ -86,6 +87,8 @@ private:
     void closeJobTab(int index);
     QWidget *buildTemplatesPage();
     QString selectedTemplateName() const;
+    // Changes the selected template's folder or favourite flag.
+    void fileSelectedTemplate(const QJsonObject &fields);
     void saveSettings();
     void restoreSettings();
     void showAbout();
@@ -122,6 +125,7 @@ private:
     QAction *m_closeTabAction = nullptr;
     QAction *m_refreshAction = nullptr;
     QAction *m_findAction = nullptr;
+    QAction *m_favoriteAction = nullptr;
     QAction *m_dashboardAction = nullptr;
     QAction *m_aboutAction = nullptr;
 };

@@ -17,8 +17,9 @@ ResourceActions::ResourceActions(Controller &controller, QWidget *window)
     , m_controller(controller)
     , m_window(window) {}
 
-ResourceEditor *ResourceActions::open(ResourceKind kind, const QJsonObject &existing) {
-    auto *editor = new ResourceEditor(m_controller, kind, existing, m_window);
+ResourceEditor *ResourceActions::open(ResourceKind kind, const QJsonObject &existing,
+                                      const QJsonObject &defaults) {
+    auto *editor = new ResourceEditor(m_controller, kind, existing, m_window, defaults);
     editor->setAttribute(Qt::WA_DeleteOnClose);
     connect(editor, &ResourceEditor::saved, this, [this, kind](const QJsonObject &r) {
         Q_EMIT done(
@@ -30,8 +31,8 @@ ResourceEditor *ResourceActions::open(ResourceKind kind, const QJsonObject &exis
     return editor;
 }
 
-ResourceEditor *ResourceActions::createNew(ResourceKind kind) {
-    return open(kind, {});
+ResourceEditor *ResourceActions::createNew(ResourceKind kind, const QJsonObject &defaults) {
+    return open(kind, {}, defaults);
 }
 
 void ResourceActions::edit(ResourceKind kind, const QString &name) {

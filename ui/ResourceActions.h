@@ -2,6 +2,7 @@
 
 #include "resources/ResourceSchema.h"
 
+#include <QJsonObject>
 #include <QObject>
 #include <QPointer>
 
@@ -19,7 +20,8 @@ class ResourceActions : public QObject {
 public:
     ResourceActions(Controller &controller, QWidget *window);
 
-    ResourceEditor *createNew(ResourceKind kind);
+    // A new resource; `defaults` fill some of its fields (an inventory source's inventory).
+    ResourceEditor *createNew(ResourceKind kind, const QJsonObject &defaults = {});
     // Opens the editor once the resource has been read.
     void edit(ResourceKind kind, const QString &name);
     void copy(ResourceKind kind, const QString &name);
@@ -34,7 +36,7 @@ Q_SIGNALS:
     void done(const QString &message); // for the status bar
 
 private:
-    ResourceEditor *open(ResourceKind kind, const QJsonObject &existing);
+    ResourceEditor *open(ResourceKind kind, const QJsonObject &existing, const QJsonObject &defaults = {});
 
     Controller &m_controller;
     QWidget *m_window;

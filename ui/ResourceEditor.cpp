@@ -40,11 +40,12 @@ QString labelOf(const QString &field) {
 } // namespace
 
 ResourceEditor::ResourceEditor(Controller &controller, ResourceKind kind, const QJsonObject &existing,
-                               QWidget *parent)
+                               QWidget *parent, const QJsonObject &defaults)
     : QDialog(parent)
     , m_controller(controller)
     , m_kind(kind)
-    , m_existing(existing) {
+    , m_existing(existing)
+    , m_defaults(defaults) {
     setObjectName(QStringLiteral("resourceEditor"));
     const bool creating = existing.isEmpty();
     setWindowTitle(creating
@@ -124,7 +125,9 @@ ResourceEditor::ResourceEditor(Controller &controller, ResourceKind kind, const 
 }
 
 QWidget *ResourceEditor::createField(const FieldSpec &f) {
-    const QJsonValue value = m_existing.isEmpty() ? f.defaultValue : m_existing.value(f.name);
+    const QJsonValue value = !m_existing.isEmpty()         ? m_existing.value(f.name)
+                             : m_defaults.contains(f.name) ? m_defaults.value(f.name)
+                                                           : f.defaultValue;
     switch (f.type) {
     case FieldType::Bool: {
         auto *box = new QCheckBox(labelOf(f.name));
@@ -143,7 +146,9 @@ QWidget *ResourceEditor::createField(const FieldSpec &f) {
         for (const QString &choice : f.choices) {
             QString text = choice.isEmpty() ? tr("(none)") : choice;
             if (f.name == QLatin1String("kind"))
-                text = credentialKind(choice).value_or(CredentialKindSpec{}).awxName;
+                text = QCoreApplication::translate(
+                    "Resources",
+                    credentialKind(choice).value_or(CredentialKindSpec{}).awxName.toUtf8().constData());
             if (f.name == QLatin1String("scm_type"))
                 text = choice.isEmpty() ? tr("Local directory") : QStringLiteral("Git");
             combo->addItem(text, choice);

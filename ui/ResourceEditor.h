@@ -27,9 +27,9 @@ class SurveyEditor;
 class ResourceEditor : public QDialog {
     Q_OBJECT
 public:
-    // `existing` empty: a new resource.
+    // `existing` empty: a new resource, its fields filled from `defaults` where given.
     ResourceEditor(Controller &controller, ResourceKind kind, const QJsonObject &existing,
-                   QWidget *parent = nullptr);
+                   QWidget *parent = nullptr, const QJsonObject &defaults = {});
 
     ResourceKind kind() const { return m_kind; }
     // The editor of field `name` (objectName "field_<name>"), for tests and accessibility.
@@ -55,6 +55,7 @@ private:
     Controller &m_controller;
     ResourceKind m_kind;
     QJsonObject m_existing;
+    QJsonObject m_defaults;
     QHash<QString, QWidget *> m_widgets;
     CredentialInputsEditor *m_credentialInputs = nullptr;
     QLabel *m_error = nullptr;

@@ -58,9 +58,16 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
     if (kind == ResourceKind::Project)
         connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this,
                 &ResourcesPane::syncSelected);
-    if (kind == ResourceKind::Inventory)
+    if (kind == ResourceKind::Inventory) {
         connect(button(tr("Import…"), "importButton", true), &QPushButton::clicked, this,
                 &ResourcesPane::importIntoSelected);
+        connect(button(tr("New Source…"), "newSourceButton", true), &QPushButton::clicked, this, [this] {
+            m_actions.createNew(ResourceKind::InventorySource,
+                                {{QStringLiteral("inventory"), selectedName()}});
+        });
+        connect(button(tr("Update Sources"), "updateSourcesButton", true), &QPushButton::clicked, this,
+                &ResourcesPane::updateSourcesOfSelected);
+    }
     buttons->addStretch(1);
 
     auto *layout = new QVBoxLayout(this);
@@ -93,6 +100,30 @@ void ResourcesPane::syncSelected() {
         Q_EMIT message(tr("Updating project \"%1\" (job %2).").arg(name).arg(job.value()));
         Q_EMIT jobStarted(job.value());
     });
+}
+
+void ResourcesPane::updateSourcesOfSelected() {
+    const QString inventory = selectedName();
+    whenReady(
+        m_controller.jobs().inventorySources(inventory), this,
+        [this, inventory](Result<QStringList> sources) {
+            if (!sources)
+                return Q_EMIT message(sources.error());
+            if (sources.value().isEmpty())
+                return Q_EMIT message(
+                    tr("The inventory \"%1\" has no sources: add one with New Source…, or import a file.")
+                        .arg(inventory));
+            for (const QString &source : sources.value())
+                whenReady(m_controller.jobs().updateInventorySource(inventory, source), this,
+                          [this, inventory, source](Result<qint64> job) {
+                              if (!job)
+                                  return Q_EMIT message(job.error());
+                              Q_EMIT message(tr("Updating \"%1\" from its source \"%2\" (job %3).")
+                                                 .arg(inventory, source)
+                                                 .arg(job.value()));
+                              Q_EMIT jobStarted(job.value());
+                          });
+        });
 }
 
 void ResourcesPane::importIntoSelected() {

@@ -27,7 +27,7 @@ public:
     QString selectedName() const;
 
 Q_SIGNALS:
-    // A project update this pane started: the window shows it.
+    // A project or inventory update this pane started: the window shows it.
     void jobStarted(qint64 jobId);
     void message(const QString &text);
 
@@ -35,6 +35,7 @@ private:
     void updateButtons();
     void syncSelected();
     void importIntoSelected();
+    void updateSourcesOfSelected();
 
     Controller &m_controller;
     ResourceKind m_kind;

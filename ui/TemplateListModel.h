@@ -4,6 +4,7 @@
 #include "model/JobTemplate.h"
 
 #include <QAbstractListModel>
+#include <QTimer>
 
 namespace playdeck {
 
@@ -40,8 +41,11 @@ protected:
 
 private:
     Controller &m_controller;
+    static QString lastRunText(const JobTemplate &t);
+
     bool m_fetching = false;
     bool m_fetchAgain = false;
+    QTimer m_jobsChanged;
 };
 
 } // namespace playdeck

@@ -11,9 +11,10 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Awx", text);
-}
+// lupdate files AwxText::tr's strings under "Awx", the context they are looked up in.
+class AwxText {
+    Q_DECLARE_TR_FUNCTIONS(Awx)
+};
 
 const QJsonObject kOrganization{{QStringLiteral("name"), QStringLiteral("Default")},
                                 {QStringLiteral("type"), QStringLiteral("organization")}};
@@ -77,7 +78,7 @@ Result<QJsonObject> variablesOf(const QJsonValue &v, const QString &what) {
     auto parsed = parseExtraVars(text);
     if (!parsed)
         return Status::failure(
-            tr("The variables of %1 are not valid YAML or JSON: %2").arg(what, parsed.error()));
+            AwxText::tr("The variables of %1 are not valid YAML or JSON: %2").arg(what, parsed.error()));
     return parsed.value();
 }
 
@@ -92,7 +93,7 @@ Result<InventoryContent> contentOf(const QJsonObject &inventory) {
     InventoryContent content;
     auto inventoryVars =
         variablesOf(inventory.value(QStringLiteral("variables")),
-                    tr("inventory %1").arg(inventory.value(QStringLiteral("name")).toString()));
+                    AwxText::tr("inventory %1").arg(inventory.value(QStringLiteral("name")).toString()));
     if (!inventoryVars)
         return inventoryVars.status();
     content.vars = inventoryVars.value(); // the import writes them with the hosts and groups
@@ -101,7 +102,7 @@ Result<InventoryContent> contentOf(const QJsonObject &inventory) {
     for (const QJsonValue &h : related.value(QStringLiteral("hosts")).toArray()) {
         const QJsonObject host = h.toObject();
         const QString name = host.value(QStringLiteral("name")).toString();
-        auto vars = variablesOf(host.value(QStringLiteral("variables")), tr("host %1").arg(name));
+        auto vars = variablesOf(host.value(QStringLiteral("variables")), AwxText::tr("host %1").arg(name));
         if (!vars)
             return vars.status();
         content.hosts.insert(name, vars.value());
@@ -114,7 +115,7 @@ Result<InventoryContent> contentOf(const QJsonObject &inventory) {
     for (const QJsonValue &g : related.value(QStringLiteral("groups")).toArray()) {
         const QJsonObject group = g.toObject();
         const QString name = group.value(QStringLiteral("name")).toString();
-        auto vars = variablesOf(group.value(QStringLiteral("variables")), tr("group %1").arg(name));
+        auto vars = variablesOf(group.value(QStringLiteral("variables")), AwxText::tr("group %1").arg(name));
         if (!vars)
             return vars.status();
         const QJsonObject groupRelated = group.value(QStringLiteral("related")).toObject();
@@ -149,7 +150,8 @@ Result<AwxImportPlan> readAwxExport(const QJsonObject &doc, const QString &proje
         if (!kind || (kind->awxName != type.value(QStringLiteral("name")).toString() &&
                       !type.value(QStringLiteral("name")).toString().isEmpty())) {
             plan.warnings
-                << tr("Credential \"%1\" is of type \"%2\", which Playdeck does not have: not imported.")
+                << AwxText::tr(
+                       "Credential \"%1\" is of type \"%2\", which Playdeck does not have: not imported.")
                        .arg(name, type.value(QStringLiteral("name")).toString());
             continue;
         }
@@ -167,8 +169,9 @@ Result<AwxImportPlan> readAwxExport(const QJsonObject &doc, const QString &proje
         }
         if (!missing.isEmpty())
             plan.warnings
-                << tr("Credential \"%1\" comes without its secrets (%2), as every AWX export: set them with "
-                      "playdeck credential update \"%1\" --%3_file FILE, or in its editor.")
+                << AwxText::tr(
+                       "Credential \"%1\" comes without its secrets (%2), as every AWX export: set them with "
+                       "playdeck credential update \"%1\" --%3_file FILE, or in its editor.")
                        .arg(name, missing.join(QStringLiteral(", ")), missing.constFirst());
         plan.items.append(
             {ResourceKind::Credential,
@@ -184,9 +187,10 @@ Result<AwxImportPlan> readAwxExport(const QJsonObject &doc, const QString &proje
         QJsonObject fields = fieldsOf(ResourceKind::Project, p);
         const QString type = fields.value(QStringLiteral("scm_type")).toString();
         if (!type.isEmpty() && type != QLatin1String("git")) {
-            plan.warnings << tr("Project \"%1\" uses %2, which Playdeck does not have (only git and local "
-                                "directories): "
-                                "not imported.")
+            plan.warnings << AwxText::tr(
+                                 "Project \"%1\" uses %2, which Playdeck does not have (only git and local "
+                                 "directories): "
+                                 "not imported.")
                                  .arg(fields.value(QStringLiteral("name")).toString(), type);
             continue;
         }
@@ -203,7 +207,8 @@ Result<AwxImportPlan> readAwxExport(const QJsonObject &doc, const QString &proje
         const QString kind = i.value(QStringLiteral("kind")).toString();
         if (!kind.isEmpty()) {
             plan.warnings
-                << tr("Inventory \"%1\" is a %2 inventory, which Playdeck does not have: not imported.")
+                << AwxText::tr(
+                       "Inventory \"%1\" is a %2 inventory, which Playdeck does not have: not imported.")
                        .arg(i.value(QStringLiteral("name")).toString(), kind);
             continue;
         }
@@ -219,7 +224,8 @@ Result<AwxImportPlan> readAwxExport(const QJsonObject &doc, const QString &proje
         const QString source = s.value(QStringLiteral("source")).toString();
         if (source != QLatin1String("scm") && source != QLatin1String("file")) {
             plan.warnings
-                << tr("Inventory source \"%1\" reads from %2, which Playdeck does not have: not imported.")
+                << AwxText::tr(
+                       "Inventory source \"%1\" reads from %2, which Playdeck does not have: not imported.")
                        .arg(fields.value(QStringLiteral("name")).toString(), source);
             continue;
         }

@@ -9,20 +9,23 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Inventory", text);
-}
+// lupdate files InventoryText::tr's strings under "Inventory", the context they are looked up in.
+class InventoryText {
+    Q_DECLARE_TR_FUNCTIONS(Inventory)
+};
 
 Result<QStringList> names(const QJsonObject &group, const QString &key, const QString &groupName) {
     const QJsonValue v = group.value(key);
     if (v.isUndefined())
         return QStringList();
     if (!v.isArray())
-        return Status::failure(tr("The group %1 has \"%2\" that is not a list.").arg(groupName, key));
+        return Status::failure(
+            InventoryText::tr("The group %1 has \"%2\" that is not a list.").arg(groupName, key));
     QStringList out;
     for (const QJsonValue &n : v.toArray()) {
         if (!n.isString() || n.toString().isEmpty())
-            return Status::failure(tr("The group %1 lists %2 that are not names.").arg(groupName, key));
+            return Status::failure(
+                InventoryText::tr("The group %1 lists %2 that are not names.").arg(groupName, key));
         out << n.toString();
     }
     return out;
@@ -52,16 +55,18 @@ Result<InventoryContent> parseAnsibleInventoryJson(const QByteArray &json) {
     QJsonParseError error{};
     const QJsonDocument doc = QJsonDocument::fromJson(json, &error);
     if (error.error != QJsonParseError::NoError || !doc.isObject())
-        return Status::failure(tr("ansible-inventory did not print an inventory (%1 at byte %2).")
-                                   .arg(error.errorString())
-                                   .arg(error.offset));
+        return Status::failure(
+            InventoryText::tr("ansible-inventory did not print an inventory (%1 at byte %2).")
+                .arg(error.errorString())
+                .arg(error.offset));
     const QJsonObject root = doc.object();
     InventoryContent content;
     const QJsonObject hostvars =
         root.value(QStringLiteral("_meta")).toObject().value(QStringLiteral("hostvars")).toObject();
     for (auto it = hostvars.begin(); it != hostvars.end(); ++it) {
         if (!it.value().isObject())
-            return Status::failure(tr("The variables of host %1 are not a mapping.").arg(it.key()));
+            return Status::failure(
+                InventoryText::tr("The variables of host %1 are not a mapping.").arg(it.key()));
         content.hosts.insert(it.key(), it.value().toObject());
     }
     QMap<QString, QStringList> children;
@@ -69,7 +74,7 @@ Result<InventoryContent> parseAnsibleInventoryJson(const QByteArray &json) {
         if (it.key() == QLatin1String("_meta"))
             continue;
         if (!it.value().isObject())
-            return Status::failure(tr("The group %1 is not a mapping.").arg(it.key()));
+            return Status::failure(InventoryText::tr("The group %1 is not a mapping.").arg(it.key()));
         const QJsonObject g = it.value().toObject();
         auto hosts = names(g, QStringLiteral("hosts"), it.key());
         if (!hosts)
@@ -78,7 +83,8 @@ Result<InventoryContent> parseAnsibleInventoryJson(const QByteArray &json) {
         if (!kids)
             return kids.status();
         if (g.contains(QStringLiteral("vars")) && !g.value(QStringLiteral("vars")).isObject())
-            return Status::failure(tr("The variables of group %1 are not a mapping.").arg(it.key()));
+            return Status::failure(
+                InventoryText::tr("The variables of group %1 are not a mapping.").arg(it.key()));
         for (const QString &h : hosts.value())
             if (!content.hosts.contains(h))
                 content.hosts.insert(h, QJsonObject());
@@ -97,12 +103,13 @@ Result<InventoryContent> parseAnsibleInventoryJson(const QByteArray &json) {
     for (const auto &kids : std::as_const(children))
         for (const QString &child : kids)
             if (!children.contains(child) && child != QLatin1String("all"))
-                return Status::failure(tr("The group %1 is listed as a child but not described.").arg(child));
+                return Status::failure(
+                    InventoryText::tr("The group %1 is listed as a child but not described.").arg(child));
     QSet<QString> onPath, done;
     QString where;
     for (auto it = children.begin(); it != children.end(); ++it)
         if (hasCycle(it.key(), children, onPath, done, where))
-            return Status::failure(tr("The group %1 is its own ancestor.").arg(where));
+            return Status::failure(InventoryText::tr("The group %1 is its own ancestor.").arg(where));
     std::sort(
         content.groups.begin(), content.groups.end(),
         [](const InventoryContent::Group &a, const InventoryContent::Group &b) { return a.name < b.name; });

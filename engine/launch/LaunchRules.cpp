@@ -10,9 +10,10 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Launch", text);
-}
+// lupdate files LaunchText::tr's strings under "Launch", the context they are looked up in.
+class LaunchText {
+    Q_DECLARE_TR_FUNCTIONS(Launch)
+};
 
 QStringList surveyVariables(const JobTemplate &tmpl) {
     QStringList out;
@@ -55,8 +56,8 @@ Status checkPromptsAllowed(const JobTemplate &t, const LaunchConfig &p) {
     if (refused.isEmpty())
         return {};
     return Status::failure(
-        tr("The template \"%1\" does not let a launch change that: it would need %2. Change the "
-           "template, or launch without it.")
+        LaunchText::tr("The template \"%1\" does not let a launch change that: it would need %2. Change the "
+                       "template, or launch without it.")
             .arg(t.name, refused.join(QStringLiteral(", "))));
 }
 
@@ -88,7 +89,8 @@ Result<SplitLaunch> applySurvey(const JobTemplate &tmpl, const LaunchRequest &re
                                     : QString::fromUtf8(QJsonDocument(rest).toJson(QJsonDocument::Compact));
     auto answered = answerSurvey(tmpl.surveySpec, answers, choices);
     if (!answered)
-        return Status::failure(tr("The survey's answers are not right:\n%1").arg(answered.error()));
+        return Status::failure(
+            LaunchText::tr("The survey's answers are not right:\n%1").arg(answered.error()));
     out.prompts.surveyAnswers = answered.value().vars;
     out.prompts.secretSurveyVariables = answered.value().passwordVariables;
     for (const QString &variable : answered.value().passwordVariables) {

@@ -13,20 +13,23 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("PlaybookPrompts", text);
-}
+// lupdate files PlaybookPromptsText::tr's strings under "PlaybookPrompts", the context they are looked up in.
+class PlaybookPromptsText {
+    Q_DECLARE_TR_FUNCTIONS(PlaybookPrompts)
+};
 
 // A playbook file's plays, ansible's way of reading them: a YAML list.
 Result<QJsonValue> readPlays(const QString &path) {
     QFile file(path);
     if (!file.open(QIODevice::ReadOnly))
-        return Status::failure(tr("%1 cannot be read: %2").arg(path, file.errorString()));
+        return Status::failure(
+            PlaybookPromptsText::tr("%1 cannot be read: %2").arg(path, file.errorString()));
     ExtraVarsLimits limits;
     limits.maxDocumentBytes = 4 * 1024 * 1024;
     auto plays = extravars::readYaml(file.readAll(), limits);
     if (!plays)
-        return Status::failure(tr("%1 is not YAML that Playdeck reads: %2").arg(path, plays.error()));
+        return Status::failure(
+            PlaybookPromptsText::tr("%1 is not YAML that Playdeck reads: %2").arg(path, plays.error()));
     return plays;
 }
 
@@ -49,7 +52,8 @@ QJsonObject questionOf(const QJsonObject &prompt) {
                         isPrivate.toString().compare(QLatin1String("yes"), Qt::CaseInsensitive) == 0;
     QJsonObject q{{QStringLiteral("variable"), name},
                   {QStringLiteral("question_name"), text.isEmpty() ? name : text},
-                  {QStringLiteral("question_description"), tr("Asked by the playbook (vars_prompt).")},
+                  {QStringLiteral("question_description"),
+                   PlaybookPromptsText::tr("Asked by the playbook (vars_prompt).")},
                   {QStringLiteral("type"), secret ? QStringLiteral("password") : QStringLiteral("text")},
                   {QStringLiteral("required"), false},
                   {QStringLiteral("vars_prompt"), true}};

@@ -11,9 +11,10 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Survey", text);
-}
+// lupdate files SurveyText::tr's strings under "Survey", the context they are looked up in.
+class SurveyText {
+    Q_DECLARE_TR_FUNCTIONS(Survey)
+};
 
 bool isEmptyAnswer(const QJsonValue &v) {
     return v.isUndefined() || v.isNull() || (v.isString() && v.toString().isEmpty()) ||
@@ -59,7 +60,7 @@ Result<QJsonValue> answerOne(const QJsonObject &q, QJsonValue given, const Surve
         if (q.value(QStringLiteral("vars_prompt")).toBool())
             return QJsonValue(QString());
         if (q.value(QStringLiteral("required")).toBool())
-            return Status::failure(tr("an answer is required"));
+            return Status::failure(SurveyText::tr("an answer is required"));
         return QJsonValue(QJsonValue::Undefined);
     }
     const auto min = bound(q, "min");
@@ -67,11 +68,11 @@ Result<QJsonValue> answerOne(const QJsonObject &q, QJsonValue given, const Surve
     if (type == QLatin1String("integer") || type == QLatin1String("float")) {
         const auto n = number(given);
         if (!n)
-            return Status::failure(tr("\"%1\" is not a number").arg(given.toString()));
+            return Status::failure(SurveyText::tr("\"%1\" is not a number").arg(given.toString()));
         if (type == QLatin1String("integer") && *n != std::floor(*n))
-            return Status::failure(tr("%1 is not a whole number").arg(*n));
+            return Status::failure(SurveyText::tr("%1 is not a whole number").arg(*n));
         if ((min && *n < *min) || (max && *n > *max))
-            return Status::failure(tr("%1 is not between %2 and %3")
+            return Status::failure(SurveyText::tr("%1 is not between %2 and %3")
                                        .arg(*n)
                                        .arg(min ? QString::number(*min) : QStringLiteral("…"))
                                        .arg(max ? QString::number(*max) : QStringLiteral("…")));
@@ -81,35 +82,36 @@ Result<QJsonValue> answerOne(const QJsonObject &q, QJsonValue given, const Surve
     if (type == QLatin1String("multiplechoice")) {
         const QString answer = given.isDouble() ? QString::number(given.toDouble()) : given.toString();
         if (!offered.contains(answer))
-            return Status::failure(
-                tr("\"%1\" is not one of the choices (%2)").arg(answer, offered.join(QStringLiteral(", "))));
+            return Status::failure(SurveyText::tr("\"%1\" is not one of the choices (%2)")
+                                       .arg(answer, offered.join(QStringLiteral(", "))));
         return QJsonValue(answer);
     }
     if (type == QLatin1String("multiselect")) {
         const QStringList picked = textList(given);
         for (const QString &p : picked)
             if (!offered.contains(p))
-                return Status::failure(
-                    tr("\"%1\" is not one of the choices (%2)").arg(p, offered.join(QStringLiteral(", "))));
+                return Status::failure(SurveyText::tr("\"%1\" is not one of the choices (%2)")
+                                           .arg(p, offered.join(QStringLiteral(", "))));
         if (picked.isEmpty() && q.value(QStringLiteral("required")).toBool())
-            return Status::failure(tr("pick at least one"));
+            return Status::failure(SurveyText::tr("pick at least one"));
         return QJsonValue(QJsonArray::fromStringList(picked));
     }
     // text, textarea, password
     if (!given.isString())
-        return Status::failure(tr("the answer must be text"));
+        return Status::failure(SurveyText::tr("the answer must be text"));
     const QString text = given.toString();
     if ((min && text.size() < *min) || (max && text.size() > *max))
-        return Status::failure(min && max ? tr("it must be %1 to %2 characters long").arg(*min).arg(*max)
-                               : min      ? tr("it must be at least %1 characters long").arg(*min)
-                                          : tr("it must be at most %1 characters long").arg(*max));
+        return Status::failure(min && max
+                                   ? SurveyText::tr("it must be %1 to %2 characters long").arg(*min).arg(*max)
+                               : min ? SurveyText::tr("it must be at least %1 characters long").arg(*min)
+                                     : SurveyText::tr("it must be at most %1 characters long").arg(*max));
     const QString pattern = q.value(QStringLiteral("regex")).toString();
     if (!pattern.isEmpty()) {
         const QRegularExpression re(QRegularExpression::anchoredPattern(pattern));
         if (!re.isValid() || !re.match(text).hasMatch())
             return Status::failure(type == QLatin1String("password")
-                                       ? tr("it does not match %1").arg(pattern)
-                                       : tr("\"%1\" does not match %2").arg(text, pattern));
+                                       ? SurveyText::tr("it does not match %1").arg(pattern)
+                                       : SurveyText::tr("\"%1\" does not match %2").arg(text, pattern));
     }
     return QJsonValue(text);
 }
@@ -134,7 +136,7 @@ Result<SurveyAnswers> answerSurvey(const QJsonObject &spec, const QJsonObject &a
         const QString variable = q.value(QStringLiteral("variable")).toString();
         auto answer = answerOne(q, answers.value(variable), choices);
         if (!answer) {
-            problems << tr("%1 (%2): %3")
+            problems << SurveyText::tr("%1 (%2): %3")
                             .arg(q.value(QStringLiteral("question_name")).toString(), variable,
                                  answer.error());
             continue;

@@ -59,10 +59,11 @@ struct JobDetail : JobSummary {
     int refusedEvents = 0; // events the database refused (a data error): not stored, and said so
     QString refusedReason; // why the first of them was refused
     bool cancelRequested = false;
-    QString scmRevision;    // the project revision it ran (a job) or checked out (a project update)
-    qint64 relaunchOf = 0;  // the job this one relaunches
-    qint64 replayOf = 0;    // the job this one replays exactly (revision, inventory, variables)
-    QString pinnedRevision; // a replay's revision (empty: the project's current tree)
+    QString scmRevision;          // the project revision it ran (a job) or checked out (a project update)
+    qint64 relaunchOf = 0;        // the job this one relaunches
+    qint64 replayOf = 0;          // the job this one replays exactly (revision, inventory, variables)
+    QString pinnedRevision;       // a replay's revision (empty: the project's current tree)
+    qint64 inventorySourceId = 0; // an inventory update's source
 
     // What the job runs with: the options with the prompts applied.
     JobOptions effectiveOptions() const { return applyLaunchConfig(options, launch); }

@@ -2,6 +2,7 @@
 
 #include "JobOptions.h"
 
+#include <QDateTime>
 #include <QJsonObject>
 #include <QList>
 #include <QMetaType>
@@ -13,6 +14,7 @@ struct LaunchPrompts {
     bool inventory = false, credentials = false, limit = false, tags = false, skipTags = false,
          verbosity = false, jobType = false, variables = false, diffMode = false, forks = false,
          timeout = false, scmBranch = false;
+    friend bool operator==(const LaunchPrompts &, const LaunchPrompts &) = default;
 };
 
 struct JobTemplate {
@@ -25,6 +27,11 @@ struct JobTemplate {
     LaunchPrompts ask;
     bool surveyEnabled = false;
     QJsonObject surveySpec;
+    QString folder; // where it is filed ("Web/Deploy"); empty: nowhere
+    bool favorite = false;
+    // Its last job, for the lists: status name (empty: never run) and when it finished (or started).
+    QString lastJobStatus;
+    QDateTime lastJobRun;
 };
 
 } // namespace playdeck

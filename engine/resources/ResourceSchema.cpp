@@ -316,7 +316,7 @@ QList<CredentialKindSpec> credentialKinds() {
                                        QStringLiteral("sesu")};
     return {
         {QStringLiteral("ssh"),
-         QStringLiteral("Machine"),
+         QStringLiteral(QT_TRANSLATE_NOOP("Resources", "Machine")),
          {{QStringLiteral("username"), false, {}, QT_TRANSLATE_NOOP("Resources", "Username")},
           {QStringLiteral("password"), true, {}, QT_TRANSLATE_NOOP("Resources", "Password")},
           {QStringLiteral("ssh_key_data"), true, {}, QT_TRANSLATE_NOOP("Resources", "SSH private key")},
@@ -335,7 +335,7 @@ QList<CredentialKindSpec> credentialKinds() {
            {},
            QT_TRANSLATE_NOOP("Resources", "Privilege escalation password")}}},
         {QStringLiteral("scm"),
-         QStringLiteral("Source Control"),
+         QStringLiteral(QT_TRANSLATE_NOOP("Resources", "Source Control")),
          {{QStringLiteral("username"), false, {}, QT_TRANSLATE_NOOP("Resources", "Username")},
           {QStringLiteral("password"), true, {}, QT_TRANSLATE_NOOP("Resources", "Password")},
           {QStringLiteral("ssh_key_data"), true, {}, QT_TRANSLATE_NOOP("Resources", "SSH private key")},
@@ -344,7 +344,7 @@ QList<CredentialKindSpec> credentialKinds() {
            {},
            QT_TRANSLATE_NOOP("Resources", "Private key passphrase")}}},
         {QStringLiteral("vault"),
-         QStringLiteral("Vault"),
+         QStringLiteral(QT_TRANSLATE_NOOP("Resources", "Vault")),
          {{QStringLiteral("vault_password"), true, {}, QT_TRANSLATE_NOOP("Resources", "Vault password")},
           {QStringLiteral("vault_id"), false, {}, QT_TRANSLATE_NOOP("Resources", "Vault identifier")}}},
     };

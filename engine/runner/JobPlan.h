@@ -5,6 +5,7 @@
 #include "launch/LaunchConfig.h"
 #include "model/Job.h"
 #include "store/CredentialStore.h"
+#include "store/InventoryStore.h"
 #include "store/ProjectStore.h"
 
 #include <QByteArray>
@@ -24,9 +25,10 @@ struct RunInput {
     QString projectPath;     // a job's playbooks
     QString projectRevision; // ... at this revision (a git project's)
     QString inventoryName;
-    QJsonObject inventory;             // in the shape of ansible's YAML inventory plugin
-    ProjectScm project;                // a project update: what it updates
-    QList<CredentialKeys> credentials; // the job's credentials, in order
+    QJsonObject inventory;              // in the shape of ansible's YAML inventory plugin
+    ProjectScm project;                 // a project update: what it updates
+    InventorySourceRun inventorySource; // an inventory update: what it reads
+    QList<CredentialKeys> credentials;  // the job's credentials, in order
     // Filled from the keychain just before the run, never stored: each credential's secret inputs
     // ("<credential id>/<input>" → value, the ask-at-launch ones included) and the survey's passwords.
     QHash<QString, QString> credentialSecrets;
@@ -40,7 +42,7 @@ struct RunInput {
 
 // How one kind of unified job is run through ansible-runner: what goes into its private data dir and
 // the kwargs of its transmit stream, and what its outcome means. A template's playbook run and a
-// project update are plans of their own; inventory updates and ad hoc commands will be.
+// project update and an inventory update are plans of their own; ad hoc commands will be.
 class JobPlan {
 public:
     virtual ~JobPlan() = default;

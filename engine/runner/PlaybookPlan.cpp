@@ -1,5 +1,6 @@
 #include "PlaybookPlan.h"
 
+#include "InventoryUpdatePlan.h"
 #include "PlanFiles.h"
 #include "ProjectUpdatePlan.h"
 #include "launch/ExtraVars.h"
@@ -59,6 +60,8 @@ QString shellQuote(const QString &s) {
 std::unique_ptr<JobPlan> planFor(const RunInput &input) {
     if (input.job.kind == QLatin1String("project_update"))
         return std::make_unique<ProjectUpdatePlan>();
+    if (input.job.kind == QLatin1String("inventory_update"))
+        return std::make_unique<InventoryUpdatePlan>();
     return std::make_unique<PlaybookPlan>();
 }
 
@@ -70,6 +73,14 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
         if (!scm)
             return scm.status();
         input.project = scm.value();
+        input.job = std::move(job);
+        return input;
+    }
+    if (job.kind == QLatin1String("inventory_update")) {
+        auto source = InventoryStore(db).sourceForRun(job.inventorySourceId);
+        if (!source)
+            return source.status();
+        input.inventorySource = source.value();
         input.job = std::move(job);
         return input;
     }

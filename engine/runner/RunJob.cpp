@@ -71,7 +71,7 @@ Loaded beginRun(QSqlDatabase &db, qint64 jobId, const QString &node) {
     JobUpdate started;
     if (!input.projectRevision.isEmpty())
         started.scmRevision = input.projectRevision; // the revision a job runs is the one it copies
-    if (input.job.effectiveOptions().inventoryId)
+    if (input.job.kind == QLatin1String("job") && input.job.effectiveOptions().inventoryId)
         started.inventorySnapshot = input.inventory; // what "relaunch exactly as it ran" runs against
     auto running = jobs.transition(jobId, {JobStatus::Running, {JobStatus::Waiting}, started, node});
     if (!running)

@@ -7,10 +7,12 @@ namespace playdeck {
 namespace {
 
 // What a job holds while it runs, or waits for in order: its template (unless simultaneous runs are
-// allowed), or the project it updates. Empty: nothing.
+// allowed), or the project or inventory source it updates. Empty: nothing.
 QString exclusiveKey(const ActiveJob &job) {
     if (job.projectUpdateOf)
         return QStringLiteral("project:%1").arg(job.projectUpdateOf);
+    if (job.inventoryUpdateOf)
+        return QStringLiteral("inventory_source:%1").arg(job.inventoryUpdateOf);
     if (!job.allowSimultaneous && job.templateId)
         return QStringLiteral("template:%1").arg(job.templateId);
     return {};

@@ -16,8 +16,9 @@ struct ActiveJob {
     qint64 templateId = 0;
     bool allowSimultaneous = false;
     int impact = 1;
-    QString executionNode;      // for waiting/running jobs
-    qint64 projectUpdateOf = 0; // a project update: of this project (one at a time per project)
+    QString executionNode;        // for waiting/running jobs
+    qint64 projectUpdateOf = 0;   // a project update: of this project (one at a time per project)
+    qint64 inventoryUpdateOf = 0; // an inventory update: of this source (one at a time per source)
 };
 
 struct InstanceCapacity {

@@ -97,7 +97,7 @@ bool TaskManager::runOnce(int &started) {
     QHash<qint64, QString> explanations;
     for (const ActiveJobRow &row : activeRows.value()) {
         active.append({row.id, row.status, row.templateId, row.allowSimultaneous, row.impact,
-                       row.executionNode, row.projectUpdateOf});
+                       row.executionNode, row.projectUpdateOf, row.inventoryUpdateOf});
         explanations.insert(row.id, row.explanation);
     }
     auto instanceRows = InstanceStore(db).schedulable(m_liveInstanceSeconds);

@@ -9,9 +9,10 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("CredentialRun", text);
-}
+// lupdate files CredentialRunText::tr's strings under "CredentialRun", the context they are looked up in.
+class CredentialRunText {
+    Q_DECLARE_TR_FUNCTIONS(CredentialRun)
+};
 
 const QStringList &becomeMethods() {
     static const QStringList methods = [] {
@@ -41,7 +42,8 @@ Result<CredentialRun> credentialRun(const QList<CredentialKeys> &credentials,
                 return stored; // not a secret input
             const QString key = QStringLiteral("%1/%2").arg(c.id).arg(input);
             if (!secrets.contains(key) || secrets.value(key).isEmpty())
-                return Status::failure(tr("The %1 of credential \"%2\" was not given.").arg(input, c.name));
+                return Status::failure(
+                    CredentialRunText::tr("The %1 of credential \"%2\" was not given.").arg(input, c.name));
             run.secrets << secrets.value(key);
             return secrets.value(key);
         };

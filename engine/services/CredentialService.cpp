@@ -17,9 +17,10 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Resources", text);
-}
+// lupdate files CredentialServiceText::tr's strings under "Resources", the context they are looked up in.
+class CredentialServiceText {
+    Q_DECLARE_TR_FUNCTIONS(Resources)
+};
 
 struct SplitSecrets {
     QJsonObject inputs;              // for the row: markers in place of values
@@ -32,15 +33,16 @@ Result<SplitSecrets> splitSecrets(const QString &kindName, QJsonObject inputs,
     const auto kind = credentialKind(kindName);
     if (!kind)
         return Status::failure(
-            tr("There is no credential kind \"%1\"; use ssh, scm or vault.").arg(kindName));
+            CredentialServiceText::tr("There is no credential kind \"%1\"; use ssh, scm or vault.")
+                .arg(kindName));
     SplitSecrets out;
     for (auto it = secrets.begin(); it != secrets.end(); ++it) {
         const bool secret =
             std::any_of(kind->inputs.begin(), kind->inputs.end(),
                         [&](const CredentialInput &i) { return i.id == it.key() && i.secret; });
         if (!secret)
-            return Status::failure(
-                tr("A %1 credential has no secret input \"%2\".").arg(kind->awxName, it.key()));
+            return Status::failure(CredentialServiceText::tr("A %1 credential has no secret input \"%2\".")
+                                       .arg(kind->awxName, it.key()));
         if (it.value() == kAsk) {
             inputs.insert(it.key(), kAsk);
             out.toRemove << it.key();
@@ -225,9 +227,10 @@ QFuture<Result<CredentialService::Secrets>> CredentialService::secrets(qint64 id
                                             return fulfil(
                                                 promise,
                                                 Result<Secrets>::failure(
-                                                    tr("The keychain no longer has the %1 of credential "
-                                                       "\"%2\". Set it again: playdeck credential update "
-                                                       "\"%2\" --%1-file FILE (or in its editor).")
+                                                    CredentialServiceText::tr(
+                                                        "The keychain no longer has the %1 of credential "
+                                                        "\"%2\". Set it again: playdeck credential update "
+                                                        "\"%2\" --%1_file FILE (or in its editor).")
                                                         .arg(input, k.name)));
                                         values.insert(input, found.value().value(entry));
                                     }

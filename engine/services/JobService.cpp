@@ -219,7 +219,33 @@ Result<qint64> startProjectUpdate(QSqlDatabase &db, qint64 projectId, const QStr
                                                    scm.value().timeout);
 }
 
+Result<qint64> startInventoryUpdate(QSqlDatabase &db, qint64 sourceId, const QString &launchType) {
+    auto source = InventoryStore(db).sourceForRun(sourceId);
+    if (!source)
+        return source.status();
+    return UnifiedJobStore(db).createInventoryUpdate(source.value(), launchType);
+}
+
 } // namespace
+
+QFuture<Result<qint64>> JobService::updateInventorySource(const QString &inventoryName,
+                                                          const QString &sourceName,
+                                                          const QString &launchType) {
+    return m_pool.run<Result<qint64>>([=](QSqlDatabase &db) -> Result<qint64> {
+        auto id = InventoryStore(db).sourceId(inventoryName, sourceName);
+        if (!id)
+            return id.status();
+        if (id.value() == 0)
+            return Status::failure(QObject::tr("The inventory \"%1\" has no source named \"%2\".")
+                                       .arg(inventoryName, sourceName));
+        return startInventoryUpdate(db, id.value(), launchType);
+    });
+}
+
+QFuture<Result<QStringList>> JobService::inventorySources(const QString &inventoryName) {
+    return m_pool.run<Result<QStringList>>(
+        [inventoryName](QSqlDatabase &db) { return InventoryStore(db).sourceNames(inventoryName); });
+}
 
 QFuture<Result<qint64>> JobService::updateProject(const QString &projectName, const QString &launchType) {
     return m_pool.run<Result<qint64>>([projectName, launchType](QSqlDatabase &db) -> Result<qint64> {
@@ -241,6 +267,11 @@ QFuture<Result<qint64>> JobService::relaunch(qint64 jobId, RelaunchMode mode) {
             if (mode != RelaunchMode::SamePrompts)
                 return Status::failure(QObject::tr("A project update can only be run again as it is."));
             return startProjectUpdate(db, job.value().options.projectId, QStringLiteral("relaunch"));
+        }
+        if (job.value().kind == QLatin1String("inventory_update")) {
+            if (mode != RelaunchMode::SamePrompts)
+                return Status::failure(QObject::tr("An inventory update can only be run again as it is."));
+            return startInventoryUpdate(db, job.value().inventorySourceId, QStringLiteral("relaunch"));
         }
         if (mode == RelaunchMode::Exact) {
             const JobOptions effective = job.value().effectiveOptions();

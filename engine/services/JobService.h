@@ -67,6 +67,13 @@ public:
     QFuture<Result<qint64>> updateProject(const QString &projectName,
                                           const QString &launchType = QStringLiteral("manual"));
 
+    // AWX's inventory update: a unified job that reads the source with ansible-inventory and imports
+    // what it read into the source's inventory.
+    QFuture<Result<qint64>> updateInventorySource(const QString &inventoryName, const QString &sourceName,
+                                                  const QString &launchType = QStringLiteral("manual"));
+    // The names of an inventory's sources (to update them all).
+    QFuture<Result<QStringList>> inventorySources(const QString &inventoryName);
+
     QFuture<Result<JobDetail>> job(qint64 jobId);
     QFuture<Result<QList<JobSummary>>> recent(int limit);
     // A page of the jobs a list shows (filtered, sorted), and how many match.

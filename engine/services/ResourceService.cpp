@@ -14,9 +14,10 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Resources", text);
-}
+// lupdate files ResourceServiceText::tr's strings under "Resources", the context they are looked up in.
+class ResourceServiceText {
+    Q_DECLARE_TR_FUNCTIONS(Resources)
+};
 
 Result<QJsonObject> existing(QSqlDatabase &db, ResourceKind kind, const QString &name,
                              const QString &parentName) {
@@ -24,7 +25,8 @@ Result<QJsonObject> existing(QSqlDatabase &db, ResourceKind kind, const QString 
     if (!found)
         return found.status();
     if (!found.value())
-        return Status::failure(tr("There is no %1 named \"%2\".").arg(describeKind(kind), name));
+        return Status::failure(
+            ResourceServiceText::tr("There is no %1 named \"%2\".").arg(describeKind(kind), name));
     return *found.value();
 }
 
@@ -61,7 +63,8 @@ QJsonObject writableFields(ResourceKind kind, const QJsonObject &resource) {
 Result<QString> freeCopyName(QSqlDatabase &db, ResourceKind kind, const QString &name,
                              const QString &parentName) {
     for (int n = 1;; ++n) {
-        const QString candidate = n == 1 ? tr("%1 (copy)").arg(name) : tr("%1 (copy %2)").arg(name).arg(n);
+        const QString candidate = n == 1 ? ResourceServiceText::tr("%1 (copy)").arg(name)
+                                         : ResourceServiceText::tr("%1 (copy %2)").arg(name).arg(n);
         auto taken = ResourceStore::idOf(db, kind, candidate, parentName);
         if (!taken)
             return taken.status();

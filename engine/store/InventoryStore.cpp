@@ -1,8 +1,11 @@
 #include "InventoryStore.h"
 
+#include "ProjectStore.h"
 #include "bus/Publisher.h"
 #include "db/Connections.h"
 
+#include <QDir>
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QObject>
@@ -278,6 +281,84 @@ Result<InventoryContent> InventoryStore::content(qint64 inventoryId) {
         content.groups.append({groups.value().value(0).toString(), parseObject(groups.value().value(1)),
                                names(groups.value().value(2)), names(groups.value().value(3))});
     return content;
+}
+
+Result<InventorySourceRun> InventoryStore::sourceForRun(qint64 sourceId) {
+    auto q =
+        exec(m_db,
+             QStringLiteral("SELECT s.id, s.inventory_id, s.name, i.name, s.source, s.source_path,"
+                            " coalesce(s.source_project_id, 0), s.overwrite, s.overwrite_vars, s.timeout,"
+                            " s.verbosity FROM inventory_source s JOIN inventory i ON i.id = s.inventory_id"
+                            " WHERE s.id = ?"),
+             {sourceId});
+    if (!q)
+        return q.status();
+    if (!q.value().next())
+        return Status::failure(QObject::tr("The inventory source (id %1) no longer exists.").arg(sourceId));
+    const QSqlQuery &r = q.value();
+    InventorySourceRun s;
+    s.id = r.value(0).toLongLong();
+    s.inventoryId = r.value(1).toLongLong();
+    s.name = r.value(2).toString();
+    s.inventoryName = r.value(3).toString();
+    const QString kind = r.value(4).toString();
+    const QString path = r.value(5).toString();
+    const qint64 project = r.value(6).toLongLong();
+    s.overwrite = r.value(7).toBool();
+    s.overwriteVars = r.value(8).toBool();
+    s.timeout = r.value(9).toInt();
+    s.verbosity = r.value(10).toInt();
+    if (kind == QLatin1String("scm")) {
+        if (project == 0)
+            return Status::failure(
+                QObject::tr("The inventory source \"%1\" reads a file in a project, but names none.")
+                    .arg(s.name));
+        auto tree = ProjectStore(m_db).tree(project);
+        if (!tree)
+            return tree.status();
+        // Inside the project's tree only: neither "../" nor a symbolic link leads out of it.
+        const QString root = QFileInfo(tree.value().path).canonicalFilePath();
+        const QString joined = QDir::cleanPath(QDir(tree.value().path).filePath(path));
+        const QString real = QFileInfo(joined).canonicalFilePath();
+        const QString resolved = real.isEmpty() ? joined : real; // a missing file: ansible-inventory says so
+        if (root.isEmpty() || (!resolved.startsWith(root + QLatin1Char('/')) && resolved != root &&
+                               !resolved.startsWith(QDir::cleanPath(tree.value().path) + QLatin1Char('/'))))
+            return Status::failure(
+                QObject::tr("The inventory source \"%1\" names %2, which is outside its project.")
+                    .arg(s.name, path));
+        s.path = resolved;
+    } else {
+        if (!QDir::isAbsolutePath(path))
+            return Status::failure(
+                QObject::tr("The inventory source \"%1\" needs an absolute path, not %2.").arg(s.name, path));
+        s.path = QDir::cleanPath(path);
+    }
+    return s;
+}
+
+Result<qint64> InventoryStore::sourceId(const QString &inventoryName, const QString &sourceName) {
+    auto q =
+        exec(m_db,
+             QStringLiteral("SELECT s.id FROM inventory_source s JOIN inventory i ON i.id = s.inventory_id"
+                            " WHERE i.name = ? AND s.name = ?"),
+             {inventoryName, sourceName});
+    if (!q)
+        return q.status();
+    return q.value().next() ? q.value().value(0).toLongLong() : qint64(0);
+}
+
+Result<QStringList> InventoryStore::sourceNames(const QString &inventoryName) {
+    auto q =
+        exec(m_db,
+             QStringLiteral("SELECT s.name FROM inventory_source s JOIN inventory i ON i.id = s.inventory_id"
+                            " WHERE i.name = ? ORDER BY s.name"),
+             {inventoryName});
+    if (!q)
+        return q.status();
+    QStringList names;
+    while (q.value().next())
+        names << q.value().value(0).toString();
+    return names;
 }
 
 } // namespace playdeck

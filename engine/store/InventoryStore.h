@@ -8,6 +8,19 @@
 
 namespace playdeck {
 
+// What an inventory update reads and where it puts it (AWX's InventorySource).
+struct InventorySourceRun {
+    qint64 id = 0;
+    qint64 inventoryId = 0;
+    QString name;
+    QString inventoryName;
+    QString path; // the source resolved: its own path, or the file in its project's tree
+    bool overwrite = false;
+    bool overwriteVars = false;
+    int timeout = 0;
+    int verbosity = 1;
+};
+
 // All SQL about inventories, their groups and hosts.
 class InventoryStore {
 public:
@@ -34,6 +47,13 @@ public:
                                                       bool overwriteVars);
     // Exactly the hosts in `disabled` are disabled (an AWX import says which).
     [[nodiscard]] Status setDisabledHosts(qint64 inventoryId, const QStringList &disabled);
+    // An inventory source as its update reads it; refused when its project has no tree yet or its
+    // path is not absolute.
+    [[nodiscard]] Result<InventorySourceRun> sourceForRun(qint64 sourceId);
+    // The id of the source named `sourceName` in the inventory named `inventoryName` (0: none).
+    [[nodiscard]] Result<qint64> sourceId(const QString &inventoryName, const QString &sourceName);
+    // The names of an inventory's sources.
+    [[nodiscard]] Result<QStringList> sourceNames(const QString &inventoryName);
     // Every host and group, as an import would give them.
     [[nodiscard]] Result<InventoryContent> content(qint64 inventoryId);
 

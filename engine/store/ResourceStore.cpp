@@ -15,9 +15,10 @@ namespace playdeck {
 
 namespace {
 
-QString tr(const char *text) {
-    return QCoreApplication::translate("Resources", text);
-}
+// lupdate files ResourceStoreText::tr's strings under "Resources", the context they are looked up in.
+class ResourceStoreText {
+    Q_DECLARE_TR_FUNCTIONS(Resources)
+};
 
 const QString &tableOf(ResourceKind kind) {
     return resourceSpec(kind).table;
@@ -56,8 +57,9 @@ Status friendly(const Status &s, const ResourceSpec &spec, const QString &name) 
     if (s.code() == QLatin1String("23505"))
         return Status::failure(
             spec.parentField.isEmpty()
-                ? tr("There is already a %1 named \"%2\".").arg(describeKind(spec.kind), name)
-                : tr("Its inventory already has a source named \"%1\".").arg(name));
+                ? ResourceStoreText::tr("There is already a %1 named \"%2\".")
+                      .arg(describeKind(spec.kind), name)
+                : ResourceStoreText::tr("Its inventory already has a source named \"%1\".").arg(name));
     return s;
 }
 
@@ -181,7 +183,8 @@ Result<qint64> ResourceStore::idOf(QSqlDatabase &db, ResourceKind kind, const QS
     const qint64 id = q.value().value(0).toLongLong();
     if (q.value().next())
         return Status::failure(
-            tr("Several inventories have a source named \"%1\": name the inventory too.").arg(name));
+            ResourceStoreText::tr("Several inventories have a source named \"%1\": name the inventory too.")
+                .arg(name));
     return id;
 }
 
@@ -202,7 +205,8 @@ Result<QJsonObject> ResourceStore::get(qint64 id) {
     if (!q)
         return q.status();
     if (!q.value().next())
-        return Status::failure(tr("There is no %1 with id %2.").arg(describeKind(m_spec.kind)).arg(id));
+        return Status::failure(
+            ResourceStoreText::tr("There is no %1 with id %2.").arg(describeKind(m_spec.kind)).arg(id));
     return read(q.value());
 }
 
@@ -221,8 +225,8 @@ Status ResourceStore::checkReferences(const QJsonObject &r, QVariantList &refIds
             if (!id)
                 return id.status();
             if (id.value() == 0)
-                return Status::failure(
-                    tr("There is no %1 named \"%2\" (%3).").arg(describeKind(*f.ref), n.toString(), f.name));
+                return Status::failure(ResourceStoreText::tr("There is no %1 named \"%2\" (%3).")
+                                           .arg(describeKind(*f.ref), n.toString(), f.name));
             refIds << id.value();
         }
     }
@@ -234,7 +238,8 @@ Status ResourceStore::checkReferences(const QJsonObject &r, QVariantList &refIds
             const QString value = inputs.value(input.id).toString();
             if (input.secret && !value.isEmpty() && value != kEncrypted && value != kAsk)
                 return Status::failure(
-                    tr("The secret %1 must go to the keychain, not to the database.").arg(input.id));
+                    ResourceStoreText::tr("The secret %1 must go to the keychain, not to the database.")
+                        .arg(input.id));
         }
     }
     // What only the database can tell.
@@ -244,12 +249,14 @@ Status ResourceStore::checkReferences(const QJsonObject &r, QVariantList &refIds
         if (!kind)
             return kind.status();
         if (kind.value().next() && kind.value().value(0).toString() != QLatin1String("scm"))
-            return Status::failure(tr("A project's credential must be a Source Control credential."));
+            return Status::failure(
+                ResourceStoreText::tr("A project's credential must be a Source Control credential."));
     }
     if (m_spec.kind == ResourceKind::Project && r.value(QStringLiteral("scm_type")).toString().isEmpty() &&
         !QFileInfo(r.value(QStringLiteral("local_path")).toString()).isDir())
-        return Status::failure(tr("The project directory %1 does not exist on this machine.")
-                                   .arg(r.value(QStringLiteral("local_path")).toString()));
+        return Status::failure(
+            ResourceStoreText::tr("The project directory %1 does not exist on this machine.")
+                .arg(r.value(QStringLiteral("local_path")).toString()));
     if (m_spec.kind == ResourceKind::JobTemplate) {
         bool machine = false;
         QStringList vaultIds;
@@ -265,18 +272,21 @@ Status ResourceStore::checkReferences(const QJsonObject &r, QVariantList &refIds
                 continue;
             const QString kind = c.value().value(0).toString();
             if (kind == QLatin1String("scm"))
-                return Status::failure(tr("\"%1\" is a Source Control credential: a template takes Machine "
+                return Status::failure(
+                    ResourceStoreText::tr("\"%1\" is a Source Control credential: a template takes Machine "
                                           "and Vault credentials; "
                                           "give it to the project instead.")
-                                           .arg(n.toString()));
+                        .arg(n.toString()));
             if (kind == QLatin1String("ssh") && std::exchange(machine, true))
-                return Status::failure(tr("A template takes one Machine credential, not two."));
+                return Status::failure(
+                    ResourceStoreText::tr("A template takes one Machine credential, not two."));
             const QString vaultId = c.value().value(1).toString();
             if (kind == QLatin1String("vault")) {
                 if (vaultIds.contains(vaultId))
-                    return Status::failure(tr("Two Vault credentials with the same vault id (\"%1\"): "
+                    return Status::failure(
+                        ResourceStoreText::tr("Two Vault credentials with the same vault id (\"%1\"): "
                                               "ansible could use only one.")
-                                               .arg(vaultId));
+                            .arg(vaultId));
                 vaultIds << vaultId;
             }
         }
@@ -292,12 +302,13 @@ Status ResourceStore::checkReferences(const QJsonObject &r, QVariantList &refIds
         if (!projectDir.isEmpty()) {
             const QStringList playbooks = discoverPlaybooks(projectDir);
             if (!playbooks.contains(playbook))
-                return Status::failure(playbooks.isEmpty()
-                                           ? tr("The project \"%1\" has no playbooks.")
-                                                 .arg(r.value(QStringLiteral("project")).toString())
-                                           : tr("The project \"%1\" has no playbook %2. Its playbooks: %3.")
-                                                 .arg(r.value(QStringLiteral("project")).toString(), playbook,
-                                                      playbooks.join(QStringLiteral(", "))));
+                return Status::failure(
+                    playbooks.isEmpty()
+                        ? ResourceStoreText::tr("The project \"%1\" has no playbooks.")
+                              .arg(r.value(QStringLiteral("project")).toString())
+                        : ResourceStoreText::tr("The project \"%1\" has no playbook %2. Its playbooks: %3.")
+                              .arg(r.value(QStringLiteral("project")).toString(), playbook,
+                                   playbooks.join(QStringLiteral(", "))));
         }
     }
     return {};
@@ -356,7 +367,8 @@ Result<qint64> ResourceStore::write(qint64 id, const QJsonObject &r,
         case FieldType::Vars: {
             auto parsed = parseExtraVars(r.value(f.name).toString());
             if (!parsed)
-                return Status::failure(tr("%1 is not valid YAML or JSON: %2").arg(f.name, parsed.error()));
+                return Status::failure(
+                    ResourceStoreText::tr("%1 is not valid YAML or JSON: %2").arg(f.name, parsed.error()));
             values << QStringLiteral("?::jsonb");
             binds << QString::fromUtf8(QJsonDocument(parsed.value()).toJson(QJsonDocument::Compact));
             break;
@@ -405,8 +417,8 @@ Result<qint64> ResourceStore::write(qint64 id, const QJsonObject &r,
             if (!q)
                 return friendly(q.status(), m_spec, name);
             if (q.value().numRowsAffected() == 0)
-                return Status::failure(
-                    tr("The %1 \"%2\" no longer exists.").arg(describeKind(m_spec.kind), name));
+                return Status::failure(ResourceStoreText::tr("The %1 \"%2\" no longer exists.")
+                                           .arg(describeKind(m_spec.kind), name));
         }
         if (Status s = writeLinks(written, r); !s)
             return s;
@@ -473,7 +485,7 @@ Result<QStringList> ResourceStore::usedBy(qint64 id) {
         if (!q)
             return q.status();
         while (q.value().next())
-            out << tr(use.label).arg(q.value().value(0).toString());
+            out << ResourceStoreText::tr(use.label).arg(q.value().value(0).toString());
     }
     return out;
 }
@@ -489,21 +501,23 @@ Status ResourceStore::remove(qint64 id) {
                    if (!row)
                        return row.status();
                    if (!row.value().next())
-                       return Status::failure(
-                           tr("There is no %1 with id %2.").arg(describeKind(m_spec.kind)).arg(id));
+                       return Status::failure(ResourceStoreText::tr("There is no %1 with id %2.")
+                                                  .arg(describeKind(m_spec.kind))
+                                                  .arg(id));
                    const QString name = row.value().value(0).toString();
                    auto users = usedBy(id);
                    if (!users)
                        return users.status();
                    if (!users.value().isEmpty())
                        return Status::failure(
-                           tr("The %1 \"%2\" is in use by %3; change or delete those first.")
+                           ResourceStoreText::tr(
+                               "The %1 \"%2\" is in use by %3; change or delete those first.")
                                .arg(describeKind(m_spec.kind), name,
                                     users.value().join(QStringLiteral(", "))));
                    auto q = exec(m_db, QStringLiteral("DELETE FROM %1 WHERE id = ?").arg(m_spec.table), {id});
                    if (!q)
                        return q.code() == QLatin1String("23503")
-                                  ? Status::failure(tr("The %1 \"%2\" is still in use: %3")
+                                  ? Status::failure(ResourceStoreText::tr("The %1 \"%2\" is still in use: %3")
                                                         .arg(describeKind(m_spec.kind), name, q.error()))
                                   : q.status();
                    if (Status s = bus::publish(m_db, bus::ResourcesChanged{m_spec.kind}); !s)

@@ -19,8 +19,12 @@ const QString kSelect = QStringLiteral(
     " t.ask_inventory_on_launch, t.ask_credential_on_launch, t.ask_limit_on_launch, t.ask_tags_on_launch,"
     " t.ask_skip_tags_on_launch, t.ask_verbosity_on_launch, t.ask_job_type_on_launch, "
     "t.ask_variables_on_launch,"
-    " t.ask_diff_mode_on_launch, t.ask_forks_on_launch, t.ask_timeout_on_launch, t.ask_scm_branch_on_launch"
-    " FROM job_template t JOIN project p ON p.id = t.project_id LEFT JOIN inventory i ON i.id = "
+    " t.ask_diff_mode_on_launch, t.ask_forks_on_launch, t.ask_timeout_on_launch, t.ask_scm_branch_on_launch,"
+    " t.folder, t.favorite, coalesce(last.status, ''), coalesce(last.finished, last.started, last.created)"
+    " FROM job_template t LEFT JOIN LATERAL (SELECT j.status, j.finished, j.started, j.created FROM "
+    "unified_job j"
+    " WHERE j.job_template_id = t.id AND j.kind = 'job' ORDER BY j.id DESC LIMIT 1) last ON true JOIN "
+    "project p ON p.id = t.project_id LEFT JOIN inventory i ON i.id = "
     "t.inventory_id");
 
 JobTemplate read(const QSqlQuery &q) {
@@ -55,13 +59,18 @@ JobTemplate read(const QSqlQuery &q) {
          {&t.ask.inventory, &t.ask.credentials, &t.ask.limit, &t.ask.tags, &t.ask.skipTags, &t.ask.verbosity,
           &t.ask.jobType, &t.ask.variables, &t.ask.diffMode, &t.ask.forks, &t.ask.timeout, &t.ask.scmBranch})
         *flag = q.value(c++).toBool();
+    t.folder = q.value(c++).toString();
+    t.favorite = q.value(c++).toBool();
+    t.lastJobStatus = q.value(c++).toString();
+    t.lastJobRun = q.value(c++).toDateTime();
     return t;
 }
 
 } // namespace
 
 Result<QList<JobTemplate>> TemplateStore::list() {
-    auto q = exec(m_db, kSelect + QStringLiteral(" ORDER BY t.name"));
+    // Favourites first, then by folder, as the window lists them.
+    auto q = exec(m_db, kSelect + QStringLiteral(" ORDER BY t.favorite DESC, t.folder, t.name"));
     if (!q)
         return q.status();
     QList<JobTemplate> out;

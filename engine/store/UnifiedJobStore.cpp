@@ -213,6 +213,27 @@ Result<std::optional<QJsonObject>> UnifiedJobStore::inventorySnapshot(qint64 job
     return std::optional<QJsonObject>(jsonObject(q.value().value(0)));
 }
 
+Result<qint64> UnifiedJobStore::createInventoryUpdate(const InventorySourceRun &source,
+                                                      const QString &launchType) {
+    return atomically<qint64>(m_db, [&]() -> Result<qint64> {
+        auto q = exec(m_db,
+                      QStringLiteral("INSERT INTO unified_job (kind, name, status, launch_type, inventory_id,"
+                                     " inventory_source_id, job_type, timeout, task_impact, playbook)"
+                                     " VALUES ('inventory_update', ?, 'new', ?, ?, ?, 'run', ?, 1,"
+                                     " 'inventory_update.yml') RETURNING id"),
+                      {QStringLiteral("%1 - %2").arg(source.inventoryName, source.name), launchType,
+                       source.inventoryId, source.id, source.timeout});
+        if (!q)
+            return q.status();
+        q.value().next();
+        const qint64 id = q.value().value(0).toLongLong();
+        auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}, {}});
+        if (!pending)
+            return pending.status();
+        return id;
+    });
+}
+
 Result<qint64> UnifiedJobStore::createProjectUpdate(qint64 projectId, const QString &projectName,
                                                     const QString &launchType, int timeout) {
     return atomically<qint64>(m_db, [&]() -> Result<qint64> {
@@ -411,20 +432,20 @@ Result<JobPage> UnifiedJobStore::find(const JobQuery &query) {
 }
 
 Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
-    auto q =
-        exec(m_db,
-             QStringLiteral(
-                 "SELECT %1, coalesce(project_id, 0), playbook, coalesce(inventory_id, 0),"
-                 " extra_vars, host_limit, forks, verbosity, job_type, job_tags, skip_tags, timeout,"
-                 " allow_simultaneous, launch_config::text, job_args, result_traceback,"
-                 " event_processing_finished, emitted_events, refused_events, refused_reason, cancel_flag,"
-                 " scm_revision, diff_mode, become_enabled, scm_branch, coalesce(relaunch_of, 0),"
-                 " coalesce(replay_of, 0), pinned_revision, coalesce((SELECT "
-                 "json_agg(credential_id ORDER BY"
-                 " position) FROM unified_job_credential WHERE job_id = unified_job.id), '[]')::text"
-                 " FROM unified_job WHERE id = ?")
-                 .arg(kSummaryColumns),
-             {jobId});
+    auto q = exec(
+        m_db,
+        QStringLiteral(
+            "SELECT %1, coalesce(project_id, 0), playbook, coalesce(inventory_id, 0),"
+            " extra_vars, host_limit, forks, verbosity, job_type, job_tags, skip_tags, timeout,"
+            " allow_simultaneous, launch_config::text, job_args, result_traceback,"
+            " event_processing_finished, emitted_events, refused_events, refused_reason, cancel_flag,"
+            " scm_revision, diff_mode, become_enabled, scm_branch, coalesce(relaunch_of, 0),"
+            " coalesce(replay_of, 0), pinned_revision, coalesce(inventory_source_id, 0), coalesce((SELECT "
+            "json_agg(credential_id ORDER BY"
+            " position) FROM unified_job_credential WHERE job_id = unified_job.id), '[]')::text"
+            " FROM unified_job WHERE id = ?")
+            .arg(kSummaryColumns),
+        {jobId});
     if (!q)
         return q.status();
     if (!q.value().next())
@@ -461,6 +482,7 @@ Result<JobDetail> UnifiedJobStore::load(qint64 jobId) {
     j.relaunchOf = r.value(c++).toLongLong();
     j.replayOf = r.value(c++).toLongLong();
     j.pinnedRevision = r.value(c++).toString();
+    j.inventorySourceId = r.value(c++).toLongLong();
     for (const QJsonValue &id : QJsonDocument::fromJson(r.value(c++).toString().toUtf8()).array())
         o.credentialIds << qint64(id.toDouble());
     return j;
@@ -479,7 +501,8 @@ Result<QList<ActiveJobRow>> UnifiedJobStore::activeSet() {
     auto q = exec(
         m_db, QStringLiteral("SELECT id, status, coalesce(job_template_id, 0), allow_simultaneous,"
                              " task_impact, execution_node, job_explanation, CASE kind WHEN 'project_update'"
-                             " THEN coalesce(project_id, 0) ELSE 0 END FROM unified_job"
+                             " THEN coalesce(project_id, 0) ELSE 0 END, CASE kind WHEN 'inventory_update'"
+                             " THEN coalesce(inventory_source_id, 0) ELSE 0 END FROM unified_job"
                              " WHERE status IN ('pending', 'waiting', 'running') ORDER BY created, id"));
     if (!q)
         return q.status();
@@ -489,7 +512,7 @@ Result<QList<ActiveJobRow>> UnifiedJobStore::activeSet() {
         out.append({r.value(0).toLongLong(),
                     statusFromName(r.value(1).toString()).value_or(JobStatus::Pending),
                     r.value(2).toLongLong(), r.value(3).toBool(), r.value(4).toInt(), r.value(5).toString(),
-                    r.value(6).toString(), r.value(7).toLongLong()});
+                    r.value(6).toString(), r.value(7).toLongLong(), r.value(8).toLongLong()});
     }
     return out;
 }

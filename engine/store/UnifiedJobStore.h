@@ -1,5 +1,6 @@
 #pragma once
 
+#include "InventoryStore.h"
 #include "core/JobStatus.h"
 #include "core/Result.h"
 #include "model/Job.h"
@@ -55,7 +56,8 @@ struct ActiveJobRow {
     int impact = 1;
     QString executionNode;
     QString explanation;
-    qint64 projectUpdateOf = 0; // a project update: of this project
+    qint64 projectUpdateOf = 0;   // a project update: of this project
+    qint64 inventoryUpdateOf = 0; // an inventory update: of this inventory source
 };
 
 // A job's outcome of a cancel request.
@@ -81,6 +83,9 @@ public:
     [[nodiscard]] Result<qint64> createReplay(qint64 sourceId, int taskImpact);
     // The inventory job `jobId` ran against (or, for a replay, will run against); null when it has none.
     [[nodiscard]] Result<std::optional<QJsonObject>> inventorySnapshot(qint64 jobId);
+    // An inventory update (AWX's InventoryUpdate) of `source`, pending, with a task-manager run asked for.
+    [[nodiscard]] Result<qint64> createInventoryUpdate(const InventorySourceRun &source,
+                                                       const QString &launchType);
     // A project update (AWX's ProjectUpdate, job_type check), pending, with a task-manager run asked for.
     [[nodiscard]] Result<qint64> createProjectUpdate(qint64 projectId, const QString &projectName,
                                                      const QString &launchType, int timeout);

@@ -9,3 +9,6 @@ ALTER TABLE unified_job
     ADD COLUMN relaunch_of bigint REFERENCES unified_job(id) ON DELETE SET NULL,
     -- A replay's project revision; empty: the project's current tree.
     ADD COLUMN pinned_revision text NOT NULL DEFAULT '';
+
+-- A template's last job, for the templates list (TemplateStore): one index step per template.
+CREATE INDEX unified_job_template_last ON unified_job (job_template_id, id DESC) WHERE kind = 'job';

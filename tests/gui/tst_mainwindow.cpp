@@ -38,7 +38,7 @@ const QString DemoTemplate = QStringLiteral("Demo Job Template");
 
 int rowOfTemplate(const TemplateListModel &model, const QString &name) {
     for (int row = 0; row < model.rowCount(); ++row) {
-        if (model.index(row, 0).data().toString() == name)
+        if (model.index(row, 0).data(Qt::EditRole).toString() == name)
             return row;
     }
     return -1;

@@ -8,6 +8,8 @@
 #include "DashboardView.h"
 #include "HostRecapModel.h"
 #include "JobDetailsPanel.h"
+#include "JobListModel.h"
+#include "JobPresentation.h"
 #include "JobView.h"
 #include "LaunchDialog.h"
 #include "MainWindow.h"
@@ -133,6 +135,41 @@ private Q_SLOTS:
                 .toString()
                 .startsWith(QLatin1String("2 hosts")),
             30000);
+    }
+
+    void step1b_anInventorySourceAndItsUpdate() {
+        ResourcesPane *pane = m_window->resourcesPane(ResourceKind::Inventory);
+        pane->view()->selectRow(pane->model()->rowOfName(QStringLiteral("Lab")));
+        const QString ini = m_engine->dataDir() + QStringLiteral("/more.ini");
+        writeFile(ini, "[lab]\nthird\n[all:vars]\nansible_connection=local\n"
+                       "ansible_python_interpreter=/usr/bin/python3\n");
+        QTest::mouseClick(pane->findChild<QPushButton *>(QStringLiteral("newSourceButton")), Qt::LeftButton);
+        ResourceEditor *editor = m_window->resourceActions()->currentEditor();
+        QVERIFY(editor);
+        QCOMPARE(field<QComboBox>(editor, QStringLiteral("inventory"))->currentData().toString(),
+                 QStringLiteral("Lab"));
+        field<QLineEdit>(editor, QStringLiteral("name"))->setText(QStringLiteral("More hosts"));
+        field<QLineEdit>(editor, QStringLiteral("source_path"))->setText(ini);
+        screenshot(editor, QStringLiteral("editor-inventory-source"));
+        save(editor);
+        QSignalSpy started(pane, &ResourcesPane::jobStarted);
+        QTest::mouseClick(pane->findChild<QPushButton *>(QStringLiteral("updateSourcesButton")),
+                          Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(started.count(), 1, 10000);
+        const qint64 update = started.first().first().toLongLong();
+        QCOMPARE(m_engine->waitForFinished(update), JobStatus::Successful);
+        QTRY_VERIFY(m_window->jobView(update) != nullptr);
+        QTRY_VERIFY_WITH_TIMEOUT(
+            pane->model()
+                ->index(pane->model()->rowOfName(QStringLiteral("Lab")), ResourceListModel::DetailsColumn)
+                .data()
+                .toString()
+                .startsWith(QLatin1String("3 hosts")),
+            15000);
+        // The job and its template below keep to two hosts: the third goes again.
+        QVERIFY(
+            m_engine->scalar(QStringLiteral("DELETE FROM host WHERE name = 'third' RETURNING 1")).toInt() ==
+            1);
     }
 
     void step2_aMachineCredentialWhoseSecretGoesToTheKeychain() {
@@ -267,6 +304,15 @@ private Q_SLOTS:
         screenshot(editor, QStringLiteral("editor-template"));
         save(editor);
         QTRY_VERIFY_WITH_TIMEOUT(rowOfTemplate(QStringLiteral("Deploy")) >= 0, 10000);
+
+        // Filed as a favourite, from the list's own menu: it comes first, marked.
+        auto *list = m_window->findChild<QListView *>(QStringLiteral("templateList"));
+        list->setCurrentIndex(m_window->templateModel()->index(rowOfTemplate(QStringLiteral("Deploy")), 0));
+        auto *favorite = list->findChild<QAction *>(QStringLiteral("favoriteAction"));
+        QVERIFY(favorite && favorite->isEnabled() && !favorite->isChecked());
+        favorite->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(rowOfTemplate(QStringLiteral("Deploy")), 0, 10000);
+        QCOMPARE(m_window->templateModel()->index(0, 0).data().toString(), QStringLiteral("\u2605 Deploy"));
     }
 
     void step5_launchAnsweringTheSurveyAndThePlaybook() {
@@ -325,6 +371,11 @@ private Q_SLOTS:
                  m_engine->scalar(QStringLiteral("SELECT scm_revision FROM project WHERE name = 'Site'"))
                      .toString());
         QVERIFY(view->detailsPanel()->variablesText().contains(QLatin1String("OPS-12")));
+        // The jobs list has it finished too (before the screenshots show it).
+        JobListModel *jobs = m_window->jobModel();
+        QTRY_VERIFY_WITH_TIMEOUT(jobs->rowOfId(m_job) >= 0 &&
+                                     jobs->jobAt(jobs->rowOfId(m_job)).status == JobStatus::Failed,
+                                 10000);
         screenshot(m_window.get(), QStringLiteral("job-view"));
         view->pages()->setCurrentIndex(1);
         screenshot(m_window.get(), QStringLiteral("job-recap"));
@@ -350,6 +401,15 @@ private Q_SLOTS:
         QTRY_VERIFY_WITH_TIMEOUT(m_window->jobView(again) != nullptr, 5000);
         // The answers came along from the keychain-free launch config; none is a secret here.
         QVERIFY(!m_engine->databaseDump().contains(kPassword.toUtf8()));
+
+        // Every list shows the last run: the template's says it failed.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            m_window->templateModel()
+                ->index(rowOfTemplate(QStringLiteral("Deploy")), 0)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .contains(QStringLiteral("Last run: %1").arg(statusText(JobStatus::Failed))),
+            10000);
 
         // The dashboard counts the failures of the last day.
         m_window->showDashboard();

@@ -74,6 +74,18 @@ private Q_SLOTS:
                      {{QStringLiteral("a"), 100}});
         QCOMPARE(plan.start.size(), 1);
     }
+    void oneUpdatePerInventorySource() {
+        ActiveJob first{1, JobStatus::Running, 0, false, 1, QStringLiteral("a"), 0, 4};
+        ActiveJob second{2, JobStatus::Pending, 0, false, 1, {}, 0, 4};
+        ActiveJob otherSource{3, JobStatus::Pending, 0, false, 1, {}, 0, 5};
+        ActiveJob projectFour{6, JobStatus::Pending, 0, false, 1, {}, 4, 0}; // project 4 is not source 4
+        auto plan = planJobs({first, second, otherSource, projectFour}, {{QStringLiteral("a"), 100}});
+        QCOMPARE(plan.start.size(), 2);
+        QCOMPARE(plan.start.at(0).jobId, 3);
+        QCOMPARE(plan.start.at(1).jobId, 6);
+        QCOMPARE(plan.blocked.size(), 1);
+        QCOMPARE(plan.blocked.at(0).jobId, 2);
+    }
     void noInstanceNoStart() {
         const auto plan = planJobs({pending(1, 10)}, {});
         QVERIFY(plan.start.isEmpty());
