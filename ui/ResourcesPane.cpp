@@ -1,6 +1,7 @@
 #include "ResourcesPane.h"
 
 #include "Controller.h"
+#include "InventoryContentEditor.h"
 #include "ResourceActions.h"
 #include "ResourceEditor.h"
 #include "ResourceListModel.h"
@@ -59,6 +60,13 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
         connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this,
                 &ResourcesPane::syncSelected);
     if (kind == ResourceKind::Inventory) {
+        connect(button(tr("Hosts…"), "hostsButton", true), &QPushButton::clicked, this, [this] {
+            auto *editor = new InventoryContentEditor(m_controller, selectedName(), this);
+            editor->setAttribute(Qt::WA_DeleteOnClose);
+            connect(editor, &InventoryContentEditor::saved, this, &ResourcesPane::message);
+            m_contentEditor = editor;
+            editor->open();
+        });
         connect(button(tr("Import…"), "importButton", true), &QPushButton::clicked, this,
                 &ResourcesPane::importIntoSelected);
         connect(button(tr("New Source…"), "newSourceButton", true), &QPushButton::clicked, this, [this] {
@@ -79,6 +87,10 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
             &ResourcesPane::updateButtons);
     connect(m_model, &ResourceListModel::refreshed, this, &ResourcesPane::updateButtons);
     updateButtons();
+}
+
+InventoryContentEditor *ResourcesPane::contentEditor() const {
+    return m_contentEditor;
 }
 
 QString ResourcesPane::selectedName() const {

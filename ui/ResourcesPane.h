@@ -2,6 +2,7 @@
 
 #include "resources/ResourceSchema.h"
 
+#include <QPointer>
 #include <QWidget>
 
 class QPushButton;
@@ -10,6 +11,7 @@ class QTableView;
 namespace playdeck {
 
 class Controller;
+class InventoryContentEditor;
 class ResourceActions;
 class ResourceListModel;
 
@@ -23,6 +25,8 @@ public:
 
     ResourceListModel *model() const { return m_model; }
     QTableView *view() const { return m_view; }
+    // The hosts-and-groups editor opened last (while it is open), for tests.
+    InventoryContentEditor *contentEditor() const;
     // The selected resource's name (empty: none).
     QString selectedName() const;
 
@@ -43,6 +47,7 @@ private:
     ResourceListModel *m_model = nullptr;
     QTableView *m_view = nullptr;
     QList<QPushButton *> m_needSelection;
+    QPointer<InventoryContentEditor> m_contentEditor;
 };
 
 } // namespace playdeck

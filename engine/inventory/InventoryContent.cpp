@@ -5,6 +5,8 @@
 #include <QJsonDocument>
 #include <QSet>
 
+#include <functional>
+
 namespace playdeck {
 
 namespace {
@@ -130,6 +132,42 @@ void collectHosts(const QJsonObject &group, QSet<QString> &hosts, int depth) {
 }
 
 } // namespace
+
+Status checkGroupTree(const InventoryContent &content) {
+    QHash<QString, QStringList> children;
+    for (const InventoryContent::Group &g : content.groups)
+        children.insert(g.name, g.children);
+    for (const InventoryContent::Group &g : content.groups)
+        for (const QString &child : g.children)
+            if (!children.contains(child))
+                return Status::failure(
+                    InventoryText::tr("The group \"%1\" has a child group \"%2\" that does not exist.")
+                        .arg(g.name, child));
+    // Depth first from every group; a group met again on its own path is a loop.
+    enum Mark { Unseen, OnPath, Done };
+    QHash<QString, Mark> marks;
+    QStringList path;
+    std::function<Status(const QString &)> visit = [&](const QString &name) -> Status {
+        if (marks.value(name, Unseen) == Done)
+            return {};
+        if (marks.value(name, Unseen) == OnPath)
+            return Status::failure(
+                InventoryText::tr("The groups form a loop: %1.")
+                    .arg((path.mid(path.indexOf(name)) << name).join(QStringLiteral(" → "))));
+        marks.insert(name, OnPath);
+        path << name;
+        for (const QString &child : children.value(name))
+            if (Status s = visit(child); !s)
+                return s;
+        path.removeLast();
+        marks.insert(name, Done);
+        return {};
+    };
+    for (const InventoryContent::Group &g : content.groups)
+        if (Status s = visit(g.name); !s)
+            return s;
+    return {};
+}
 
 int hostCountOfRunInventory(const QJsonObject &inventory) {
     QSet<QString> hosts;

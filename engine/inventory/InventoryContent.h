@@ -31,6 +31,10 @@ struct InventoryContent {
 // where; a group that is its own ancestor is refused too (ansible allows none, and the tree is walked).
 [[nodiscard]] Result<InventoryContent> parseAnsibleInventoryJson(const QByteArray &json);
 
+// Whether the groups form a tree ansible can read: every child named exists, and no group is its own
+// ancestor (the error names the loop).
+[[nodiscard]] Status checkGroupTree(const InventoryContent &content);
+
 // The number of distinct hosts in an inventory in the shape of ansible's YAML inventory plugin
 // ({"all": {"hosts", "children": {group: {"hosts", "children"}}}}), as a job's snapshot holds it.
 int hostCountOfRunInventory(const QJsonObject &inventory);

@@ -1,6 +1,7 @@
 #include "InventoryService.h"
 
 #include "ResourceService.h"
+#include "db/Connections.h"
 #include "db/DbPool.h"
 #include "inventory/InventoryReader.h"
 #include "store/ResourceStore.h"
@@ -78,6 +79,27 @@ QFuture<Result<InventoryContent>> InventoryService::content(const QString &inven
         if (!id)
             return id.status();
         return InventoryStore(db).content(id.value());
+    });
+}
+
+QFuture<Result<InventoryStore::ImportSummary>>
+InventoryService::replaceContent(const QString &inventory, const InventoryContent &content) {
+    using Summary = InventoryStore::ImportSummary;
+    return m_pool.run<Result<Summary>>([inventory, content](QSqlDatabase &db) -> Result<Summary> {
+        if (Status s = checkGroupTree(content); !s)
+            return s;
+        auto id = inventoryId(db, inventory);
+        if (!id)
+            return id.status();
+        return atomically<Summary>(db, [&]() -> Result<Summary> {
+            InventoryStore store(db);
+            auto summary = store.importContent(id.value(), 0, content, true, true);
+            if (!summary)
+                return summary;
+            if (Status s = store.setDisabledHosts(id.value(), content.disabledHosts); !s)
+                return s;
+            return summary;
+        });
     });
 }
 

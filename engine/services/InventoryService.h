@@ -23,6 +23,11 @@ public:
     QFuture<Result<InventoryStore::ImportSummary>> importFile(const QString &inventory, const QString &path,
                                                               bool overwrite, bool overwriteVars);
     QFuture<Result<InventoryContent>> content(const QString &inventory);
+    // The inventory's hosts and groups become exactly `content` (as edited in the window): what is
+    // not in it goes, whatever brought it in; variables are replaced; its disabled hosts are
+    // disabled. Refused, changing nothing, when a group is its own ancestor.
+    QFuture<Result<InventoryStore::ImportSummary>> replaceContent(const QString &inventory,
+                                                                  const InventoryContent &content);
 
 private:
     DbPool &m_pool;
