@@ -73,6 +73,15 @@ Result<RunInput> readRunInput(QSqlDatabase &db, JobDetail job) {
         if (!scm)
             return scm.status();
         input.project = scm.value();
+        if (scm.value().credentialId) {
+            auto credential = CredentialStore(db).keys(scm.value().credentialId);
+            if (!credential && !credential.code().isEmpty())
+                return credential.status();
+            if (!credential)
+                return Status::failure(QObject::tr("The project's credential (id %1) no longer exists.")
+                                           .arg(scm.value().credentialId));
+            input.credentials << credential.value();
+        }
         input.job = std::move(job);
         return input;
     }

@@ -2,12 +2,14 @@
 
 #include "PlanFiles.h"
 #include "launch/ExtraVars.h"
+#include "secrets/CredentialRun.h"
 #include "store/UnifiedJobStore.h"
 
 #include <QDir>
 #include <QFile>
 #include <QJsonDocument>
 #include <QRegularExpression>
+#include <QUrl>
 
 namespace playdeck {
 
@@ -40,16 +42,30 @@ Result<QByteArray> ProjectUpdatePlan::prepare(const RunInput &input, const QStri
                                     QJsonDocument(inventory).toJson());
         !s)
         return s;
+    auto credential = credentialRun(input.credentials, input.credentialSecrets);
+    if (!credential)
+        return credential.status();
+    const CredentialRun &account = credential.value();
+    if (!account.passwords.isEmpty())
+        if (Status s = writePrivateFile(dir + QStringLiteral("/env/passwords"),
+                                        QJsonDocument(account.passwords).toJson());
+            !s)
+            return s;
+    // The key goes into the runner's ssh-agent, which git's ssh uses: it is never a file git reads.
+    if (!account.sshKey.isEmpty())
+        if (Status s = writePrivateFile(dir + QStringLiteral("/env/ssh_key"), account.sshKey.toUtf8()); !s)
+            return s;
     // The operator's values, so never templated: a URL or branch with "{{" in it stays text.
-    const QJsonObject vars{{QStringLiteral("scm_url"), p.url},
-                           {QStringLiteral("scm_branch"), p.branch},
-                           {QStringLiteral("scm_refspec"), p.refspec},
-                           {QStringLiteral("scm_clean"), p.clean},
-                           {QStringLiteral("scm_delete_on_update"), p.deleteOnUpdate},
-                           {QStringLiteral("scm_track_submodules"), p.trackSubmodules},
-                           {QStringLiteral("scm_key_file"), QString()},
-                           {QStringLiteral("project_cache"), QString(home + QStringLiteral("/checkout"))},
-                           {QStringLiteral("revisions_dir"), m_revisionsDir}};
+    const QJsonObject vars{
+        {QStringLiteral("scm_url"), urlWithAccount(p.url, account.scmUsername, account.scmPassword)},
+        {QStringLiteral("scm_branch"), p.branch},
+        {QStringLiteral("scm_refspec"), p.refspec},
+        {QStringLiteral("scm_clean"), p.clean},
+        {QStringLiteral("scm_delete_on_update"), p.deleteOnUpdate},
+        {QStringLiteral("scm_track_submodules"), p.trackSubmodules},
+        {QStringLiteral("scm_key_file"), QString()},
+        {QStringLiteral("project_cache"), QString(home + QStringLiteral("/checkout"))},
+        {QStringLiteral("revisions_dir"), m_revisionsDir}};
     if (Status s = writePrivateFile(dir + QStringLiteral("/env/extravars"), extraVarsYaml({}, vars)); !s)
         return s;
     if (Status s = writeRunnerSettings(dir, p.timeout); !s)
@@ -81,6 +97,38 @@ void ProjectUpdatePlan::onEvent(const QJsonObject &e) {
     static const QRegularExpression sha(QStringLiteral("^[0-9a-f]{40}([0-9a-f]{24})?$"));
     if (sha.match(version).hasMatch())
         m_revision = version;
+}
+
+QString ProjectUpdatePlan::urlWithAccount(const QString &url, const QString &username,
+                                          const QString &password) {
+    if (username.isEmpty() && password.isEmpty())
+        return url;
+    QUrl u(url, QUrl::StrictMode);
+    const QString scheme = u.scheme().toLower();
+    if (!u.isValid() || (scheme != QLatin1String("http") && scheme != QLatin1String("https") &&
+                         scheme != QLatin1String("ssh") && scheme != QLatin1String("git+ssh")))
+        return url; // a path, file://, or scp-like user@host:path, which carries its own user
+    // Written by hand: QUrl keeps some delimiters (":") as they are, and the redactor knows a secret
+    // in its fully percent-encoded form (secrets()).
+    const auto encode = [](const QString &text) { return QString::fromUtf8(QUrl::toPercentEncoding(text)); };
+    QString userInfo = encode(username.isEmpty() ? u.userName() : username);
+    if (!password.isEmpty() && scheme.startsWith(QLatin1String("http")))
+        userInfo += QLatin1Char(':') + encode(password); // ssh takes a key, never a password in the URL
+    u.setUserInfo(QString());
+    const QString bare = u.toString(QUrl::FullyEncoded);
+    const int authority = bare.indexOf(QLatin1String("://")) + 3;
+    return bare.left(authority) + userInfo + QLatin1Char('@') + bare.mid(authority);
+}
+
+QStringList ProjectUpdatePlan::secrets(const RunInput &input) const {
+    // Asked before prepare(): the URL's form of each secret comes from the input itself.
+    QStringList out = JobPlan::secrets(input);
+    for (const QString &secret : JobPlan::secrets(input)) {
+        const QString encoded = QString::fromUtf8(QUrl::toPercentEncoding(secret));
+        if (encoded != secret)
+            out << encoded;
+    }
+    return out;
 }
 
 Outcome ProjectUpdatePlan::judge(Outcome outcome) const {

@@ -14,6 +14,12 @@ public:
     void onEvent(const QJsonObject &runnerEvent) override;
     Outcome judge(Outcome outcome) const override;
     std::function<Status(QSqlDatabase &)> finalWrites(const Outcome &outcome) const override;
+    // The credential's secrets, and the password as it is written into the URL.
+    QStringList secrets(const RunInput &input) const override;
+
+    // The repository URL with a Source Control credential's account in it (http(s) and ssh URLs;
+    // a local path or file:// URL takes none), as AWX's project update gives it to git.
+    static QString urlWithAccount(const QString &url, const QString &username, const QString &password);
 
     QString revision() const { return m_revision; }
 

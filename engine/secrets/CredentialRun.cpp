@@ -92,6 +92,21 @@ Result<CredentialRun> credentialRun(const QList<CredentialKeys> &credentials,
                     run.passwords.insert(m.toUpper() + QStringLiteral(" password.*:\\s*?$"), becomePassword);
                 }
             }
+        } else if (c.kind == QLatin1String("scm")) {
+            // AWX's project update: the account in the repository URL, the key through ssh-agent.
+            QString key, unlock;
+            for (auto [input, out] : {std::pair{"username", &run.scmUsername},
+                                      {"password", &run.scmPassword},
+                                      {"ssh_key_data", &key},
+                                      {"ssh_key_unlock", &unlock}})
+                if (Status s = get(input, *out); !s)
+                    return s;
+            if (!key.isEmpty())
+                run.sshKey = key.endsWith(QLatin1Char('\n')) ? key : key + QLatin1Char('\n');
+            if (!unlock.isEmpty()) {
+                run.passwords.insert(QStringLiteral("Enter passphrase for .*:\\s*?$"), unlock);
+                run.passwords.insert(QStringLiteral("Bad passphrase, try again for .*:\\s*?$"), QString());
+            }
         } else if (c.kind == QLatin1String("vault")) {
             QString password, id;
             if (Status s = get("vault_password", password); !s)

@@ -9,7 +9,8 @@
 
 namespace playdeck {
 
-// How a job's Machine and Vault credentials reach ansible-playbook, as AWX applies them (reference
+// How a job's Machine and Vault credentials (and a project update's Source Control one) reach
+// ansible-playbook, as AWX applies them (reference
 // awx-engine.md 5.4-5.5): options on its command line, answers to its password prompts (the runner's
 // env/passwords, matched by AWX's prompt patterns), and the SSH key for the runner's ssh-agent.
 struct CredentialRun {
@@ -17,6 +18,9 @@ struct CredentialRun {
     QJsonObject passwords; // prompt pattern → answer
     QString sshKey;        // env/ssh_key: loaded into ssh-agent, never a plain key file
     QStringList secrets;   // every secret value given, for redaction
+    // A Source Control credential's account, for a project update's repository URL.
+    QString scmUsername;
+    QString scmPassword;
 };
 
 // `secrets`: "<credential id>/<input>" → value for every secret input that has one (stored or given

@@ -4,6 +4,7 @@
 #include "Processes.h"
 #include "TestEngine.h"
 
+#include "services/CredentialService.h"
 #include "services/JobService.h"
 #include "services/ResourceService.h"
 
@@ -11,6 +12,7 @@
 #include <QFile>
 #include <QProcess>
 #include <QTest>
+#include <QUrl>
 
 using namespace playdeck;
 using playdeck::test::await;
@@ -145,8 +147,9 @@ private Q_SLOTS:
         auto replay = await(m_engine->controller().jobs().relaunch(m_firstJob, RelaunchMode::Exact));
         QVERIFY2(replay.ok(), qPrintable(replay.error()));
         QCOMPARE(m_engine->waitForFinished(replay.value()), JobStatus::Successful);
-        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"),
-                                  {replay.value()})
+        QCOMPARE(m_engine
+                     ->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"),
+                              {replay.value()})
                      .toString(),
                  m_firstRevision);
         const QString out =
@@ -159,10 +162,11 @@ private Q_SLOTS:
         auto same = await(m_engine->controller().jobs().relaunch(m_firstJob));
         QVERIFY2(same.ok(), qPrintable(same.error()));
         QCOMPARE(m_engine->waitForFinished(same.value()), JobStatus::Successful);
-        QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"),
-                                  {same.value()})
-                     .toString(),
-                 m_secondRevision);
+        QCOMPARE(
+            m_engine
+                ->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"), {same.value()})
+                .toString(),
+            m_secondRevision);
     }
 
     void aFailedUpdateSaysWhyAndJobsKeepTheLastGoodRevision() {
@@ -190,6 +194,48 @@ private Q_SLOTS:
         QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM unified_job WHERE id = ?"), {job})
                      .toString(),
                  m_secondRevision);
+    }
+
+    void aSourceControlCredentialsSecretsNeverShow() {
+        // No network here: an https URL that cannot resolve fails, and says so without the password.
+        const QString password = QStringLiteral("scm-Pass-%1@x").arg(QCoreApplication::applicationPid());
+        auto credential = await(m_engine->controller().credentials().create(
+            {{QStringLiteral("name"), QStringLiteral("Git account")},
+             {QStringLiteral("kind"), QStringLiteral("scm")},
+             {QStringLiteral("inputs"), QJsonObject{{QStringLiteral("username"), QStringLiteral("robot")}}}},
+            {{QStringLiteral("password"), password}}));
+        QVERIFY2(credential.ok(), qPrintable(credential.error()));
+        auto created = await(m_engine->controller().resources().create(
+            ResourceKind::Project,
+            {{QStringLiteral("name"), QStringLiteral("Private")},
+             {QStringLiteral("scm_type"), QStringLiteral("git")},
+             {QStringLiteral("scm_url"), QStringLiteral("https://git.invalid/org/private.git")},
+             {QStringLiteral("credential"), QStringLiteral("Git account")}}));
+        QVERIFY2(created.ok(), qPrintable(created.error()));
+        const qint64 update =
+            m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job WHERE kind = 'project_update'"))
+                .toLongLong();
+        QCOMPARE(m_engine->waitForFinished(update, 120000), JobStatus::Failed);
+        const QByteArray dump = m_engine->databaseDump();
+        QVERIFY(!dump.contains(password.toUtf8()));
+        QVERIFY(!dump.contains(QUrl::toPercentEncoding(password)));
+        // The account went along: git was asked for robot's repository.
+        const QString out =
+            m_engine
+                ->scalar(QStringLiteral("SELECT string_agg(stdout, '') FROM job_event WHERE job_id = ?"),
+                         {update})
+                .toString();
+        QVERIFY2(out.contains(QLatin1String("git.invalid")), qPrintable(out));
+
+        // With a file URL the account is not used, and the update works as before.
+        auto local = await(m_engine->controller().resources().update(
+            ResourceKind::Project, QStringLiteral("Private"), {{QStringLiteral("scm_url"), m_bare}}));
+        QVERIFY2(local.ok(), qPrintable(local.error()));
+        const qint64 second =
+            m_engine->scalar(QStringLiteral("SELECT max(id) FROM unified_job WHERE kind = 'project_update'"))
+                .toLongLong();
+        QVERIFY(second > update);
+        QCOMPARE(m_engine->waitForFinished(second), JobStatus::Successful);
     }
 
     void aLocalProjectHasNothingToUpdate() {

@@ -1,6 +1,7 @@
 // How credentials become ansible-playbook options, prompt answers and the ssh-agent key.
 
 #include "resources/ResourceSchema.h"
+#include "runner/ProjectUpdatePlan.h"
 #include "secrets/CredentialRun.h"
 
 #include <QRegularExpression>
@@ -48,6 +49,40 @@ private Q_SLOTS:
                  QStringLiteral("bpw"));
         QCOMPARE(answer(QStringLiteral("SU password: ")), QStringLiteral("bpw"));
         QCOMPARE(r.value().secrets.size(), 3);
+    }
+    void sourceControlCredentialGivesTheAccountAndTheKey() {
+        auto r = credentialRun({credential(3, QStringLiteral("scm"),
+                                           {{QStringLiteral("username"), QStringLiteral("git-user")},
+                                            {QStringLiteral("password"), kEncrypted},
+                                            {QStringLiteral("ssh_key_data"), kEncrypted},
+                                            {QStringLiteral("ssh_key_unlock"), kEncrypted}})},
+                               {{QStringLiteral("3/password"), QStringLiteral("p@ss:w/rd")},
+                                {QStringLiteral("3/ssh_key_data"), QStringLiteral("KEY")},
+                                {QStringLiteral("3/ssh_key_unlock"), QStringLiteral("phrase")}});
+        QVERIFY2(r.ok(), qPrintable(r.error()));
+        QCOMPARE(r.value().scmUsername, QStringLiteral("git-user"));
+        QCOMPARE(r.value().scmPassword, QStringLiteral("p@ss:w/rd"));
+        QCOMPARE(r.value().sshKey, QStringLiteral("KEY\n"));
+        QVERIFY(r.value().args.isEmpty()); // nothing for ansible-playbook's command line
+        QCOMPARE(r.value().secrets.size(), 3);
+        QCOMPARE(r.value().passwords.value(QStringLiteral("Enter passphrase for .*:\\s*?$")).toString(),
+                 QStringLiteral("phrase"));
+    }
+    void theAccountGoesIntoHttpsAndSshUrlsOnly() {
+        const QString pw = QStringLiteral("p@ss:w/rd");
+        QCOMPARE(ProjectUpdatePlan::urlWithAccount(QStringLiteral("https://git.example.com/org/repo.git"),
+                                                   QStringLiteral("me"), pw),
+                 QStringLiteral("https://me:p%40ss%3Aw%2Frd@git.example.com/org/repo.git"));
+        // ssh takes the user, never a password.
+        QCOMPARE(ProjectUpdatePlan::urlWithAccount(QStringLiteral("ssh://git.example.com/repo.git"),
+                                                   QStringLiteral("git"), pw),
+                 QStringLiteral("ssh://git@git.example.com/repo.git"));
+        // A path, file://, or scp-like URL is left as it is.
+        for (const QString &url : {QStringLiteral("/srv/repo.git"), QStringLiteral("file:///srv/repo.git"),
+                                   QStringLiteral("git@github.com:org/repo.git")})
+            QCOMPARE(ProjectUpdatePlan::urlWithAccount(url, QStringLiteral("me"), pw), url);
+        QCOMPARE(ProjectUpdatePlan::urlWithAccount(QStringLiteral("https://h/r"), QString(), QString()),
+                 QStringLiteral("https://h/r"));
     }
     void vaultIdsGetTheirOwnPrompt() {
         auto r = credentialRun(
