@@ -110,44 +110,54 @@
 <context>
     <name>Inventory</name>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="23"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="25"/>
         <source>The group %1 has &quot;%2&quot; that is not a list.</source>
         <translation>Die Gruppe %1 hat einen Eintrag &quot;%2&quot;, der keine Liste ist.</translation>
     </message>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="28"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="30"/>
         <source>The group %1 lists %2 that are not names.</source>
         <translation>Die Gruppe %1 führt unter %2 Einträge, die keine Namen sind.</translation>
     </message>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="59"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="61"/>
         <source>ansible-inventory did not print an inventory (%1 at byte %2).</source>
         <translation>ansible-inventory hat kein Inventar ausgegeben (%1 bei Byte %2).</translation>
     </message>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="69"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="71"/>
         <source>The variables of host %1 are not a mapping.</source>
         <translation>Die Variablen von Host %1 sind keine Zuordnung.</translation>
     </message>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="77"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="79"/>
         <source>The group %1 is not a mapping.</source>
         <translation>Die Gruppe %1 ist keine Zuordnung.</translation>
     </message>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="87"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="89"/>
         <source>The variables of group %1 are not a mapping.</source>
         <translation>Die Variablen der Gruppe %1 sind keine Zuordnung.</translation>
     </message>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="107"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="109"/>
         <source>The group %1 is listed as a child but not described.</source>
         <translation>Die Gruppe %1 ist als Untergruppe aufgeführt, aber nicht beschrieben.</translation>
     </message>
     <message>
-        <location filename="../engine/inventory/InventoryContent.cpp" line="112"/>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="114"/>
         <source>The group %1 is its own ancestor.</source>
         <translation>Die Gruppe %1 ist ihr eigener Vorfahr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="144"/>
+        <source>The group &quot;%1&quot; has a child group &quot;%2&quot; that does not exist.</source>
+        <translation>Die Gruppe &quot;%1&quot; hat eine Untergruppe &quot;%2&quot;, die es nicht gibt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/inventory/InventoryContent.cpp" line="155"/>
+        <source>The groups form a loop: %1.</source>
+        <translation>Die Gruppen bilden eine Schleife: %1.</translation>
     </message>
 </context>
 <context>
@@ -186,22 +196,22 @@
 <context>
     <name>JobPresentation</name>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="92"/>
+        <location filename="../ui/JobPresentation.cpp" line="93"/>
         <source>By hand</source>
         <translation>Manuell</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="94"/>
+        <location filename="../ui/JobPresentation.cpp" line="95"/>
         <source>Relaunch</source>
         <translation>Erneuter Start</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="96"/>
+        <location filename="../ui/JobPresentation.cpp" line="97"/>
         <source>On schedule</source>
         <translation>Nach Zeitplan</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="98"/>
+        <location filename="../ui/JobPresentation.cpp" line="99"/>
         <source>As a dependency</source>
         <translation>Als Abhängigkeit</translation>
     </message>
@@ -209,42 +219,42 @@
 <context>
     <name>JobStatus</name>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="14"/>
+        <location filename="../ui/JobPresentation.cpp" line="15"/>
         <source>new</source>
         <translation>neu</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="16"/>
+        <location filename="../ui/JobPresentation.cpp" line="17"/>
         <source>pending</source>
         <translation>ausstehend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="18"/>
+        <location filename="../ui/JobPresentation.cpp" line="19"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="20"/>
+        <location filename="../ui/JobPresentation.cpp" line="21"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="22"/>
+        <location filename="../ui/JobPresentation.cpp" line="23"/>
         <source>successful</source>
         <translation>erfolgreich</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="24"/>
+        <location filename="../ui/JobPresentation.cpp" line="25"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="26"/>
+        <location filename="../ui/JobPresentation.cpp" line="27"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="28"/>
+        <location filename="../ui/JobPresentation.cpp" line="29"/>
         <source>canceled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -450,12 +460,12 @@
         <translation>Aliasse expandieren in %2 zu mehr als %1 Bytes Text (eine Alias-Bombe?).</translation>
     </message>
     <message>
-        <location filename="../engine/store/TemplateStore.cpp" line="79"/>
+        <location filename="../engine/store/TemplateStore.cpp" line="88"/>
         <source>There is no job template with id %1.</source>
         <translation>Es gibt keine Job-Vorlage (job template) mit der ID %1.</translation>
     </message>
     <message>
-        <location filename="../engine/store/TemplateStore.cpp" line="80"/>
+        <location filename="../engine/store/TemplateStore.cpp" line="89"/>
         <source>There is no job template named &quot;%1&quot;.</source>
         <translation>Es gibt keine Job-Vorlage (job template) namens &quot;%1&quot;.</translation>
     </message>
@@ -536,8 +546,8 @@
     </message>
     <message>
         <location filename="../engine/store/UnifiedJobStore.cpp" line="163"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="343"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="452"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="336"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="445"/>
         <source>There is no job %1.</source>
         <translation>Es gibt keinen Job %1.</translation>
     </message>
@@ -552,19 +562,19 @@
         <translation>Job %1 kann nicht exakt wiederholt werden: Er wurde nie gestartet, daher ist nicht festgehalten, auf welchem Inventar er lief. Stattdessen erneut starten.</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="346"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="339"/>
         <source>Job %1 has already finished (%2).</source>
         <translation>Job %1 ist bereits beendet (%2).</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="556"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="549"/>
         <source>its Playdeck instance %1 stopped before it had stored them</source>
         <translation>seine Playdeck-Instanz %1 wurde beendet, bevor sie sie gespeichert hatte</translation>
     </message>
     <message>
         <location filename="../engine/dispatch/InstanceRegistry.cpp" line="102"/>
         <location filename="../engine/runner/RunJob.cpp" line="50"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="351"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="344"/>
         <source>Canceled before it started.</source>
         <translation>Vor dem Start abgebrochen.</translation>
     </message>
@@ -580,7 +590,7 @@
     </message>
     <message>
         <location filename="../engine/db/SocketDir.cpp" line="46"/>
-        <location filename="../engine/runner/PlanFiles.cpp" line="16"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="18"/>
         <source>Cannot write %1: %2</source>
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
@@ -595,42 +605,52 @@
         <translation>%1 kann nicht in das Verzeichnis des Jobs kopiert werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="92"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="81"/>
+        <source>The project&apos;s credential (id %1) no longer exists.</source>
+        <translation>Die Zugangsdaten des Projekts (ID %1) existieren nicht mehr.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="101"/>
         <source>The job&apos;s credential (id %1) no longer exists.</source>
         <translation>Die Zugangsdaten des Jobs (ID %1) existieren nicht mehr.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="115"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="124"/>
         <source>The replay has no inventory snapshot of job %1.</source>
         <translation>Für die exakte Wiederholung fehlt der Inventar-Snapshot von Job %1.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="147"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="156"/>
         <source>The keychain no longer has the %1 of credential &quot;%2&quot;. Set it again: playdeck credential update &quot;%2&quot; --%1_file FILE (or in its editor).</source>
         <translation>Der Schlüsselbund enthält %1 der Zugangsdaten &quot;%2&quot; nicht mehr. Neu setzen mit: playdeck credential update &quot;%2&quot; --%1_file FILE (oder im Editor der Zugangsdaten).</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="155"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="164"/>
         <source>The passwords given at launch are not in this machine&apos;s keychain: the job was launched where this instance&apos;s keychain cannot see them. Launch it again here.</source>
         <translation>Die beim Start angegebenen Passwörter liegen nicht im Schlüsselbund dieses Rechners: Der Job wurde dort gestartet, wo der Schlüsselbund dieser Instanz sie nicht sehen kann. Den Job hier erneut starten.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="210"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="219"/>
         <source>The template&apos;s extra variables are invalid: %1</source>
         <translation>Die zusätzlichen Variablen der Vorlage sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="214"/>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="223"/>
         <source>The extra variables given at launch are invalid: %1</source>
         <translation>Die beim Start angegebenen zusätzlichen Variablen sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlanFiles.cpp" line="51"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="53"/>
         <source>Cannot pack the job&apos;s files: %1</source>
         <translation>Die Dateien des Jobs können nicht gepackt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlaybookPlan.cpp" line="219"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="63"/>
+        <source>The playbook %1 is missing from this build.</source>
+        <translation>Das Playbook %1 fehlt in diesem Build.</translation>
+    </message>
+    <message>
+        <location filename="../engine/runner/PlaybookPlan.cpp" line="228"/>
         <source>The playbook %1 is not in the project directory %2.</source>
         <translation>Das Playbook %1 liegt nicht im Projektverzeichnis %2.</translation>
     </message>
@@ -874,52 +894,43 @@
         <translation>Das Projekt &quot;%1&quot; ist ein lokales Verzeichnis: Es gibt nichts zu aktualisieren.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="21"/>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="23"/>
         <source>Cannot create the project directory %1.</source>
         <translation>Das Projektverzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="27"/>
-        <source>The project update playbook is missing from this build.</source>
-        <translation>Das Playbook für Projektaktualisierungen fehlt in diesem Build.</translation>
-    </message>
-    <message>
-        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="89"/>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="118"/>
         <source>The update ended without saying which revision it checked out.</source>
         <translation>Die Aktualisierung endete, ohne anzugeben, welche Revision sie ausgecheckt hat.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="94"/>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="123"/>
         <source>The update did not leave the tree of revision %1.</source>
         <translation>Die Aktualisierung hat den Verzeichnisbaum der Revision %1 nicht hinterlassen.</translation>
     </message>
     <message>
         <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="22"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="60"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="29"/>
-        <source>The inventory update playbook is missing from this build.</source>
-        <translation>Das Playbook für Inventaraktualisierungen fehlt in diesem Build.</translation>
-    </message>
-    <message>
-        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="65"/>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="46"/>
         <source>The update ended without what ansible-inventory read.</source>
         <translation>Die Aktualisierung endete ohne das, was ansible-inventory gelesen hat.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="80"/>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="61"/>
         <source>Cannot read %1: %2</source>
         <translation>%1 kann nicht gelesen werden: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="85"/>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="66"/>
         <source>What ansible-inventory read from %1 is not an inventory: %2</source>
         <translation>Was ansible-inventory aus %1 gelesen hat, ist kein Inventar: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="94"/>
+        <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="75"/>
         <source>Hosts: %1 added, %2 updated, %3 removed. Groups: %4 added, %5 updated, %6 removed.</source>
         <translation>Hosts: %1 hinzugefügt, %2 aktualisiert, %3 entfernt. Gruppen: %4 hinzugefügt, %5 aktualisiert, %6 entfernt.</translation>
     </message>
@@ -1330,7 +1341,7 @@
         <translation>%1 Hosts, %2 Gruppen</translation>
     </message>
     <message>
-        <location filename="../engine/services/InventoryService.cpp" line="24"/>
+        <location filename="../engine/services/InventoryService.cpp" line="25"/>
         <source>There is no inventory named &quot;%1&quot;.</source>
         <translation>Es gibt kein Inventar namens &quot;%1&quot;.</translation>
     </message>
@@ -2095,7 +2106,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="87"/>
+        <location filename="../app/main.cpp" line="89"/>
         <source>The database answers again.</source>
         <translation>Die Datenbank antwortet wieder.</translation>
     </message>
@@ -2155,7 +2166,7 @@
     </message>
     <message>
         <location filename="../app/LaunchCommand.cpp" line="42"/>
-        <location filename="../app/ResourceCommands.cpp" line="299"/>
+        <location filename="../app/ResourceCommands.cpp" line="314"/>
         <source>%1 for credential &quot;%2&quot;: </source>
         <translation>%1 für Zugangsdaten &quot;%2&quot;: </translation>
     </message>
@@ -2350,7 +2361,7 @@
     </message>
     <message>
         <location filename="../app/ResourceCommands.cpp" line="87"/>
-        <location filename="../app/ResourceCommands.cpp" line="209"/>
+        <location filename="../app/ResourceCommands.cpp" line="224"/>
         <source>Print JSON.</source>
         <translation>JSON ausgeben.</translation>
     </message>
@@ -2371,41 +2382,42 @@
     </message>
     <message>
         <location filename="../app/ResourceCommands.cpp" line="189"/>
+        <location filename="../app/ResourceCommands.cpp" line="200"/>
         <source>Stream the update&apos;s output until it ends.</source>
         <translation>Die Ausgabe der Aktualisierung bis zu ihrem Ende anzeigen.</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="202"/>
+        <location filename="../app/ResourceCommands.cpp" line="217"/>
         <source>usage: playdeck %1 list|show|create|update|copy|delete … (--help after the action lists its options)</source>
         <translation>Aufruf: playdeck %1 list|show|create|update|copy|delete … (--help nach der Aktion zeigt ihre Optionen)</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="223"/>
+        <location filename="../app/ResourceCommands.cpp" line="238"/>
         <source>The inventory.</source>
         <translation>Das Inventar.</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="246"/>
+        <location filename="../app/ResourceCommands.cpp" line="261"/>
         <source>%1: asked at the terminal.</source>
         <translation>%1: wird am Terminal abgefragt.</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="249"/>
+        <location filename="../app/ResourceCommands.cpp" line="264"/>
         <source>%1: read from FILE (- for standard input).</source>
         <translation>%1: wird aus FILE gelesen (- für die Standardeingabe).</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="253"/>
+        <location filename="../app/ResourceCommands.cpp" line="268"/>
         <source>%1: asked at each launch.</source>
         <translation>%1: wird bei jedem Start abgefragt.</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="270"/>
+        <location filename="../app/ResourceCommands.cpp" line="285"/>
         <source>usage: playdeck %1 copy NAME [NEW_NAME]</source>
         <translation>Aufruf: playdeck %1 copy NAME [NEW_NAME]</translation>
     </message>
     <message>
-        <location filename="../app/ResourceCommands.cpp" line="291"/>
+        <location filename="../app/ResourceCommands.cpp" line="306"/>
         <source>Give %1 one way: --%1, --%1_file or --%1_ask.</source>
         <translation>%1 nur auf eine Art angeben: --%1, --%1_file oder --%1_ask.</translation>
     </message>
@@ -2835,6 +2847,106 @@
         <location filename="../ui/HostRecapModel.cpp" line="88"/>
         <source>Ignored</source>
         <translation>Ignoriert</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::InventoryContentEditor</name>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="49"/>
+        <source>Hosts and Groups of %1</source>
+        <translation>Hosts und Gruppen von %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="54"/>
+        <source>Hosts and groups</source>
+        <translation>Hosts und Gruppen</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="55"/>
+        <source>Add &amp;Host</source>
+        <translation>&amp;Host hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="57"/>
+        <source>Add &amp;Group</source>
+        <translation>&amp;Gruppe hinzufügen</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="59"/>
+        <source>&amp;Remove</source>
+        <translation>Ent&amp;fernen</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="76"/>
+        <source>Name</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="77"/>
+        <source>&amp;Enabled: jobs run on this host</source>
+        <translation>&amp;Aktiviert: Jobs laufen auf diesem Host</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="83"/>
+        <source>YAML or JSON, for example:
+ansible_host: 10.0.0.5</source>
+        <translation>YAML oder JSON, zum Beispiel:
+ansible_host: 10.0.0.5</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="84"/>
+        <source>Variables</source>
+        <translation>Variablen</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="91"/>
+        <source>&amp;Name:</source>
+        <translation>&amp;Name:</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="93"/>
+        <source>&amp;Variables:</source>
+        <translation>&amp;Variablen:</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="157"/>
+        <source>Hosts (%1)</source>
+        <translation>Hosts (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="163"/>
+        <source>%1 (disabled)</source>
+        <translation>%1 (deaktiviert)</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="165"/>
+        <source>Groups (%1)</source>
+        <translation>Gruppen (%1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="221"/>
+        <source>C&amp;hild groups:</source>
+        <translation>&amp;Untergruppen:</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="230"/>
+        <source>G&amp;roups:</source>
+        <translation>G&amp;ruppen:</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="281"/>
+        <source>The variables of %1 are not YAML or JSON and were not kept: %2</source>
+        <translation>Die Variablen von %1 sind kein YAML oder JSON und wurden nicht übernommen: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="354"/>
+        <source>The variables of %1 are not YAML or JSON: %2</source>
+        <translation>Die Variablen von %1 sind kein YAML oder JSON: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/InventoryContentEditor.cpp" line="367"/>
+        <source>Saved the hosts and groups of &quot;%1&quot;: %2 hosts added, %3 removed; %4 groups added, %5 removed.</source>
+        <translation>Hosts und Gruppen von &quot;%1&quot; gespeichert: %2 Hosts hinzugefügt, %3 entfernt; %4 Gruppen hinzugefügt, %5 entfernt.</translation>
     </message>
 </context>
 <context>
@@ -3568,319 +3680,288 @@ name: wert</translation>
 <context>
     <name>playdeck::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="44"/>
+        <location filename="../ui/MainWindow.cpp" line="47"/>
         <source>Playdeck</source>
         <translation>Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="56"/>
+        <location filename="../ui/MainWindow.cpp" line="60"/>
         <source>&amp;Templates</source>
         <translation>&amp;Vorlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="188"/>
-        <location filename="../ui/MainWindow.cpp" line="351"/>
+        <location filename="../ui/MainWindow.cpp" line="299"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="353"/>
+        <location filename="../ui/MainWindow.cpp" line="301"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="73"/>
+        <location filename="../ui/MainWindow.cpp" line="77"/>
         <source>J&amp;obs</source>
         <translation>J&amp;obs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="57"/>
+        <location filename="../ui/MainWindow.cpp" line="61"/>
         <source>Pro&amp;jects</source>
         <translation>&amp;Projekte</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="58"/>
+        <location filename="../ui/MainWindow.cpp" line="62"/>
         <source>&amp;Inventories</source>
         <translation>&amp;Inventare</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="59"/>
+        <location filename="../ui/MainWindow.cpp" line="63"/>
         <source>Cre&amp;dentials</source>
         <translation>&amp;Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="81"/>
+        <location filename="../ui/MainWindow.cpp" line="85"/>
         <source>Recent jobs</source>
         <translation>Letzte Jobs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="121"/>
+        <location filename="../ui/MainWindow.cpp" line="125"/>
         <source>Dashboard</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="157"/>
+        <location filename="../ui/MainWindow.cpp" line="156"/>
         <source>Templates could not be loaded: %1</source>
         <translation>Die Vorlagen konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="160"/>
+        <location filename="../ui/MainWindow.cpp" line="159"/>
         <source>Jobs could not be loaded: %1</source>
         <translation>Die Jobs konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="167"/>
+        <location filename="../ui/MainWindow.cpp" line="166"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="186"/>
-        <source>Job templates</source>
-        <translation>Job-Vorlagen</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="190"/>
-        <source>Launch a job from the selected template (Ctrl+L)</source>
-        <translation>Einen Job aus der gewählten Vorlage starten (Strg+L)</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="204"/>
-        <source>New…</source>
-        <translation>Neu…</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="206"/>
-        <source>Edit…</source>
-        <translation>Bearbeiten…</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="208"/>
-        <source>Copy</source>
-        <translation>Kopieren</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="210"/>
-        <source>Delete…</source>
-        <translation>Löschen…</translation>
-    </message>
-    <message>
-        <location filename="../ui/MainWindow.cpp" line="253"/>
+        <location filename="../ui/MainWindow.cpp" line="201"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="262"/>
-        <location filename="../ui/MainWindow.cpp" line="263"/>
+        <location filename="../ui/MainWindow.cpp" line="210"/>
+        <location filename="../ui/MainWindow.cpp" line="211"/>
         <source>Playdeck cannot start</source>
         <translation>Playdeck kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="266"/>
+        <location filename="../ui/MainWindow.cpp" line="214"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304"/>
+        <location filename="../ui/MainWindow.cpp" line="252"/>
         <source>Quit Playdeck</source>
         <translation>Playdeck beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="305"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>A job is running in this window.</source>
         <translation>In diesem Fenster läuft ein Job.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="306"/>
+        <location filename="../ui/MainWindow.cpp" line="254"/>
         <source>%1 jobs are running in this window.</source>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="311"/>
+        <location filename="../ui/MainWindow.cpp" line="259"/>
         <source>New jobs go to the other Playdeck that takes work.</source>
         <translation>Neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="312"/>
+        <location filename="../ui/MainWindow.cpp" line="260"/>
         <source>No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
         <translation>Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="315"/>
+        <location filename="../ui/MainWindow.cpp" line="263"/>
         <source>Canceling stops its playbook now. Letting it finish closes the window at once; Playdeck quits when the job is done.</source>
         <translation>Abbrechen hält sein Playbook sofort an. Wenn er fertig laufen darf, schließt sich das Fenster sofort; Playdeck wird beendet, sobald der Job fertig ist.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="317"/>
+        <location filename="../ui/MainWindow.cpp" line="265"/>
         <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done.</source>
         <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="321"/>
+        <location filename="../ui/MainWindow.cpp" line="269"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="321"/>
+        <location filename="../ui/MainWindow.cpp" line="269"/>
         <source>&amp;Cancel It and Quit</source>
         <translation>Job &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="324"/>
+        <location filename="../ui/MainWindow.cpp" line="272"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="324"/>
+        <location filename="../ui/MainWindow.cpp" line="272"/>
         <source>Let It &amp;Finish, Then Quit</source>
         <translation>Job &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="327"/>
+        <location filename="../ui/MainWindow.cpp" line="275"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="346"/>
+        <location filename="../ui/MainWindow.cpp" line="294"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="356"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="358"/>
+        <location filename="../ui/MainWindow.cpp" line="306"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="361"/>
+        <location filename="../ui/MainWindow.cpp" line="309"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="363"/>
+        <location filename="../ui/MainWindow.cpp" line="311"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="366"/>
+        <location filename="../ui/MainWindow.cpp" line="314"/>
         <source>Relaunch on &amp;Failed Hosts</source>
         <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="368"/>
+        <location filename="../ui/MainWindow.cpp" line="316"/>
         <source>Launch the job shown again on the hosts that failed only</source>
         <translation>Den angezeigten Job nur auf den fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="373"/>
+        <location filename="../ui/MainWindow.cpp" line="321"/>
         <source>Relaunch &amp;Exactly As It Ran</source>
         <translation>E&amp;xakt wiederholen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="375"/>
+        <location filename="../ui/MainWindow.cpp" line="323"/>
         <source>The same project revision, inventory and variables as the job shown, whatever changed since</source>
         <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen wie beim angezeigten Job, egal was sich seitdem geändert hat</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="381"/>
+        <location filename="../ui/MainWindow.cpp" line="329"/>
         <source>Close &amp;Tab</source>
         <translation>&amp;Tab schließen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="389"/>
+        <location filename="../ui/MainWindow.cpp" line="337"/>
         <source>&amp;Find in Output…</source>
         <translation>In Ausgabe &amp;suchen…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="398"/>
+        <location filename="../ui/MainWindow.cpp" line="346"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Neu laden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="400"/>
+        <location filename="../ui/MainWindow.cpp" line="348"/>
         <source>Read the lists and the job shown again</source>
         <translation>Die Listen und den angezeigten Job neu einlesen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="411"/>
+        <location filename="../ui/MainWindow.cpp" line="359"/>
         <source>&amp;Dashboard</source>
         <translation>&amp;Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="415"/>
+        <location filename="../ui/MainWindow.cpp" line="363"/>
         <source>&amp;About Playdeck</source>
         <translation>&amp;Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="421"/>
+        <location filename="../ui/MainWindow.cpp" line="369"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="422"/>
+        <location filename="../ui/MainWindow.cpp" line="370"/>
         <source>&amp;New</source>
         <translation>&amp;Neu</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="423"/>
+        <location filename="../ui/MainWindow.cpp" line="371"/>
         <source>&amp;Template…</source>
         <translation>&amp;Vorlage…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="424"/>
+        <location filename="../ui/MainWindow.cpp" line="372"/>
         <source>&amp;Project…</source>
         <translation>&amp;Projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="425"/>
+        <location filename="../ui/MainWindow.cpp" line="373"/>
         <source>&amp;Inventory…</source>
         <translation>&amp;Inventar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="426"/>
+        <location filename="../ui/MainWindow.cpp" line="374"/>
         <source>&amp;Credential…</source>
         <translation>&amp;Zugangsdaten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="439"/>
+        <location filename="../ui/MainWindow.cpp" line="387"/>
         <source>&amp;View</source>
         <translation>A&amp;nsicht</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="444"/>
+        <location filename="../ui/MainWindow.cpp" line="392"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="454"/>
+        <location filename="../ui/MainWindow.cpp" line="402"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="456"/>
+        <location filename="../ui/MainWindow.cpp" line="404"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="465"/>
+        <location filename="../ui/MainWindow.cpp" line="413"/>
         <source>About Playdeck</source>
         <translation>Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="467"/>
+        <location filename="../ui/MainWindow.cpp" line="415"/>
         <source>&lt;b&gt;Playdeck %1&lt;/b&gt;</source>
         <translation>&lt;b&gt;Playdeck %1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="468"/>
+        <location filename="../ui/MainWindow.cpp" line="416"/>
         <source>An Ansible automation controller on the desktop: AWX&apos;s engine, its projects, inventories, credentials and templates, in one window. Secrets stay in the keychain; jobs run with ansible-runner.&lt;br&gt;&lt;br&gt;Built with Qt %1.</source>
         <translation>Ein Ansible-Automatisierungscontroller für den Desktop: die Engine von AWX mit ihren Projekten, Inventaren, Zugangsdaten und Vorlagen in einem Fenster. Geheimnisse bleiben im Schlüsselbund; Jobs laufen mit ansible-runner.&lt;br&gt;&lt;br&gt;Erstellt mit Qt %1.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="537"/>
+        <location filename="../ui/MainWindow.cpp" line="484"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>
@@ -3896,52 +3977,52 @@ name: wert</translation>
 <context>
     <name>playdeck::ResourceActions</name>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="26"/>
+        <location filename="../ui/ResourceActions.cpp" line="30"/>
         <source>Saved %1 &quot;%2&quot;.</source>
         <translation>%1 &quot;%2&quot; gespeichert.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="41"/>
+        <location filename="../ui/ResourceActions.cpp" line="45"/>
         <source>Cannot open it</source>
         <translation>Öffnen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="51"/>
+        <location filename="../ui/ResourceActions.cpp" line="55"/>
         <source>Cannot copy it</source>
         <translation>Kopieren nicht möglich</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="52"/>
+        <location filename="../ui/ResourceActions.cpp" line="56"/>
         <source>Copied to %1 &quot;%2&quot;.</source>
         <translation>Kopiert als %1 &quot;%2&quot;.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="59"/>
+        <location filename="../ui/ResourceActions.cpp" line="63"/>
         <source>Delete %1</source>
         <translation>%1 löschen</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="60"/>
+        <location filename="../ui/ResourceActions.cpp" line="64"/>
         <source>Delete the %1 &quot;%2&quot;? This cannot be undone.</source>
         <translation>%1 &quot;%2&quot; löschen? Dies kann nicht rückgängig gemacht werden.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="63"/>
+        <location filename="../ui/ResourceActions.cpp" line="67"/>
         <source>&amp;Delete</source>
         <translation>&amp;Löschen</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="73"/>
+        <location filename="../ui/ResourceActions.cpp" line="77"/>
         <source>Cannot delete it</source>
         <translation>Löschen nicht möglich</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="75"/>
+        <location filename="../ui/ResourceActions.cpp" line="79"/>
         <source>Deleted, with a warning</source>
         <translation>Gelöscht, mit einer Warnung</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceActions.cpp" line="77"/>
+        <location filename="../ui/ResourceActions.cpp" line="81"/>
         <source>Deleted %1 &quot;%2&quot;.</source>
         <translation>%1 &quot;%2&quot; gelöscht.</translation>
     </message>
@@ -4011,72 +4092,77 @@ name: wert</translation>
 <context>
     <name>playdeck::ResourcesPane</name>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="39"/>
+        <location filename="../ui/ResourcesPane.cpp" line="40"/>
         <source>%1 list</source>
         <translation>%1-Liste</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="50"/>
+        <location filename="../ui/ResourcesPane.cpp" line="51"/>
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="52"/>
+        <location filename="../ui/ResourcesPane.cpp" line="53"/>
         <source>Edit…</source>
         <translation>Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="54"/>
+        <location filename="../ui/ResourcesPane.cpp" line="55"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="56"/>
+        <location filename="../ui/ResourcesPane.cpp" line="57"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="59"/>
+        <location filename="../ui/ResourcesPane.cpp" line="60"/>
         <source>Update</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="62"/>
+        <location filename="../ui/ResourcesPane.cpp" line="63"/>
+        <source>Hosts…</source>
+        <translation>Hosts…</translation>
+    </message>
+    <message>
+        <location filename="../ui/ResourcesPane.cpp" line="70"/>
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="64"/>
+        <location filename="../ui/ResourcesPane.cpp" line="72"/>
         <source>New Source…</source>
         <translation>Neue Quelle…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="68"/>
+        <location filename="../ui/ResourcesPane.cpp" line="76"/>
         <source>Update Sources</source>
         <translation>Quellen aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="100"/>
+        <location filename="../ui/ResourcesPane.cpp" line="112"/>
         <source>Updating project &quot;%1&quot; (job %2).</source>
         <translation>Projekt &quot;%1&quot; wird aktualisiert (Job %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="114"/>
+        <location filename="../ui/ResourcesPane.cpp" line="126"/>
         <source>The inventory &quot;%1&quot; has no sources: add one with New Source…, or import a file.</source>
         <translation>Das Inventar &quot;%1&quot; hat keine Quellen: eine mit Neue Quelle… anlegen oder eine Datei importieren.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="121"/>
+        <location filename="../ui/ResourcesPane.cpp" line="133"/>
         <source>Updating &quot;%1&quot; from its source &quot;%2&quot; (job %3).</source>
         <translation>&quot;%1&quot; wird aus der Quelle &quot;%2&quot; aktualisiert (Job %3).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="131"/>
+        <location filename="../ui/ResourcesPane.cpp" line="143"/>
         <source>Import hosts and groups into &quot;%1&quot;</source>
         <translation>Hosts und Gruppen in &quot;%1&quot; importieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="140"/>
+        <location filename="../ui/ResourcesPane.cpp" line="152"/>
         <source>Imported into &quot;%1&quot;: %2 hosts added, %3 updated; %4 groups added.</source>
         <translation>Importiert in &quot;%1&quot;: %2 Hosts hinzugefügt, %3 aktualisiert; %4 Gruppen hinzugefügt.</translation>
     </message>
@@ -4107,177 +4193,177 @@ name: wert</translation>
 <context>
     <name>playdeck::SurveyEditor</name>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="47"/>
+        <location filename="../ui/SurveyEditor.cpp" line="37"/>
         <source>Survey</source>
         <translation>Umfrage</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="54"/>
+        <location filename="../ui/SurveyEditor.cpp" line="44"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="55"/>
+        <location filename="../ui/SurveyEditor.cpp" line="45"/>
         <source>D&amp;escription:</source>
         <translation>&amp;Beschreibung:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="59"/>
+        <location filename="../ui/SurveyEditor.cpp" line="49"/>
         <source>Questions</source>
         <translation>Fragen</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="62"/>
+        <location filename="../ui/SurveyEditor.cpp" line="52"/>
         <source>&amp;Add</source>
         <translation>&amp;Hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="64"/>
+        <location filename="../ui/SurveyEditor.cpp" line="54"/>
         <source>Re&amp;move</source>
         <translation>Entfe&amp;rnen</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="65"/>
+        <location filename="../ui/SurveyEditor.cpp" line="55"/>
         <source>&amp;Up</source>
         <translation>Nach &amp;oben</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="66"/>
+        <location filename="../ui/SurveyEditor.cpp" line="56"/>
         <source>Do&amp;wn</source>
         <translation>Nach &amp;unten</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="87"/>
+        <location filename="../ui/SurveyEditor.cpp" line="77"/>
         <source>The extra variable the answer is passed in.</source>
         <translation>Die zusätzliche Variable, in der die Antwort übergeben wird.</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="90"/>
+        <location filename="../ui/SurveyEditor.cpp" line="80"/>
         <source>Text</source>
         <translation>Text</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="91"/>
+        <location filename="../ui/SurveyEditor.cpp" line="81"/>
         <source>Textarea</source>
         <translation>Textbereich</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="92"/>
+        <location filename="../ui/SurveyEditor.cpp" line="82"/>
         <source>Password</source>
         <translation>Passwort</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="93"/>
+        <location filename="../ui/SurveyEditor.cpp" line="83"/>
         <source>Integer</source>
         <translation>Ganzzahl</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="94"/>
+        <location filename="../ui/SurveyEditor.cpp" line="84"/>
         <source>Float</source>
         <translation>Gleitkommazahl</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="95"/>
+        <location filename="../ui/SurveyEditor.cpp" line="85"/>
         <source>Multiple choice (one)</source>
         <translation>Multiple Choice (eine Antwort)</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="96"/>
+        <location filename="../ui/SurveyEditor.cpp" line="86"/>
         <source>Multiple choice (several)</source>
         <translation>Multiple Choice (mehrere Antworten)</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="99"/>
+        <location filename="../ui/SurveyEditor.cpp" line="89"/>
         <source>An answer is &amp;required</source>
         <translation>Eine Antwort ist &amp;erforderlich</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="104"/>
+        <location filename="../ui/SurveyEditor.cpp" line="94"/>
         <source>Text: the shortest answer. Numbers: the smallest.</source>
         <translation>Text: die kürzeste Antwort. Zahlen: die kleinste.</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="105"/>
+        <location filename="../ui/SurveyEditor.cpp" line="95"/>
         <source>Text: the longest answer. Numbers: the largest.</source>
         <translation>Text: die längste Antwort. Zahlen: die größte.</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="108"/>
+        <location filename="../ui/SurveyEditor.cpp" line="98"/>
         <source>These choices</source>
         <translation>Diese Auswahlmöglichkeiten</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="109"/>
+        <location filename="../ui/SurveyEditor.cpp" line="99"/>
         <source>The inventory&apos;s hosts</source>
         <translation>Die Hosts des Inventars</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="110"/>
+        <location filename="../ui/SurveyEditor.cpp" line="100"/>
         <source>The inventory&apos;s groups</source>
         <translation>Die Gruppen des Inventars</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="114"/>
+        <location filename="../ui/SurveyEditor.cpp" line="104"/>
         <source>One choice per line</source>
         <translation>Eine Auswahlmöglichkeit pro Zeile</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="118"/>
+        <location filename="../ui/SurveyEditor.cpp" line="108"/>
         <source>A regular expression the whole answer must match (Playdeck&apos;s own; AWX has none).</source>
         <translation>Ein regulärer Ausdruck, auf den die ganze Antwort passen muss (nur in Playdeck; AWX hat keinen).</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="119"/>
+        <location filename="../ui/SurveyEditor.cpp" line="109"/>
         <source>&amp;Question:</source>
         <translation>&amp;Frage:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="120"/>
+        <location filename="../ui/SurveyEditor.cpp" line="110"/>
         <source>De&amp;scription:</source>
         <translation>Be&amp;schreibung:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="121"/>
+        <location filename="../ui/SurveyEditor.cpp" line="111"/>
         <source>&amp;Variable:</source>
         <translation>&amp;Variable:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="122"/>
+        <location filename="../ui/SurveyEditor.cpp" line="112"/>
         <source>&amp;Type:</source>
         <translation>&amp;Typ:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="124"/>
+        <location filename="../ui/SurveyEditor.cpp" line="114"/>
         <source>De&amp;fault:</source>
         <translation>Stan&amp;dardwert:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="125"/>
+        <location filename="../ui/SurveyEditor.cpp" line="115"/>
         <source>M&amp;inimum:</source>
         <translation>M&amp;inimum:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="126"/>
+        <location filename="../ui/SurveyEditor.cpp" line="116"/>
         <source>Ma&amp;ximum:</source>
         <translation>Ma&amp;ximum:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="127"/>
+        <location filename="../ui/SurveyEditor.cpp" line="117"/>
         <source>&amp;Choices:</source>
         <translation>&amp;Auswahl:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="129"/>
+        <location filename="../ui/SurveyEditor.cpp" line="119"/>
         <source>Re&amp;gex:</source>
         <translation>Re&amp;gex:</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="192"/>
+        <location filename="../ui/SurveyEditor.cpp" line="175"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyEditor.cpp" line="203"/>
+        <location filename="../ui/SurveyEditor.cpp" line="186"/>
         <source>Question %1</source>
         <translation>Frage %1</translation>
     </message>
@@ -4285,29 +4371,29 @@ name: wert</translation>
 <context>
     <name>playdeck::SurveyForm</name>
     <message>
-        <location filename="../ui/SurveyForm.cpp" line="57"/>
+        <location filename="../ui/SurveyForm.cpp" line="47"/>
         <source>Extra variable %1</source>
         <translation>Zusätzliche Variable %1</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyForm.cpp" line="58"/>
+        <location filename="../ui/SurveyForm.cpp" line="48"/>
         <source>%1
 Extra variable %2</source>
         <translation>%1
 Zusätzliche Variable %2</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyForm.cpp" line="96"/>
+        <location filename="../ui/SurveyForm.cpp" line="79"/>
         <source>(no answer)</source>
         <translation>(keine Antwort)</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyForm.cpp" line="129"/>
+        <location filename="../ui/SurveyForm.cpp" line="113"/>
         <source>(the default, unless you type one)</source>
         <translation>(der Standardwert, sofern Sie keinen eingeben)</translation>
     </message>
     <message>
-        <location filename="../ui/SurveyForm.cpp" line="137"/>
+        <location filename="../ui/SurveyForm.cpp" line="121"/>
         <source>a number from %1 to %2</source>
         <translation>eine Zahl von %1 bis %2</translation>
     </message>
@@ -4315,19 +4401,44 @@ Zusätzliche Variable %2</translation>
 <context>
     <name>playdeck::TemplateListModel</name>
     <message>
-        <location filename="../ui/TemplateListModel.cpp" line="28"/>
+        <location filename="../ui/TemplateListModel.cpp" line="33"/>
+        <source>%1 / %2</source>
+        <translation>%1 / %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplateListModel.cpp" line="41"/>
+        <source>%1, last run %2</source>
+        <translation>%1, letzter Lauf %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplateListModel.cpp" line="46"/>
+        <source>Never run</source>
+        <translation>Noch nie ausgeführt</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplateListModel.cpp" line="46"/>
+        <source>Last run: %1</source>
+        <translation>Letzter Lauf: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplateListModel.cpp" line="47"/>
         <source>Playbook: %1</source>
         <translation>Playbook: %1</translation>
     </message>
     <message>
-        <location filename="../ui/TemplateListModel.cpp" line="30"/>
+        <location filename="../ui/TemplateListModel.cpp" line="49"/>
         <source>Project: %1</source>
         <translation>Projekt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/TemplateListModel.cpp" line="32"/>
+        <location filename="../ui/TemplateListModel.cpp" line="51"/>
         <source>Inventory: %1</source>
         <translation>Inventar: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplateListModel.cpp" line="66"/>
+        <source>%1, %2</source>
+        <translation>%1, %2</translation>
     </message>
 </context>
 <context>
@@ -4371,6 +4482,75 @@ Zusätzliche Variable %2</translation>
         <location filename="../ui/DashboardModels.cpp" line="201"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::TemplatesPane</name>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="31"/>
+        <source>Job templates</source>
+        <translation>Job-Vorlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="33"/>
+        <source>&amp;Launch…</source>
+        <translation>&amp;Starten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="35"/>
+        <source>Launch a job from the selected template (Ctrl+L)</source>
+        <translation>Einen Job aus der gewählten Vorlage starten (Strg+L)</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="49"/>
+        <source>New…</source>
+        <translation>Neu…</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="51"/>
+        <location filename="../ui/TemplatesPane.cpp" line="69"/>
+        <source>Edit…</source>
+        <translation>Bearbeiten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="53"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="55"/>
+        <source>Delete…</source>
+        <translation>Löschen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="68"/>
+        <source>Launch…</source>
+        <translation>Starten…</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="74"/>
+        <source>Favorite</source>
+        <translation>Favorit</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="78"/>
+        <source>Move to Folder…</source>
+        <translation>In Ordner verschieben…</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="85"/>
+        <source>Move to Folder</source>
+        <translation>In Ordner verschieben</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="86"/>
+        <source>The folder to file &quot;%1&quot; in, such as Web/Deploy (empty: none):</source>
+        <translation>Ordner, in dem &quot;%1&quot; abgelegt wird, etwa Web/Deploy (leer: keiner):</translation>
+    </message>
+    <message>
+        <location filename="../ui/TemplatesPane.cpp" line="138"/>
+        <source>The template cannot be filed</source>
+        <translation>Die Vorlage kann nicht abgelegt werden</translation>
     </message>
 </context>
 </TS>

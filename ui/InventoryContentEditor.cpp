@@ -2,6 +2,7 @@
 
 #include "Controller.h"
 #include "ExtraVarsValidator.h"
+#include "JobPresentation.h"
 #include "db/DbPool.h"
 #include "launch/ExtraVars.h"
 #include "services/InventoryService.h"
@@ -81,13 +82,7 @@ InventoryContentEditor::InventoryContentEditor(Controller &controller, const QSt
     m_variables->setTabChangesFocus(true);
     m_variables->setPlaceholderText(tr("YAML or JSON, for example:\nansible_host: 10.0.0.5"));
     m_variables->setAccessibleName(tr("Variables"));
-    m_variablesError = new QLabel;
-    m_variablesError->setObjectName(QStringLiteral("variablesError"));
-    m_variablesError->setWordWrap(true);
-    QPalette palette = m_variablesError->palette();
-    palette.setColor(QPalette::WindowText, QColor(0xc0, 0x1c, 0x28));
-    m_variablesError->setPalette(palette);
-    m_variablesError->hide();
+    m_variablesError = errorLabel(QStringLiteral("variablesError"));
     m_membersLabel = new QLabel;
     m_members = new QListWidget;
     m_members->setObjectName(QStringLiteral("itemMembers"));
@@ -104,12 +99,7 @@ InventoryContentEditor::InventoryContentEditor(Controller &controller, const QSt
     splitter->addWidget(m_details);
     splitter->setStretchFactor(1, 2);
 
-    m_error = new QLabel;
-    m_error->setObjectName(QStringLiteral("inventoryEditorError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    m_error->setPalette(palette);
-    m_error->hide();
+    m_error = errorLabel(QStringLiteral("inventoryEditorError"));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Save | QDialogButtonBox::Cancel);
     m_save = buttons->button(QDialogButtonBox::Save);
     m_save->setEnabled(false);

@@ -1,6 +1,7 @@
 #include "JobPresentation.h"
 
 #include <QCoreApplication>
+#include <QLabel>
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>
@@ -120,6 +121,18 @@ QIcon appIcon() {
         icon.addPixmap(pixmap);
     }
     return icon;
+}
+
+QLabel *errorLabel(const QString &objectName) {
+    auto *label = new QLabel;
+    label->setObjectName(objectName);
+    label->setTextFormat(Qt::PlainText);
+    label->setWordWrap(true);
+    QPalette palette = label->palette();
+    palette.setColor(QPalette::WindowText, QColor(0xc0, 0x1c, 0x28));
+    label->setPalette(palette);
+    label->hide();
+    return label;
 }
 
 } // namespace playdeck

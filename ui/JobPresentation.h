@@ -7,6 +7,8 @@
 #include <QIcon>
 #include <QString>
 
+class QLabel;
+
 namespace playdeck {
 
 // How a job's state looks in every view, so the job table and the job tabs always agree.
@@ -16,6 +18,8 @@ QString statusText(JobStatus status);
 // Playdeck's icon (packaging/io.playdeck.Playdeck.svg, drawn here: Debian's Qt reads no SVG icons
 // without an extra plugin).
 QIcon appIcon();
+// A label for what is wrong with an input, in the failed colour, hidden until it has something to say.
+QLabel *errorLabel(const QString &objectName);
 // AWX's launch_type, for people: "manual" → "Launched by hand".
 QString launchTypeText(const QString &launchType);
 

@@ -2,12 +2,15 @@
 
 #include "Controller.h"
 #include "ExtraVarsValidator.h"
+#include "JobPresentation.h"
 #include "SurveyForm.h"
 #include "db/DbPool.h"
+#include "resources/ResourceSchema.h"
 #include "services/ResourceService.h"
 
 #include <QCheckBox>
 #include <QComboBox>
+#include <QCoreApplication>
 #include <QDialogButtonBox>
 #include <QFontDatabase>
 #include <QFormLayout>
@@ -28,16 +31,13 @@ namespace {
 const QString CheckJobType = QStringLiteral("check");
 const QString RunJobType = QStringLiteral("run");
 
-QLabel *errorLabel(const QString &objectName) {
-    auto *label = new QLabel;
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, QColor(0xc0, 0x1c, 0x28));
-    label->setPalette(palette);
-    label->hide();
-    return label;
+// "become_password" → "Privilege escalation password", as the credential's editor names it.
+QString inputLabel(const QString &input) {
+    for (const CredentialKindSpec &kind : credentialKinds())
+        for (const CredentialInput &i : kind.inputs)
+            if (i.id == input)
+                return QCoreApplication::translate("Resources", i.label);
+    return input;
 }
 
 // The survey's questions and the playbook's, apart: they are shown in two groups.
@@ -360,7 +360,7 @@ void LaunchDialog::onNeeds(const LaunchNeeds &needs) {
         auto *edit = new QLineEdit(typed.value(c.key()));
         edit->setObjectName(QStringLiteral("secret_") + c.key());
         edit->setEchoMode(QLineEdit::Password);
-        const QString label = tr("%1 of %2:").arg(c.input, c.credentialName);
+        const QString label = tr("%1 of %2:").arg(inputLabel(c.input), c.credentialName);
         edit->setAccessibleName(label);
         edit->setToolTip(
             tr("Asked at each launch; kept in the keychain for a relaunch, never in the database."));

@@ -13,6 +13,7 @@
 #include "ResourceListModel.h"
 #include "ResourcesPane.h"
 #include "TemplateListModel.h"
+#include "TemplatesPane.h"
 #include "db/DbPool.h"
 #include "services/JobService.h"
 #include "services/ResourceService.h"
@@ -55,7 +56,8 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     m_sideTabs = new QTabWidget;
     m_sideTabs->setObjectName(QStringLiteral("sideTabs"));
     m_sideTabs->setDocumentMode(true);
-    m_sideTabs->addTab(buildTemplatesPage(), tr("&Templates"));
+    m_templatesPane = new TemplatesPane(m_controller, *m_templateModel, *m_resourceActions);
+    m_sideTabs->addTab(m_templatesPane, tr("&Templates"));
     const std::pair<ResourceKind, QString> kinds[] = {{ResourceKind::Project, tr("Pro&jects")},
                                                       {ResourceKind::Inventory, tr("&Inventories")},
                                                       {ResourceKind::Credential, tr("Cre&dentials")}};
@@ -143,14 +145,9 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     createActions();
     createMenus();
 
-    connect(m_templateList, &QListView::activated, this, &MainWindow::launchSelectedTemplate);
-    connect(m_templateList->selectionModel(), &QItemSelectionModel::selectionChanged, this,
-            &MainWindow::updateActions);
-    connect(m_templateModel, &TemplateListModel::refreshed, this, [this] {
-        if (!m_templateList->selectionModel()->hasSelection() && m_templateModel->rowCount() > 0)
-            m_templateList->setCurrentIndex(m_templateModel->index(0, 0));
-        updateActions();
-    });
+    connect(m_templatesPane, &TemplatesPane::launchRequested, this, &MainWindow::launchSelectedTemplate);
+    connect(m_templatesPane, &TemplatesPane::selectionChanged, this, &MainWindow::updateActions);
+    connect(m_templatesPane, &TemplatesPane::failed, this, &MainWindow::showError);
     connect(m_jobTable, &QTableView::activated, this,
             [this](const QModelIndex &index) { openJob(index.data(JobListModel::IdRole).toLongLong()); });
     connect(m_jobTabs, &QTabWidget::tabCloseRequested, this, &MainWindow::closeJobTab);
@@ -176,103 +173,6 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     resize(1200, 800);
     restoreSettings();
     onEngineState();
-}
-
-QWidget *MainWindow::buildTemplatesPage() {
-    m_templateList = new QListView;
-    m_templateList->setObjectName(QStringLiteral("templateList"));
-    m_templateList->setModel(m_templateModel);
-    m_templateList->setSelectionMode(QAbstractItemView::SingleSelection);
-    m_templateList->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    m_templateList->setUniformItemSizes(true);
-    m_templateList->setAccessibleName(tr("Job templates"));
-
-    m_launchButton = new QPushButton(tr("&Launch…"));
-    m_launchButton->setObjectName(QStringLiteral("launchButton"));
-    m_launchButton->setToolTip(tr("Launch a job from the selected template (Ctrl+L)"));
-    m_launchButton->setDefault(false);
-    connect(m_launchButton, &QPushButton::clicked, this, &MainWindow::launchSelectedTemplate);
-
-    auto *buttons = new QHBoxLayout;
-    buttons->addWidget(m_launchButton);
-    const auto button = [&](const QString &text, const char *name, bool needsSelection) {
-        auto *b = new QPushButton(text);
-        b->setObjectName(QLatin1String(name));
-        buttons->addWidget(b);
-        if (needsSelection)
-            m_templateButtons << b;
-        return b;
-    };
-    connect(button(tr("New…"), "newTemplateButton", false), &QPushButton::clicked, this,
-            [this] { m_resourceActions->createNew(ResourceKind::JobTemplate); });
-    connect(button(tr("Edit…"), "editTemplateButton", true), &QPushButton::clicked, this,
-            [this] { m_resourceActions->edit(ResourceKind::JobTemplate, selectedTemplateName()); });
-    connect(button(tr("Copy"), "copyTemplateButton", true), &QPushButton::clicked, this,
-            [this] { m_resourceActions->copy(ResourceKind::JobTemplate, selectedTemplateName()); });
-    connect(button(tr("Delete…"), "deleteTemplateButton", true), &QPushButton::clicked, this,
-            [this] { m_resourceActions->remove(ResourceKind::JobTemplate, selectedTemplateName()); });
-    buttons->addStretch(1);
-
-    // The list's own menu: what the buttons do, and filing (AWX users' most-asked UI feature).
-    m_templateList->setContextMenuPolicy(Qt::ActionsContextMenu);
-    const auto menuAction = [this](const QString &text, const char *name, auto slot) {
-        auto *action = new QAction(text, m_templateList);
-        action->setObjectName(QLatin1String(name));
-        connect(action, &QAction::triggered, this, slot);
-        m_templateList->addAction(action);
-        return action;
-    };
-    menuAction(tr("Launch…"), "launchTemplateAction", [this] { launchSelectedTemplate(); });
-    menuAction(tr("Edit…"), "editTemplateAction",
-               [this] { m_resourceActions->edit(ResourceKind::JobTemplate, selectedTemplateName()); });
-    auto *separator = new QAction(m_templateList);
-    separator->setSeparator(true);
-    m_templateList->addAction(separator);
-    m_favoriteAction = menuAction(tr("Favourite"), "favoriteAction", [this](bool on) {
-        fileSelectedTemplate({{QStringLiteral("favorite"), on}});
-    });
-    m_favoriteAction->setCheckable(true);
-    menuAction(tr("Move to Folder…"), "folderAction", [this] {
-        const QString name = selectedTemplateName();
-        if (name.isEmpty())
-            return;
-        auto *ask = new QInputDialog(this);
-        ask->setObjectName(QStringLiteral("folderDialog"));
-        ask->setAttribute(Qt::WA_DeleteOnClose);
-        ask->setWindowTitle(tr("Move to Folder"));
-        ask->setLabelText(tr("Folder of \"%1\" (as Web/Deploy; empty: none):").arg(name));
-        ask->setTextValue(m_templateModel->templateAt(m_templateList->currentIndex().row()).folder);
-        connect(ask, &QInputDialog::textValueSelected, this, [this](const QString &folder) {
-            fileSelectedTemplate({{QStringLiteral("folder"), folder.trimmed()}});
-        });
-        ask->open();
-    });
-
-    auto *page = new QWidget;
-    page->setObjectName(QStringLiteral("templatesPage"));
-    auto *layout = new QVBoxLayout(page);
-    layout->setContentsMargins(4, 4, 0, 0);
-    layout->addWidget(m_templateList, 1);
-    layout->addLayout(buttons);
-    return page;
-}
-
-QString MainWindow::selectedTemplateName() const {
-    const QModelIndex current = m_templateList->currentIndex();
-    if (!current.isValid() || !m_templateList->selectionModel()->isSelected(current))
-        return {};
-    return m_templateModel->templateAt(current.row()).name;
-}
-
-void MainWindow::fileSelectedTemplate(const QJsonObject &fields) {
-    const QString name = selectedTemplateName();
-    if (name.isEmpty())
-        return;
-    whenReady(m_controller.resources().update(ResourceKind::JobTemplate, name, fields), this,
-              [this](Result<QJsonObject> saved) {
-                  if (!saved)
-                      showError(tr("The template cannot be filed"), saved.error());
-              });
 }
 
 ResourcesPane *MainWindow::resourcesPane(ResourceKind kind) const {
@@ -565,16 +465,15 @@ JobView *MainWindow::jobView(qint64 jobId) const {
 }
 
 void MainWindow::launchSelectedTemplate() {
-    const QModelIndex current = m_templateList->currentIndex();
-    if (!current.isValid() || !m_templateList->selectionModel()->isSelected(current))
+    const auto selected = m_templatesPane->selectedTemplate();
+    if (!selected)
         return;
     if (m_launchDialog) {
         m_launchDialog->raise();
         m_launchDialog->activateWindow();
         return;
     }
-    const JobTemplate jobTemplate = m_templateModel->templateAt(current.row());
-    auto *dialog = new LaunchDialog(m_controller, jobTemplate, this);
+    auto *dialog = new LaunchDialog(m_controller, *selected, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &LaunchDialog::launched, this, &MainWindow::onLaunched);
     m_launchDialog = dialog;
@@ -632,16 +531,8 @@ void MainWindow::closeJobTab(int index) {
 }
 
 void MainWindow::updateActions() {
-    const bool templateSelected = m_controller.isReady() && m_templateList->selectionModel()->hasSelection();
-    m_launchButton->setEnabled(templateSelected);
-    m_launchAction->setEnabled(templateSelected);
-    for (QPushButton *b : std::as_const(m_templateButtons))
-        b->setEnabled(templateSelected);
-    for (QAction *a : m_templateList->actions())
-        a->setEnabled(templateSelected);
-    if (templateSelected)
-        m_favoriteAction->setChecked(
-            m_templateModel->templateAt(m_templateList->currentIndex().row()).favorite);
+    m_templatesPane->updateActions(m_controller.isReady());
+    m_launchAction->setEnabled(m_controller.isReady() && m_templatesPane->selectedTemplate().has_value());
     JobView *view = currentJobView();
     m_cancelAction->setEnabled(view && view->canCancel());
     m_relaunchAction->setEnabled(view && view->canRelaunch());

@@ -30,6 +30,7 @@ class LaunchDialog;
 class ResourceActions;
 class ResourcesPane;
 class TemplateListModel;
+class TemplatesPane;
 
 // Templates, projects, inventories and credentials on the left with the recent jobs below them;
 // the dashboard and one tab per opened job in the middle.
@@ -85,10 +86,6 @@ private:
     void createMenus();
     void onLaunched(qint64 jobId);
     void closeJobTab(int index);
-    QWidget *buildTemplatesPage();
-    QString selectedTemplateName() const;
-    // Changes the selected template's folder or favourite flag.
-    void fileSelectedTemplate(const QJsonObject &fields);
     void saveSettings();
     void restoreSettings();
     void showAbout();
@@ -99,9 +96,7 @@ private:
     TemplateListModel *m_templateModel = nullptr;
     JobListModel *m_jobModel = nullptr;
 
-    QListView *m_templateList = nullptr;
-    QPushButton *m_launchButton = nullptr;
-    QList<QPushButton *> m_templateButtons; // those that need a selected template
+    TemplatesPane *m_templatesPane = nullptr;
     QTabWidget *m_sideTabs = nullptr;
     QHash<int, ResourcesPane *> m_panes; // by ResourceKind
     ResourceActions *m_resourceActions = nullptr;
@@ -125,7 +120,6 @@ private:
     QAction *m_closeTabAction = nullptr;
     QAction *m_refreshAction = nullptr;
     QAction *m_findAction = nullptr;
-    QAction *m_favoriteAction = nullptr;
     QAction *m_dashboardAction = nullptr;
     QAction *m_aboutAction = nullptr;
 };

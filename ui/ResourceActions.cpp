@@ -17,6 +17,10 @@ ResourceActions::ResourceActions(Controller &controller, QWidget *window)
     , m_controller(controller)
     , m_window(window) {}
 
+ResourceEditor *ResourceActions::currentEditor() const {
+    return m_editor;
+}
+
 ResourceEditor *ResourceActions::open(ResourceKind kind, const QJsonObject &existing,
                                       const QJsonObject &defaults) {
     auto *editor = new ResourceEditor(m_controller, kind, existing, m_window, defaults);

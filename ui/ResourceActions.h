@@ -28,7 +28,7 @@ public:
     // Asks, then deletes.
     void remove(ResourceKind kind, const QString &name);
     // The editor opened last (while it is open), for tests.
-    ResourceEditor *currentEditor() const { return m_editor; }
+    ResourceEditor *currentEditor() const;
 
 Q_SIGNALS:
     void editorOpened(playdeck::ResourceEditor *editor);

@@ -1,5 +1,7 @@
 #include "SurveyEditor.h"
 
+#include "JobPresentation.h"
+#include "launch/Survey.h"
 #include "resources/ResourceRules.h"
 
 #include <QCheckBox>
@@ -24,18 +26,6 @@ const char *const kTypes[] = {"text",  "textarea",       "password",   "integer"
 
 bool hasChoices(const QString &type) {
     return type == QLatin1String("multiplechoice") || type == QLatin1String("multiselect");
-}
-
-QString scalarText(const QJsonValue &v) {
-    if (v.isDouble())
-        return QString::number(v.toDouble());
-    if (v.isArray()) {
-        QStringList items;
-        for (const QJsonValue &i : v.toArray())
-            items << i.toString();
-        return items.join(QLatin1Char('\n'));
-    }
-    return v.toString();
 }
 
 } // namespace
@@ -139,14 +129,7 @@ SurveyEditor::SurveyEditor(const QJsonObject &survey, QWidget *parent)
     splitter->addWidget(m_questionBox);
     splitter->setStretchFactor(1, 2);
 
-    m_error = new QLabel;
-    m_error->setObjectName(QStringLiteral("surveyError"));
-    m_error->setWordWrap(true);
-    m_error->setTextFormat(Qt::PlainText);
-    QPalette palette = m_error->palette();
-    palette.setColor(QPalette::WindowText, QColor(0xc0, 0x1c, 0x28));
-    m_error->setPalette(palette);
-    m_error->hide();
+    m_error = errorLabel(QStringLiteral("surveyError"));
 
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel);
     connect(buttons, &QDialogButtonBox::accepted, this, &SurveyEditor::accept);
@@ -249,12 +232,12 @@ void SurveyEditor::showQuestion(int row) {
     m_variable->setText(q.value(QLatin1String("variable")).toString());
     m_type->setCurrentIndex(std::max(0, m_type->findData(q.value(QLatin1String("type")).toString())));
     m_required->setChecked(q.value(QLatin1String("required")).toBool());
-    m_default->setText(scalarText(q.value(QLatin1String("default"))));
-    m_min->setText(scalarText(q.value(QLatin1String("min"))));
-    m_max->setText(scalarText(q.value(QLatin1String("max"))));
+    m_default->setText(surveyValueText(q.value(QLatin1String("default"))));
+    m_min->setText(surveyValueText(q.value(QLatin1String("min"))));
+    m_max->setText(surveyValueText(q.value(QLatin1String("max"))));
     m_choicesFrom->setCurrentIndex(
         std::max(0, m_choicesFrom->findData(q.value(QLatin1String("choices_from")).toString())));
-    m_choices->setPlainText(scalarText(q.value(QLatin1String("choices"))));
+    m_choices->setPlainText(surveyValueText(q.value(QLatin1String("choices"))));
     m_regex->setText(q.value(QLatin1String("regex")).toString());
     m_loading = false;
     updateFields();

@@ -1,5 +1,7 @@
 #include "SurveyForm.h"
 
+#include "JobPresentation.h"
+
 #include <QComboBox>
 #include <QFormLayout>
 #include <QLabel>
@@ -11,18 +13,6 @@
 namespace playdeck {
 
 namespace {
-
-QString textOf(const QJsonValue &v) {
-    if (v.isDouble())
-        return QString::number(v.toDouble());
-    if (v.isArray()) {
-        QStringList items;
-        for (const QJsonValue &i : v.toArray())
-            items << i.toString();
-        return items.join(QLatin1Char('\n'));
-    }
-    return v.toString();
-}
 
 QString typeOf(const QJsonObject &q) {
     return q.value(QLatin1String("type")).toString();
@@ -66,14 +56,7 @@ void SurveyForm::setQuestions(const QJsonArray &questions, const SurveyChoices &
         auto *label = new QLabel(caption);
         label->setWordWrap(true);
         label->setBuddy(editor);
-        auto *error = new QLabel;
-        error->setObjectName(QStringLiteral("error_") + variable);
-        error->setWordWrap(true);
-        error->setTextFormat(Qt::PlainText);
-        QPalette palette = error->palette();
-        palette.setColor(QPalette::WindowText, QColor(0xc0, 0x1c, 0x28));
-        error->setPalette(palette);
-        error->hide();
+        QLabel *error = errorLabel(QStringLiteral("error_") + variable);
         auto *field = new QWidget;
         auto *column = new QVBoxLayout(field);
         column->setContentsMargins(0, 0, 0, 0);
@@ -96,13 +79,13 @@ QWidget *SurveyForm::createEditor(const QJsonObject &q, const QJsonValue &previo
             combo->addItem(tr("(no answer)"), QString());
         for (const QString &choice : offered)
             combo->addItem(choice, choice);
-        combo->setCurrentIndex(std::max(0, combo->findData(textOf(given))));
+        combo->setCurrentIndex(std::max(0, combo->findData(surveyValueText(given))));
         connect(combo, &QComboBox::currentIndexChanged, this, &SurveyForm::answersChanged);
         return combo;
     }
     if (type == QLatin1String("multiselect")) {
         auto *list = new QListWidget;
-        const QStringList picked = textOf(given).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+        const QStringList picked = surveyValueText(given).split(QLatin1Char('\n'), Qt::SkipEmptyParts);
         for (const QString &choice : offered) {
             auto *item = new QListWidgetItem(choice, list);
             item->setCheckState(picked.contains(choice) ? Qt::Checked : Qt::Unchecked);
@@ -112,7 +95,7 @@ QWidget *SurveyForm::createEditor(const QJsonObject &q, const QJsonValue &previo
         return list;
     }
     if (type == QLatin1String("textarea")) {
-        auto *text = new QPlainTextEdit(textOf(given));
+        auto *text = new QPlainTextEdit(surveyValueText(given));
         text->setTabChangesFocus(true);
         text->setMaximumHeight(text->fontMetrics().lineSpacing() * 5);
         connect(text, &QPlainTextEdit::textChanged, this, &SurveyForm::answersChanged);
@@ -124,15 +107,16 @@ QWidget *SurveyForm::createEditor(const QJsonObject &q, const QJsonValue &previo
         // A password's default is never shown; left empty, the default applies.
         line->setEchoMode(QLineEdit::Password);
         if (!previous.isUndefined())
-            line->setText(textOf(previous));
-        else if (q.contains(QLatin1String("default")) && !textOf(q.value(QLatin1String("default"))).isEmpty())
+            line->setText(surveyValueText(previous));
+        else if (q.contains(QLatin1String("default")) &&
+                 !surveyValueText(q.value(QLatin1String("default"))).isEmpty())
             line->setPlaceholderText(tr("(the default, unless you type one)"));
     } else {
-        line->setText(textOf(given));
+        line->setText(surveyValueText(given));
     }
     if (type == QLatin1String("integer") || type == QLatin1String("float")) {
-        const QString min = textOf(q.value(QLatin1String("min"))),
-                      max = textOf(q.value(QLatin1String("max")));
+        const QString min = surveyValueText(q.value(QLatin1String("min"))),
+                      max = surveyValueText(q.value(QLatin1String("max")));
         if (!min.isEmpty() || !max.isEmpty())
             line->setPlaceholderText(tr("a number from %1 to %2")
                                          .arg(min.isEmpty() ? QStringLiteral("…") : min,

@@ -152,4 +152,16 @@ Result<SurveyAnswers> answerSurvey(const QJsonObject &spec, const QJsonObject &a
     return out;
 }
 
+QString surveyValueText(const QJsonValue &v) {
+    if (v.isDouble())
+        return QString::number(v.toDouble());
+    if (v.isArray()) {
+        QStringList items;
+        for (const QJsonValue &i : v.toArray())
+            items << i.toString();
+        return items.join(QLatin1Char('\n'));
+    }
+    return v.toString();
+}
+
 } // namespace playdeck

@@ -28,6 +28,9 @@ struct SurveyChoices {
 [[nodiscard]] Result<SurveyAnswers> answerSurvey(const QJsonObject &spec, const QJsonObject &answers,
                                                  const SurveyChoices &choices = {});
 
+// An answer or default as a form shows it: a number as written, a multiselect's list one per line.
+QString surveyValueText(const QJsonValue &value);
+
 // The choices a question offers (its own, or the inventory's hosts or groups).
 QStringList surveyChoices(const QJsonObject &question, const SurveyChoices &choices);
 

@@ -22,26 +22,7 @@ Result<QByteArray> InventoryUpdatePlan::prepare(const RunInput &input, const QSt
         return Status::failure(QObject::tr("Cannot create %1.").arg(outputs));
     m_outputFile = outputs + QStringLiteral("/job_%1.json").arg(input.job.id);
     QFile::remove(m_outputFile);
-    for (const char *sub : {"/project", "/env", "/inventory"})
-        QDir().mkpath(dir + QLatin1String(sub));
-    QFile playbook(QStringLiteral(":/playbooks/inventory_update.yml"));
-    if (!playbook.open(QIODevice::ReadOnly))
-        return Status::failure(QObject::tr("The inventory update playbook is missing from this build."));
-    if (Status s =
-            writePrivateFile(dir + QStringLiteral("/project/inventory_update.yml"), playbook.readAll());
-        !s)
-        return s;
-    const QJsonObject inventory{
-        {QStringLiteral("all"),
-         QJsonObject{
-             {QStringLiteral("hosts"),
-              QJsonObject{{QStringLiteral("localhost"),
-                           QJsonObject{{QStringLiteral("ansible_connection"), QStringLiteral("local")},
-                                       {QStringLiteral("ansible_python_interpreter"),
-                                        QStringLiteral("{{ ansible_playbook_python }}")}}}}}}}};
-    if (Status s = writePrivateFile(dir + QStringLiteral("/inventory/hosts.json"),
-                                    QJsonDocument(inventory).toJson());
-        !s)
+    if (Status s = writeLocalPlaybook(dir, QStringLiteral("inventory_update.yml")); !s)
         return s;
     const QFileInfo source(m_source.path);
     // The operator's values, never templated.

@@ -3,8 +3,10 @@
 #include "TransmitStream.h"
 #include "ZipArchive.h"
 
+#include <QDir>
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QObject>
 #include <QSaveFile>
 
@@ -50,6 +52,26 @@ Result<QByteArray> transmitDirectory(const QString &dir, const QJsonObject &kwar
     if (!zip)
         return Status::failure(QObject::tr("Cannot pack the job's files: %1").arg(zip.error()));
     return transmitStream(kwargs, zip.value());
+}
+
+Status writeLocalPlaybook(const QString &dir, const QString &name) {
+    for (const char *sub : {"/project", "/env", "/inventory"})
+        if (!QDir().mkpath(dir + QLatin1String(sub)))
+            return Status::failure(QObject::tr("Cannot create %1.").arg(dir + QLatin1String(sub)));
+    QFile playbook(QStringLiteral(":/playbooks/") + name);
+    if (!playbook.open(QIODevice::ReadOnly))
+        return Status::failure(QObject::tr("The playbook %1 is missing from this build.").arg(name));
+    if (Status s = writePrivateFile(dir + QStringLiteral("/project/") + name, playbook.readAll()); !s)
+        return s;
+    const QJsonObject inventory{
+        {QStringLiteral("all"),
+         QJsonObject{
+             {QStringLiteral("hosts"),
+              QJsonObject{{QStringLiteral("localhost"),
+                           QJsonObject{{QStringLiteral("ansible_connection"), QStringLiteral("local")},
+                                       {QStringLiteral("ansible_python_interpreter"),
+                                        QStringLiteral("{{ ansible_playbook_python }}")}}}}}}}};
+    return writePrivateFile(dir + QStringLiteral("/inventory/hosts.json"), QJsonDocument(inventory).toJson());
 }
 
 } // namespace playdeck

@@ -16,6 +16,9 @@ namespace playdeck {
 [[nodiscard]] Status writeRunnerSettings(const QString &dir, int timeoutSeconds);
 // env/envvars: AWX's base environment for a run, plus `extra`.
 [[nodiscard]] Status writeRunnerEnvironment(const QString &dir, qint64 jobId, const QJsonObject &extra);
+// One of Playdeck's own playbooks (resources/playbooks/<name>) as the run's project, with an
+// inventory of localhost only: how project and inventory updates run on the instance itself.
+[[nodiscard]] Status writeLocalPlaybook(const QString &dir, const QString &name);
 // The private data dir zipped into the transmit stream with `kwargs`.
 [[nodiscard]] Result<QByteArray> transmitDirectory(const QString &dir, const QJsonObject &kwargs);
 

@@ -21,26 +21,7 @@ Result<QByteArray> ProjectUpdatePlan::prepare(const RunInput &input, const QStri
     m_revisionsDir = home + QStringLiteral("/revisions");
     if (!QDir().mkpath(m_revisionsDir))
         return Status::failure(QObject::tr("Cannot create the project directory %1.").arg(home));
-    QDir().mkpath(dir + QStringLiteral("/project"));
-    QDir().mkpath(dir + QStringLiteral("/env"));
-    QDir().mkpath(dir + QStringLiteral("/inventory"));
-    QFile playbook(QStringLiteral(":/playbooks/project_update.yml"));
-    if (!playbook.open(QIODevice::ReadOnly))
-        return Status::failure(QObject::tr("The project update playbook is missing from this build."));
-    if (Status s = writePrivateFile(dir + QStringLiteral("/project/project_update.yml"), playbook.readAll());
-        !s)
-        return s;
-    const QJsonObject inventory{
-        {QStringLiteral("all"),
-         QJsonObject{
-             {QStringLiteral("hosts"),
-              QJsonObject{{QStringLiteral("localhost"),
-                           QJsonObject{{QStringLiteral("ansible_connection"), QStringLiteral("local")},
-                                       {QStringLiteral("ansible_python_interpreter"),
-                                        QStringLiteral("{{ ansible_playbook_python }}")}}}}}}}};
-    if (Status s = writePrivateFile(dir + QStringLiteral("/inventory/hosts.json"),
-                                    QJsonDocument(inventory).toJson());
-        !s)
+    if (Status s = writeLocalPlaybook(dir, QStringLiteral("project_update.yml")); !s)
         return s;
     auto credential = credentialRun(input.credentials, input.credentialSecrets);
     if (!credential)

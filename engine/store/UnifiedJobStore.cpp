@@ -213,16 +213,9 @@ Result<std::optional<QJsonObject>> UnifiedJobStore::inventorySnapshot(qint64 job
     return std::optional<QJsonObject>(jsonObject(q.value().value(0)));
 }
 
-Result<qint64> UnifiedJobStore::createInventoryUpdate(const InventorySourceRun &source,
-                                                      const QString &launchType) {
+Result<qint64> UnifiedJobStore::createPending(const QString &insert, const QVariantList &binds) {
     return atomically<qint64>(m_db, [&]() -> Result<qint64> {
-        auto q = exec(m_db,
-                      QStringLiteral("INSERT INTO unified_job (kind, name, status, launch_type, inventory_id,"
-                                     " inventory_source_id, job_type, timeout, task_impact, playbook)"
-                                     " VALUES ('inventory_update', ?, 'new', ?, ?, ?, 'run', ?, 1,"
-                                     " 'inventory_update.yml') RETURNING id"),
-                      {QStringLiteral("%1 - %2").arg(source.inventoryName, source.name), launchType,
-                       source.inventoryId, source.id, source.timeout});
+        auto q = exec(m_db, insert, binds);
         if (!q)
             return q.status();
         q.value().next();
@@ -234,26 +227,26 @@ Result<qint64> UnifiedJobStore::createInventoryUpdate(const InventorySourceRun &
     });
 }
 
+Result<qint64> UnifiedJobStore::createInventoryUpdate(const InventorySourceRun &source,
+                                                      const QString &launchType) {
+    return createPending(
+        QStringLiteral("INSERT INTO unified_job (kind, name, status, launch_type, inventory_id,"
+                       " inventory_source_id, job_type, timeout, task_impact, playbook)"
+                       " VALUES ('inventory_update', ?, 'new', ?, ?, ?, 'run', ?, 1,"
+                       " 'inventory_update.yml') RETURNING id"),
+        {QStringLiteral("%1 - %2").arg(source.inventoryName, source.name), launchType, source.inventoryId,
+         source.id, source.timeout});
+}
+
 Result<qint64> UnifiedJobStore::createProjectUpdate(qint64 projectId, const QString &projectName,
                                                     const QString &launchType, int timeout) {
-    return atomically<qint64>(m_db, [&]() -> Result<qint64> {
-        // AWX's project update of job_type check: a real fetch into the project's checkout.
-        auto q = exec(
-            m_db,
-            QStringLiteral(
-                "INSERT INTO unified_job (kind, name, status, launch_type, project_id, job_type,"
-                " timeout, task_impact, playbook) VALUES ('project_update', ?, 'new', ?, ?, 'check', ?, 1,"
-                " 'project_update.yml') RETURNING id"),
-            {projectName, launchType, projectId, timeout});
-        if (!q)
-            return q.status();
-        q.value().next();
-        const qint64 id = q.value().value(0).toLongLong();
-        auto pending = transition(id, {JobStatus::Pending, {JobStatus::New}, {}, {}});
-        if (!pending)
-            return pending.status();
-        return id;
-    });
+    // AWX's project update of job_type check: a real fetch into the project's checkout.
+    return createPending(
+        QStringLiteral(
+            "INSERT INTO unified_job (kind, name, status, launch_type, project_id, job_type,"
+            " timeout, task_impact, playbook) VALUES ('project_update', ?, 'new', ?, ?, 'check', ?, 1,"
+            " 'project_update.yml') RETURNING id"),
+        {projectName, launchType, projectId, timeout});
 }
 
 Result<bool> UnifiedJobStore::transition(qint64 jobId, const JobTransition &t) {

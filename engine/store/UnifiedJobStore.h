@@ -130,6 +130,8 @@ public:
 
 private:
     Result<bool> transitionInTransaction(qint64 jobId, const JobTransition &transition);
+    // Runs `insert` (an INSERT ... RETURNING id of a job in status new) and moves the job to pending.
+    Result<qint64> createPending(const QString &insert, const QVariantList &binds);
     Status updateInTransaction(qint64 jobId, const JobUpdate &fields, bool announce);
     QSqlDatabase &m_db;
 };
