@@ -83,7 +83,8 @@ InventoryContentEditor::InventoryContentEditor(Controller &controller, const QSt
     m_variables->setPlaceholderText(tr("YAML or JSON, for example:\nansible_host: 10.0.0.5"));
     m_variables->setAccessibleName(tr("Variables"));
     m_variablesError = errorLabel(QStringLiteral("variablesError"));
-    m_membersLabel = new QLabel;
+    // With its text from the start: a form label set only later keeps the width it had (Qt 6.4).
+    m_membersLabel = new QLabel(tr("C&hild groups:"));
     m_members = new QListWidget;
     m_members->setObjectName(QStringLiteral("itemMembers"));
     m_members->setMaximumHeight(m_members->fontMetrics().lineSpacing() * 8);
@@ -214,7 +215,7 @@ void InventoryContentEditor::showItem(QTreeWidgetItem *item) {
     m_enabled->setVisible(real && !m_currentIsGroup);
     if (!real) {
         m_variables->clear();
-        m_membersLabel->clear();
+        m_members->setAccessibleName(QString());
     } else if (m_currentIsGroup) {
         const InventoryContent::Group &g = m_content.groups[groupIndex(m_currentName)];
         m_variables->setPlainText(varsText(g.vars));

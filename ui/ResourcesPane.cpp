@@ -39,11 +39,15 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
     m_view->horizontalHeader()->setSectionResizeMode(ResourceListModel::DetailsColumn, QHeaderView::Stretch);
     m_view->setAccessibleName(tr("%1 list").arg(describeKind(kind)));
 
+    // What every kind has on one line, what a project or inventory has besides on the next: one
+    // line of them all is wider than the window's side in German.
     auto *buttons = new QHBoxLayout;
+    auto *more = new QHBoxLayout;
+    QHBoxLayout *line = buttons;
     const auto button = [&](const QString &text, const char *name, bool needsSelection) {
         auto *b = new QPushButton(text);
         b->setObjectName(QLatin1String(name));
-        buttons->addWidget(b);
+        line->addWidget(b);
         if (needsSelection)
             m_needSelection << b;
         return b;
@@ -56,6 +60,7 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
             [this] { m_actions.copy(m_kind, selectedName()); });
     connect(button(tr("Delete…"), "deleteButton", true), &QPushButton::clicked, this,
             [this] { m_actions.remove(m_kind, selectedName()); });
+    line = more;
     if (kind == ResourceKind::Project)
         connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this,
                 &ResourcesPane::syncSelected);
@@ -77,11 +82,16 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
                 &ResourcesPane::updateSourcesOfSelected);
     }
     buttons->addStretch(1);
+    more->addStretch(1);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 0, 0);
     layout->addWidget(m_view, 1);
     layout->addLayout(buttons);
+    if (more->count() > 1)
+        layout->addLayout(more);
+    else
+        delete more;
     connect(m_view, &QTableView::activated, this, [this] { m_actions.edit(m_kind, selectedName()); });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ResourcesPane::updateButtons);
