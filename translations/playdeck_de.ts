@@ -2508,114 +2508,114 @@
         <translation>Eine Zeile aktivieren, um ihren Job zu öffnen.</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="174"/>
+        <location filename="../ui/DashboardView.cpp" line="180"/>
         <source>Recent runs</source>
         <translation>Letzte Läufe</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="178"/>
+        <location filename="../ui/DashboardView.cpp" line="184"/>
         <source>Period</source>
         <translation>Zeitraum</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="180"/>
+        <location filename="../ui/DashboardView.cpp" line="186"/>
         <source>Today</source>
         <translation>Heute</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="180"/>
+        <location filename="../ui/DashboardView.cpp" line="186"/>
         <source>Last %1 days</source>
         <translation>Letzte %1 Tage</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="229"/>
+        <location filename="../ui/DashboardView.cpp" line="236"/>
         <source>Runs per day by status</source>
         <translation>Läufe pro Tag nach Status</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="265"/>
+        <location filename="../ui/DashboardView.cpp" line="272"/>
         <source>The dashboard could not be read: %1</source>
         <translation>Das Dashboard konnte nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="292"/>
+        <location filename="../ui/DashboardView.cpp" line="299"/>
         <source>active</source>
         <translation>aktiv</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="294"/>
+        <location filename="../ui/DashboardView.cpp" line="301"/>
         <source>%1 %2</source>
         <comment>a count, then a status</comment>
         <translation>%1 %2</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="295"/>
+        <location filename="../ui/DashboardView.cpp" line="302"/>
         <source>%1 runs %2</source>
         <comment>a count, then a status</comment>
         <translation>%1 Läufe %2</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="296"/>
+        <location filename="../ui/DashboardView.cpp" line="303"/>
         <source>Pending, waiting or running now</source>
         <translation>Gerade ausstehend, wartend oder laufend</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="296"/>
+        <location filename="../ui/DashboardView.cpp" line="303"/>
         <source>Show these runs</source>
         <translation>Diese Läufe anzeigen</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="329"/>
+        <location filename="../ui/DashboardView.cpp" line="336"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="330"/>
+        <location filename="../ui/DashboardView.cpp" line="337"/>
         <source>no runs</source>
         <translation>keine Läufe</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="350"/>
+        <location filename="../ui/DashboardView.cpp" line="357"/>
         <source>(done)</source>
         <translation>(erledigt)</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="354"/>
+        <location filename="../ui/DashboardView.cpp" line="361"/>
         <source>Run a playbook of your own in three steps</source>
         <translation>Ihr eigenes Playbook in drei Schritten ausführen</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="355"/>
+        <location filename="../ui/DashboardView.cpp" line="362"/>
         <source>Add a project</source>
         <translation>Projekt hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="355"/>
+        <location filename="../ui/DashboardView.cpp" line="362"/>
         <source>the git repository or directory with your playbooks</source>
         <translation>das Git-Repository oder Verzeichnis mit Ihren Playbooks</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="357"/>
+        <location filename="../ui/DashboardView.cpp" line="364"/>
         <source>Add an inventory</source>
         <translation>Inventar hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="357"/>
+        <location filename="../ui/DashboardView.cpp" line="364"/>
         <source>the hosts to run them on</source>
         <translation>die Hosts, auf denen sie laufen sollen</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="358"/>
+        <location filename="../ui/DashboardView.cpp" line="365"/>
         <source>Add a job template</source>
         <translation>Job-Vorlage hinzufügen</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="359"/>
+        <location filename="../ui/DashboardView.cpp" line="366"/>
         <source>a playbook of the project on the inventory, ready to launch</source>
         <translation>ein Playbook des Projekts auf dem Inventar, startbereit</translation>
     </message>
     <message>
-        <location filename="../ui/DashboardView.cpp" line="360"/>
+        <location filename="../ui/DashboardView.cpp" line="367"/>
         <source>Until then, the Demo Job Template shows what a run looks like.</source>
         <translation>Bis dahin zeigt die Vorlage &quot;Demo Job Template&quot;, wie ein Lauf aussieht.</translation>
     </message>
@@ -2899,52 +2899,53 @@ ansible_host: 10.0.0.5</translation>
         <translation>Variablen</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="91"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="92"/>
         <source>&amp;Name:</source>
         <translation>&amp;Name:</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="93"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="94"/>
         <source>&amp;Variables:</source>
         <translation>&amp;Variablen:</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="157"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="158"/>
         <source>Hosts (%1)</source>
         <translation>Hosts (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="163"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="164"/>
         <source>%1 (disabled)</source>
         <translation>%1 (deaktiviert)</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="165"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="166"/>
         <source>Groups (%1)</source>
         <translation>Gruppen (%1)</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="221"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="87"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="222"/>
         <source>C&amp;hild groups:</source>
         <translation>&amp;Untergruppen:</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="230"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="231"/>
         <source>G&amp;roups:</source>
         <translation>G&amp;ruppen:</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="281"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="282"/>
         <source>The variables of %1 are not YAML or JSON and were not kept: %2</source>
         <translation>Die Variablen von %1 sind kein YAML oder JSON und wurden nicht übernommen: %2</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="354"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="355"/>
         <source>The variables of %1 are not YAML or JSON: %2</source>
         <translation>Die Variablen von %1 sind kein YAML oder JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="367"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="368"/>
         <source>Saved the hosts and groups of &quot;%1&quot;: %2 hosts added, %3 removed; %4 groups added, %5 removed.</source>
         <translation>Hosts und Gruppen von &quot;%1&quot; gespeichert: %2 Hosts hinzugefügt, %3 entfernt; %4 Gruppen hinzugefügt, %5 entfernt.</translation>
     </message>
@@ -4097,72 +4098,72 @@ name: wert</translation>
         <translation>%1-Liste</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="51"/>
+        <location filename="../ui/ResourcesPane.cpp" line="55"/>
         <source>New…</source>
         <translation>Neu…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="53"/>
+        <location filename="../ui/ResourcesPane.cpp" line="57"/>
         <source>Edit…</source>
         <translation>Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="55"/>
+        <location filename="../ui/ResourcesPane.cpp" line="59"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="57"/>
+        <location filename="../ui/ResourcesPane.cpp" line="61"/>
         <source>Delete…</source>
         <translation>Löschen…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="60"/>
+        <location filename="../ui/ResourcesPane.cpp" line="65"/>
         <source>Update</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="63"/>
+        <location filename="../ui/ResourcesPane.cpp" line="68"/>
         <source>Hosts…</source>
         <translation>Hosts…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="70"/>
+        <location filename="../ui/ResourcesPane.cpp" line="75"/>
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="72"/>
+        <location filename="../ui/ResourcesPane.cpp" line="77"/>
         <source>New Source…</source>
         <translation>Neue Quelle…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="76"/>
+        <location filename="../ui/ResourcesPane.cpp" line="81"/>
         <source>Update Sources</source>
         <translation>Quellen aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="112"/>
+        <location filename="../ui/ResourcesPane.cpp" line="122"/>
         <source>Updating project &quot;%1&quot; (job %2).</source>
         <translation>Projekt &quot;%1&quot; wird aktualisiert (Job %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="126"/>
+        <location filename="../ui/ResourcesPane.cpp" line="136"/>
         <source>The inventory &quot;%1&quot; has no sources: add one with New Source…, or import a file.</source>
         <translation>Das Inventar &quot;%1&quot; hat keine Quellen: eine mit Neue Quelle… anlegen oder eine Datei importieren.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="133"/>
+        <location filename="../ui/ResourcesPane.cpp" line="143"/>
         <source>Updating &quot;%1&quot; from its source &quot;%2&quot; (job %3).</source>
         <translation>&quot;%1&quot; wird aus der Quelle &quot;%2&quot; aktualisiert (Job %3).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="143"/>
+        <location filename="../ui/ResourcesPane.cpp" line="153"/>
         <source>Import hosts and groups into &quot;%1&quot;</source>
         <translation>Hosts und Gruppen in &quot;%1&quot; importieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="152"/>
+        <location filename="../ui/ResourcesPane.cpp" line="162"/>
         <source>Imported into &quot;%1&quot;: %2 hosts added, %3 updated; %4 groups added.</source>
         <translation>Importiert in &quot;%1&quot;: %2 Hosts hinzugefügt, %3 aktualisiert; %4 Gruppen hinzugefügt.</translation>
     </message>
