@@ -3691,17 +3691,17 @@ name: wert</translation>
         <translation>&amp;Vorlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="299"/>
+        <location filename="../ui/MainWindow.cpp" line="300"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="301"/>
+        <location filename="../ui/MainWindow.cpp" line="302"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="77"/>
+        <location filename="../ui/MainWindow.cpp" line="78"/>
         <source>J&amp;obs</source>
         <translation>J&amp;obs</translation>
     </message>
@@ -3717,252 +3717,257 @@ name: wert</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="63"/>
+        <source>&amp;Sources</source>
+        <translation>&amp;Quellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="64"/>
         <source>Cre&amp;dentials</source>
         <translation>&amp;Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="85"/>
+        <location filename="../ui/MainWindow.cpp" line="86"/>
         <source>Recent jobs</source>
         <translation>Letzte Jobs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="125"/>
+        <location filename="../ui/MainWindow.cpp" line="126"/>
         <source>Dashboard</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="156"/>
+        <location filename="../ui/MainWindow.cpp" line="157"/>
         <source>Templates could not be loaded: %1</source>
         <translation>Die Vorlagen konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="159"/>
+        <location filename="../ui/MainWindow.cpp" line="160"/>
         <source>Jobs could not be loaded: %1</source>
         <translation>Die Jobs konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="166"/>
+        <location filename="../ui/MainWindow.cpp" line="167"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="201"/>
+        <location filename="../ui/MainWindow.cpp" line="202"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="210"/>
         <location filename="../ui/MainWindow.cpp" line="211"/>
+        <location filename="../ui/MainWindow.cpp" line="212"/>
         <source>Playdeck cannot start</source>
         <translation>Playdeck kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="214"/>
+        <location filename="../ui/MainWindow.cpp" line="215"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="252"/>
+        <location filename="../ui/MainWindow.cpp" line="253"/>
         <source>Quit Playdeck</source>
         <translation>Playdeck beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253"/>
+        <location filename="../ui/MainWindow.cpp" line="254"/>
         <source>A job is running in this window.</source>
         <translation>In diesem Fenster läuft ein Job.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="254"/>
+        <location filename="../ui/MainWindow.cpp" line="255"/>
         <source>%1 jobs are running in this window.</source>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="259"/>
+        <location filename="../ui/MainWindow.cpp" line="260"/>
         <source>New jobs go to the other Playdeck that takes work.</source>
         <translation>Neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="260"/>
+        <location filename="../ui/MainWindow.cpp" line="261"/>
         <source>No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
         <translation>Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="263"/>
+        <location filename="../ui/MainWindow.cpp" line="264"/>
         <source>Canceling stops its playbook now. Letting it finish closes the window at once; Playdeck quits when the job is done.</source>
         <translation>Abbrechen hält sein Playbook sofort an. Wenn er fertig laufen darf, schließt sich das Fenster sofort; Playdeck wird beendet, sobald der Job fertig ist.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="265"/>
+        <location filename="../ui/MainWindow.cpp" line="266"/>
         <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done.</source>
         <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="269"/>
+        <location filename="../ui/MainWindow.cpp" line="270"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="269"/>
+        <location filename="../ui/MainWindow.cpp" line="270"/>
         <source>&amp;Cancel It and Quit</source>
         <translation>Job &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="272"/>
+        <location filename="../ui/MainWindow.cpp" line="273"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="272"/>
+        <location filename="../ui/MainWindow.cpp" line="273"/>
         <source>Let It &amp;Finish, Then Quit</source>
         <translation>Job &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="275"/>
+        <location filename="../ui/MainWindow.cpp" line="276"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="294"/>
+        <location filename="../ui/MainWindow.cpp" line="295"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="304"/>
+        <location filename="../ui/MainWindow.cpp" line="305"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="306"/>
+        <location filename="../ui/MainWindow.cpp" line="307"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="309"/>
+        <location filename="../ui/MainWindow.cpp" line="310"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="311"/>
+        <location filename="../ui/MainWindow.cpp" line="312"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="314"/>
+        <location filename="../ui/MainWindow.cpp" line="315"/>
         <source>Relaunch on &amp;Failed Hosts</source>
         <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="316"/>
+        <location filename="../ui/MainWindow.cpp" line="317"/>
         <source>Launch the job shown again on the hosts that failed only</source>
         <translation>Den angezeigten Job nur auf den fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="321"/>
+        <location filename="../ui/MainWindow.cpp" line="322"/>
         <source>Relaunch &amp;Exactly As It Ran</source>
         <translation>E&amp;xakt wiederholen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="323"/>
+        <location filename="../ui/MainWindow.cpp" line="324"/>
         <source>The same project revision, inventory and variables as the job shown, whatever changed since</source>
         <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen wie beim angezeigten Job, egal was sich seitdem geändert hat</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="329"/>
+        <location filename="../ui/MainWindow.cpp" line="330"/>
         <source>Close &amp;Tab</source>
         <translation>&amp;Tab schließen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="337"/>
+        <location filename="../ui/MainWindow.cpp" line="338"/>
         <source>&amp;Find in Output…</source>
         <translation>In Ausgabe &amp;suchen…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="346"/>
+        <location filename="../ui/MainWindow.cpp" line="347"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Neu laden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="348"/>
+        <location filename="../ui/MainWindow.cpp" line="349"/>
         <source>Read the lists and the job shown again</source>
         <translation>Die Listen und den angezeigten Job neu einlesen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="359"/>
+        <location filename="../ui/MainWindow.cpp" line="360"/>
         <source>&amp;Dashboard</source>
         <translation>&amp;Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="363"/>
+        <location filename="../ui/MainWindow.cpp" line="364"/>
         <source>&amp;About Playdeck</source>
         <translation>&amp;Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="369"/>
+        <location filename="../ui/MainWindow.cpp" line="370"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="370"/>
+        <location filename="../ui/MainWindow.cpp" line="371"/>
         <source>&amp;New</source>
         <translation>&amp;Neu</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="371"/>
+        <location filename="../ui/MainWindow.cpp" line="372"/>
         <source>&amp;Template…</source>
         <translation>&amp;Vorlage…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="372"/>
+        <location filename="../ui/MainWindow.cpp" line="373"/>
         <source>&amp;Project…</source>
         <translation>&amp;Projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="373"/>
+        <location filename="../ui/MainWindow.cpp" line="374"/>
         <source>&amp;Inventory…</source>
         <translation>&amp;Inventar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="374"/>
+        <location filename="../ui/MainWindow.cpp" line="375"/>
         <source>&amp;Credential…</source>
         <translation>&amp;Zugangsdaten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="387"/>
+        <location filename="../ui/MainWindow.cpp" line="388"/>
         <source>&amp;View</source>
         <translation>A&amp;nsicht</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="392"/>
+        <location filename="../ui/MainWindow.cpp" line="393"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="402"/>
+        <location filename="../ui/MainWindow.cpp" line="403"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="404"/>
+        <location filename="../ui/MainWindow.cpp" line="405"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="413"/>
+        <location filename="../ui/MainWindow.cpp" line="414"/>
         <source>About Playdeck</source>
         <translation>Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="415"/>
+        <location filename="../ui/MainWindow.cpp" line="416"/>
         <source>&lt;b&gt;Playdeck %1&lt;/b&gt;</source>
         <translation>&lt;b&gt;Playdeck %1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="416"/>
+        <location filename="../ui/MainWindow.cpp" line="417"/>
         <source>An Ansible automation controller on the desktop: AWX&apos;s engine, its projects, inventories, credentials and templates, in one window. Secrets stay in the keychain; jobs run with ansible-runner.&lt;br&gt;&lt;br&gt;Built with Qt %1.</source>
         <translation>Ein Ansible-Automatisierungscontroller für den Desktop: die Engine von AWX mit ihren Projekten, Inventaren, Zugangsdaten und Vorlagen in einem Fenster. Geheimnisse bleiben im Schlüsselbund; Jobs laufen mit ansible-runner.&lt;br&gt;&lt;br&gt;Erstellt mit Qt %1.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="484"/>
+        <location filename="../ui/MainWindow.cpp" line="485"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>
@@ -4119,51 +4124,53 @@ name: wert</translation>
     </message>
     <message>
         <location filename="../ui/ResourcesPane.cpp" line="65"/>
+        <location filename="../ui/ResourcesPane.cpp" line="68"/>
         <source>Update</source>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="68"/>
+        <location filename="../ui/ResourcesPane.cpp" line="81"/>
         <source>Hosts…</source>
         <translation>Hosts…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="75"/>
+        <location filename="../ui/ResourcesPane.cpp" line="88"/>
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="77"/>
+        <location filename="../ui/ResourcesPane.cpp" line="90"/>
         <source>New Source…</source>
         <translation>Neue Quelle…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="81"/>
+        <location filename="../ui/ResourcesPane.cpp" line="94"/>
         <source>Update Sources</source>
         <translation>Quellen aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="122"/>
+        <location filename="../ui/ResourcesPane.cpp" line="148"/>
         <source>Updating project &quot;%1&quot; (job %2).</source>
         <translation>Projekt &quot;%1&quot; wird aktualisiert (Job %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="136"/>
+        <location filename="../ui/ResourcesPane.cpp" line="162"/>
         <source>The inventory &quot;%1&quot; has no sources: add one with New Source…, or import a file.</source>
         <translation>Das Inventar &quot;%1&quot; hat keine Quellen: eine mit Neue Quelle… anlegen oder eine Datei importieren.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="143"/>
+        <location filename="../ui/ResourcesPane.cpp" line="74"/>
+        <location filename="../ui/ResourcesPane.cpp" line="169"/>
         <source>Updating &quot;%1&quot; from its source &quot;%2&quot; (job %3).</source>
         <translation>&quot;%1&quot; wird aus der Quelle &quot;%2&quot; aktualisiert (Job %3).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="153"/>
+        <location filename="../ui/ResourcesPane.cpp" line="179"/>
         <source>Import hosts and groups into &quot;%1&quot;</source>
         <translation>Hosts und Gruppen in &quot;%1&quot; importieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="162"/>
+        <location filename="../ui/ResourcesPane.cpp" line="188"/>
         <source>Imported into &quot;%1&quot;: %2 hosts added, %3 updated; %4 groups added.</source>
         <translation>Importiert in &quot;%1&quot;: %2 Hosts hinzugefügt, %3 aktualisiert; %4 Gruppen hinzugefügt.</translation>
     </message>

@@ -60,6 +60,7 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     m_sideTabs->addTab(m_templatesPane, tr("&Templates"));
     const std::pair<ResourceKind, QString> kinds[] = {{ResourceKind::Project, tr("Pro&jects")},
                                                       {ResourceKind::Inventory, tr("&Inventories")},
+                                                      {ResourceKind::InventorySource, tr("&Sources")},
                                                       {ResourceKind::Credential, tr("Cre&dentials")}};
     for (const auto &[kind, title] : kinds) {
         auto *pane = new ResourcesPane(m_controller, kind, *m_resourceActions);

@@ -39,17 +39,17 @@ ResourceEditor *ResourceActions::createNew(ResourceKind kind, const QJsonObject 
     return open(kind, {}, defaults);
 }
 
-void ResourceActions::edit(ResourceKind kind, const QString &name) {
-    whenReady(m_controller.resources().show(kind, name), this, [this, kind](Result<QJsonObject> r) {
+void ResourceActions::edit(ResourceKind kind, const QString &name, const QString &parent) {
+    whenReady(m_controller.resources().show(kind, name, parent), this, [this, kind](Result<QJsonObject> r) {
         if (!r)
             return Q_EMIT failed(tr("Cannot open it"), r.error());
         open(kind, r.value());
     });
 }
 
-void ResourceActions::copy(ResourceKind kind, const QString &name) {
+void ResourceActions::copy(ResourceKind kind, const QString &name, const QString &parent) {
     auto copied = kind == ResourceKind::Credential ? m_controller.credentials().copy(name)
-                                                   : m_controller.resources().copy(kind, name);
+                                                   : m_controller.resources().copy(kind, name, {}, parent);
     whenReady(copied, this, [this, kind](Result<QJsonObject> r) {
         if (!r)
             return Q_EMIT failed(tr("Cannot copy it"), r.error());
@@ -58,7 +58,7 @@ void ResourceActions::copy(ResourceKind kind, const QString &name) {
     });
 }
 
-void ResourceActions::remove(ResourceKind kind, const QString &name) {
+void ResourceActions::remove(ResourceKind kind, const QString &name, const QString &parent) {
     auto *question =
         new QMessageBox(QMessageBox::Question, tr("Delete %1").arg(describeKind(kind)),
                         tr("Delete the %1 \"%2\"? This cannot be undone.").arg(describeKind(kind), name),
@@ -67,11 +67,11 @@ void ResourceActions::remove(ResourceKind kind, const QString &name) {
     QPushButton *yes = question->addButton(tr("&Delete"), QMessageBox::DestructiveRole);
     question->setDefaultButton(QMessageBox::Cancel);
     question->setAttribute(Qt::WA_DeleteOnClose);
-    connect(question, &QMessageBox::finished, this, [this, question, yes, kind, name] {
+    connect(question, &QMessageBox::finished, this, [this, question, yes, kind, name, parent] {
         if (question->clickedButton() != yes)
             return;
         auto removed = kind == ResourceKind::Credential ? m_controller.credentials().remove(name)
-                                                        : m_controller.resources().remove(kind, name);
+                                                        : m_controller.resources().remove(kind, name, parent);
         whenReady(removed, this, [this, kind, name](Result<QJsonObject> r) {
             if (!r)
                 return Q_EMIT failed(tr("Cannot delete it"), r.error());

@@ -23,10 +23,11 @@ public:
     // A new resource; `defaults` fill some of its fields (an inventory source's inventory).
     ResourceEditor *createNew(ResourceKind kind, const QJsonObject &defaults = {});
     // Opens the editor once the resource has been read.
-    void edit(ResourceKind kind, const QString &name);
-    void copy(ResourceKind kind, const QString &name);
+    // `parent`: an inventory source's inventory (its name is unique only there).
+    void edit(ResourceKind kind, const QString &name, const QString &parent = {});
+    void copy(ResourceKind kind, const QString &name, const QString &parent = {});
     // Asks, then deletes.
-    void remove(ResourceKind kind, const QString &name);
+    void remove(ResourceKind kind, const QString &name, const QString &parent = {});
     // The editor opened last (while it is open), for tests.
     ResourceEditor *currentEditor() const;
 

@@ -55,15 +55,28 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
     connect(button(tr("New…"), "newButton", false), &QPushButton::clicked, this,
             [this] { m_actions.createNew(m_kind); });
     connect(button(tr("Edit…"), "editButton", true), &QPushButton::clicked, this,
-            [this] { m_actions.edit(m_kind, selectedName()); });
+            [this] { m_actions.edit(m_kind, selectedName(), selectedParent()); });
     connect(button(tr("Copy"), "copyButton", true), &QPushButton::clicked, this,
-            [this] { m_actions.copy(m_kind, selectedName()); });
+            [this] { m_actions.copy(m_kind, selectedName(), selectedParent()); });
     connect(button(tr("Delete…"), "deleteButton", true), &QPushButton::clicked, this,
-            [this] { m_actions.remove(m_kind, selectedName()); });
+            [this] { m_actions.remove(m_kind, selectedName(), selectedParent()); });
     line = more;
     if (kind == ResourceKind::Project)
         connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this,
                 &ResourcesPane::syncSelected);
+    if (kind == ResourceKind::InventorySource)
+        connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this, [this] {
+            const QString inventory = selectedParent(), source = selectedName();
+            whenReady(m_controller.jobs().updateInventorySource(inventory, source), this,
+                      [this, inventory, source](Result<qint64> job) {
+                          if (!job)
+                              return Q_EMIT message(job.error());
+                          Q_EMIT message(tr("Updating \"%1\" from its source \"%2\" (job %3).")
+                                             .arg(inventory, source)
+                                             .arg(job.value()));
+                          Q_EMIT jobStarted(job.value());
+                      });
+        });
     if (kind == ResourceKind::Inventory) {
         connect(button(tr("Hosts…"), "hostsButton", true), &QPushButton::clicked, this, [this] {
             auto *editor = new InventoryContentEditor(m_controller, selectedName(), this);
@@ -92,7 +105,8 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
         layout->addLayout(more);
     else
         delete more;
-    connect(m_view, &QTableView::activated, this, [this] { m_actions.edit(m_kind, selectedName()); });
+    connect(m_view, &QTableView::activated, this,
+            [this] { m_actions.edit(m_kind, selectedName(), selectedParent()); });
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
             &ResourcesPane::updateButtons);
     connect(m_model, &ResourceListModel::refreshed, this, &ResourcesPane::updateButtons);
@@ -101,6 +115,18 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
 
 InventoryContentEditor *ResourcesPane::contentEditor() const {
     return m_contentEditor;
+}
+
+QString ResourcesPane::selectedParent() const {
+    if (m_kind != ResourceKind::InventorySource)
+        return {};
+    const QModelIndexList rows = m_view->selectionModel()->selectedRows();
+    return rows.isEmpty() ? QString()
+                          : rows.constFirst()
+                                .data(ResourceListModel::ResourceRole)
+                                .toJsonObject()
+                                .value(QLatin1String("inventory"))
+                                .toString();
 }
 
 QString ResourcesPane::selectedName() const {

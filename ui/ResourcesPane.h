@@ -29,6 +29,8 @@ public:
     InventoryContentEditor *contentEditor() const;
     // The selected resource's name (empty: none).
     QString selectedName() const;
+    // An inventory source's inventory (empty for other kinds).
+    QString selectedParent() const;
 
 Q_SIGNALS:
     // A project or inventory update this pane started: the window shows it.

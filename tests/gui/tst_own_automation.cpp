@@ -234,6 +234,26 @@ private Q_SLOTS:
                 .toString()
                 .startsWith(QLatin1String("3 hosts")),
             15000);
+        // The sources have a list of their own, with their last update, and update from there too.
+        m_window->showResources(ResourceKind::InventorySource);
+        ResourcesPane *sources = m_window->resourcesPane(ResourceKind::InventorySource);
+        QTRY_VERIFY_WITH_TIMEOUT(sources->model()->rowOfName(QStringLiteral("More hosts")) >= 0, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!sources->model()
+                                      ->index(sources->model()->rowOfName(QStringLiteral("More hosts")),
+                                              ResourceListModel::LastRunColumn)
+                                      .data()
+                                      .toString()
+                                      .startsWith(QStringLiteral("never")),
+                                 10000);
+        sources->view()->selectRow(sources->model()->rowOfName(QStringLiteral("More hosts")));
+        QCOMPARE(sources->selectedParent(), QStringLiteral("Lab"));
+        QSignalSpy again(sources, &ResourcesPane::jobStarted);
+        QTest::mouseClick(sources->findChild<QPushButton *>(QStringLiteral("syncButton")), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(again.count(), 1, 10000);
+        QCOMPARE(m_engine->waitForFinished(again.first().first().toLongLong()), JobStatus::Successful);
+        screenshot(m_window.get(), QStringLiteral("sources"));
+        m_window->showResources(ResourceKind::Inventory);
+
         // The job and its template below keep to two hosts: the third goes again.
         QVERIFY(
             m_engine->scalar(QStringLiteral("DELETE FROM host WHERE name = 'third' RETURNING 1")).toInt() ==
