@@ -3331,13 +3331,13 @@ ansible_host: 10.0.0.5</translation>
     </message>
     <message>
         <location filename="../ui/JobView.cpp" line="242"/>
-        <source>&amp;Output</source>
+        <source>O&amp;utput</source>
         <translation>A&amp;usgabe</translation>
     </message>
     <message>
         <location filename="../ui/JobView.cpp" line="243"/>
         <location filename="../ui/JobView.cpp" line="526"/>
-        <source>Reca&amp;p</source>
+        <source>Rec&amp;ap</source>
         <translation>Zusammen&amp;fassung</translation>
     </message>
     <message>
@@ -3424,7 +3424,7 @@ ansible_host: 10.0.0.5</translation>
     </message>
     <message>
         <location filename="../ui/JobView.cpp" line="527"/>
-        <source>Reca&amp;p (%1)</source>
+        <source>Rec&amp;ap (%1)</source>
         <translation>Zusammen&amp;fassung (%1)</translation>
     </message>
 </context>
@@ -3707,7 +3707,7 @@ name: wert</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="61"/>
-        <source>Pro&amp;jects</source>
+        <source>&amp;Projects</source>
         <translation>&amp;Projekte</translation>
     </message>
     <message>
@@ -3722,7 +3722,7 @@ name: wert</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="64"/>
-        <source>Cre&amp;dentials</source>
+        <source>Cr&amp;edentials</source>
         <translation>&amp;Zugangsdaten</translation>
     </message>
     <message>

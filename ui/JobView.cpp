@@ -239,8 +239,8 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_pages = new QTabWidget;
     m_pages->setObjectName(QStringLiteral("jobPages"));
     m_pages->setDocumentMode(true);
-    m_pages->addTab(outputPage, tr("&Output"));
-    m_pages->addTab(m_recapView, tr("Reca&p"));
+    m_pages->addTab(outputPage, tr("O&utput"));
+    m_pages->addTab(m_recapView, tr("Rec&ap"));
     m_pages->addTab(detailsScroll, tr("&Details"));
     layout->addWidget(m_pages, 1);
 
@@ -523,8 +523,8 @@ void JobView::fetchRecap() {
             return showMessage(tr("The recap of job %1 could not be loaded: %2")
                                    .arg(QString::number(m_jobId), recap.error()));
         m_recapModel->setSummaries(recap.value());
-        m_pages->setTabText(1, recap.value().isEmpty() ? tr("Reca&p")
-                                                       : tr("Reca&p (%1)").arg(recap.value().size()));
+        m_pages->setTabText(1, recap.value().isEmpty() ? tr("Rec&ap")
+                                                       : tr("Rec&ap (%1)").arg(recap.value().size()));
     });
 }
 

@@ -58,10 +58,10 @@ MainWindow::MainWindow(Controller &controller, QWidget *parent)
     m_sideTabs->setDocumentMode(true);
     m_templatesPane = new TemplatesPane(m_controller, *m_templateModel, *m_resourceActions);
     m_sideTabs->addTab(m_templatesPane, tr("&Templates"));
-    const std::pair<ResourceKind, QString> kinds[] = {{ResourceKind::Project, tr("Pro&jects")},
+    const std::pair<ResourceKind, QString> kinds[] = {{ResourceKind::Project, tr("&Projects")},
                                                       {ResourceKind::Inventory, tr("&Inventories")},
                                                       {ResourceKind::InventorySource, tr("&Sources")},
-                                                      {ResourceKind::Credential, tr("Cre&dentials")}};
+                                                      {ResourceKind::Credential, tr("Cr&edentials")}};
     for (const auto &[kind, title] : kinds) {
         auto *pane = new ResourcesPane(m_controller, kind, *m_resourceActions);
         m_panes.insert(int(kind), pane);

@@ -11,6 +11,7 @@
 #include "TemplateListModel.h"
 
 #include "Controller.h"
+#include "Mnemonics.h"
 #include "TestEngine.h"
 #include "services/TemplateService.h"
 
@@ -100,6 +101,8 @@ private Q_SLOTS:
         QVERIFY2(window.minimumSizeHint().width() <= 1280,
                  qPrintable(QString::number(window.minimumSizeHint().width())));
         const QStringList cut = cutOff(&window);
+        const QStringList clashes = test::mnemonicClashes(&window);
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
         QVERIFY2(cut.isEmpty(), qPrintable(cut.join(QLatin1Char('\n'))));
         screenshot(&window, QStringLiteral("window"));
     }
@@ -114,7 +117,7 @@ private Q_SLOTS:
             ResourceEditor editor(m_engine->controller(), kind, {}, &window);
             editor.show();
             QVERIFY(QTest::qWaitForWindowExposed(&editor));
-            cut << cutOff(&editor);
+            cut << cutOff(&editor) << test::mnemonicClashes(&editor);
             // Qt's own buttons are German too.
             QCOMPARE(editor.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->text(),
                      QStringLiteral("Abbrechen"));
@@ -124,14 +127,14 @@ private Q_SLOTS:
         survey.addQuestion();
         survey.show();
         QVERIFY(QTest::qWaitForWindowExposed(&survey));
-        cut << cutOff(&survey);
+        cut << cutOff(&survey) << test::mnemonicClashes(&survey);
         screenshot(&survey, QStringLiteral("editor-survey"));
 
         InventoryContentEditor hosts(m_engine->controller(), QStringLiteral("Demo Inventory"), &window);
         hosts.show();
         QTRY_VERIFY_WITH_TIMEOUT(hosts.isLoaded(), 10000);
         QVERIFY(hosts.select(QStringLiteral("localhost"), false));
-        cut << cutOff(&hosts);
+        cut << cutOff(&hosts) << test::mnemonicClashes(&hosts);
         screenshot(&hosts, QStringLiteral("editor-hosts"));
 
         auto demo = await(m_engine->controller().templates().list());
@@ -139,7 +142,7 @@ private Q_SLOTS:
         LaunchDialog launch(m_engine->controller(), demo.value().first(), &window);
         launch.show();
         QTRY_VERIFY_WITH_TIMEOUT(launch.isReady(), 10000);
-        cut << cutOff(&launch);
+        cut << cutOff(&launch) << test::mnemonicClashes(&launch);
         screenshot(&launch, QStringLiteral("launch-dialog"));
         QVERIFY2(cut.isEmpty(), qPrintable(cut.join(QLatin1Char('\n'))));
     }

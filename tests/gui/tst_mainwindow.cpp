@@ -6,6 +6,7 @@
 #include "TemplateListModel.h"
 
 #include "Controller.h"
+#include "Mnemonics.h"
 #include "TestEngine.h"
 #include "services/JobService.h"
 
@@ -193,6 +194,10 @@ void TestMainWindow::findInTheOutputAndKeyboardShortcuts() {
     QVERIFY(!view->findNext(QStringLiteral("no such text anywhere")));
     QTest::keyClick(find, Qt::Key_Escape);
     QTRY_VERIFY(!find->isVisible());
+
+    // With a job open, no two controls of the window share an Alt+letter.
+    const QStringList clashes = test::mnemonicClashes(&window);
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QLatin1Char('\n'))));
 
     // Ctrl+W closes the job's tab; the dashboard stays whatever is pressed.
     auto *tabs = window.findChild<QTabWidget *>(QStringLiteral("jobTabs"));
