@@ -23,6 +23,7 @@
 #include "TemplateListModel.h"
 
 #include "Controller.h"
+#include "Processes.h"
 #include "TestEngine.h"
 #include "services/CredentialService.h"
 #include "services/JobService.h"
@@ -326,6 +327,21 @@ private Q_SLOTS:
         QCOMPARE(m_engine->scalar(QStringLiteral("SELECT scm_revision FROM project WHERE name = 'Site'"))
                      .toString(),
                  revision);
+    }
+
+    void step3b_listsFollowAnotherPlaydeckProcess() {
+        // The command line is another process on the same database: the window's list hears of it.
+        ResourcesPane *pane = m_window->resourcesPane(ResourceKind::Inventory);
+        auto made =
+            test::runPlaydeck(m_engine->dataDir(), {QStringLiteral("inventory"), QStringLiteral("create"),
+                                                    QStringLiteral("From the CLI")});
+        QVERIFY2(made.exitCode == 0, qPrintable(made.err));
+        QTRY_VERIFY_WITH_TIMEOUT(pane->model()->rowOfName(QStringLiteral("From the CLI")) >= 0, 15000);
+        auto gone =
+            test::runPlaydeck(m_engine->dataDir(), {QStringLiteral("inventory"), QStringLiteral("delete"),
+                                                    QStringLiteral("From the CLI")});
+        QVERIFY2(gone.exitCode == 0, qPrintable(gone.err));
+        QTRY_VERIFY_WITH_TIMEOUT(pane->model()->rowOfName(QStringLiteral("From the CLI")) < 0, 15000);
     }
 
     void step4_aTemplateWithASurvey() {

@@ -238,6 +238,40 @@ private Q_SLOTS:
         QCOMPARE(m_engine->waitForFinished(second), JobStatus::Successful);
     }
 
+    void aSourceControlKeyGoesToTheAgentAndNowhereElse() {
+        // A real key with a passphrase: the runner's ssh-agent takes it (the passphrase answered from
+        // env/passwords), git's ssh would use it, and neither is in the database or the output.
+        const QString keyFile = m_engine->dataDir() + QStringLiteral("/scm_key");
+        const QString passphrase = QStringLiteral("key-Phrase-%1").arg(QCoreApplication::applicationPid());
+        QProcess keygen;
+        keygen.start(QStringLiteral("ssh-keygen"),
+                     {QStringLiteral("-q"), QStringLiteral("-t"), QStringLiteral("ed25519"),
+                      QStringLiteral("-N"), passphrase, QStringLiteral("-f"), keyFile});
+        QVERIFY(keygen.waitForFinished(30000) && keygen.exitCode() == 0);
+        QFile key(keyFile);
+        QVERIFY(key.open(QIODevice::ReadOnly));
+        const QByteArray keyText = key.readAll();
+        auto credential = await(m_engine->controller().credentials().create(
+            {{QStringLiteral("name"), QStringLiteral("Git key")},
+             {QStringLiteral("kind"), QStringLiteral("scm")}},
+            {{QStringLiteral("ssh_key_data"), QString::fromUtf8(keyText)},
+             {QStringLiteral("ssh_key_unlock"), passphrase}}));
+        QVERIFY2(credential.ok(), qPrintable(credential.error()));
+        auto changed = await(m_engine->controller().resources().update(
+            ResourceKind::Project, QStringLiteral("Private"),
+            {{QStringLiteral("credential"), QStringLiteral("Git key")}}));
+        QVERIFY2(changed.ok(), qPrintable(changed.error()));
+        auto update = await(m_engine->controller().jobs().updateProject(QStringLiteral("Private")));
+        QVERIFY2(update.ok(), qPrintable(update.error()));
+        QCOMPARE(m_engine->waitForFinished(update.value()), JobStatus::Successful);
+        const QByteArray dump = m_engine->databaseDump();
+        QVERIFY(!dump.contains(passphrase.toUtf8()));
+        // The key's body, without its armour lines: no line of it anywhere.
+        for (const QByteArray &line : keyText.split('\n'))
+            if (line.size() > 20 && !line.startsWith("-----"))
+                QVERIFY2(!dump.contains(line), line.constData());
+    }
+
     void aLocalProjectHasNothingToUpdate() {
         auto r = await(m_engine->controller().jobs().updateProject(QStringLiteral("Demo Project")));
         QVERIFY(!r.ok());
