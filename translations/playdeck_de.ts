@@ -196,22 +196,22 @@
 <context>
     <name>JobPresentation</name>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="93"/>
+        <location filename="../ui/JobPresentation.cpp" line="96"/>
         <source>By hand</source>
         <translation>Manuell</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="95"/>
+        <location filename="../ui/JobPresentation.cpp" line="98"/>
         <source>Relaunch</source>
         <translation>Erneuter Start</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="97"/>
+        <location filename="../ui/JobPresentation.cpp" line="100"/>
         <source>On schedule</source>
         <translation>Nach Zeitplan</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="99"/>
+        <location filename="../ui/JobPresentation.cpp" line="102"/>
         <source>As a dependency</source>
         <translation>Als Abhängigkeit</translation>
     </message>
@@ -219,42 +219,42 @@
 <context>
     <name>JobStatus</name>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="15"/>
+        <location filename="../ui/JobPresentation.cpp" line="18"/>
         <source>new</source>
         <translation>neu</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="17"/>
+        <location filename="../ui/JobPresentation.cpp" line="20"/>
         <source>pending</source>
         <translation>ausstehend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="19"/>
+        <location filename="../ui/JobPresentation.cpp" line="22"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="21"/>
+        <location filename="../ui/JobPresentation.cpp" line="24"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="23"/>
+        <location filename="../ui/JobPresentation.cpp" line="26"/>
         <source>successful</source>
         <translation>erfolgreich</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="25"/>
+        <location filename="../ui/JobPresentation.cpp" line="28"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="27"/>
+        <location filename="../ui/JobPresentation.cpp" line="30"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="29"/>
+        <location filename="../ui/JobPresentation.cpp" line="32"/>
         <source>canceled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -2809,42 +2809,42 @@
 <context>
     <name>playdeck::HostRecapModel</name>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="74"/>
+        <location filename="../ui/HostRecapModel.cpp" line="78"/>
         <source>Host</source>
         <translation>Host</translation>
     </message>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="76"/>
+        <location filename="../ui/HostRecapModel.cpp" line="80"/>
         <source>OK</source>
         <translation>OK</translation>
     </message>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="78"/>
+        <location filename="../ui/HostRecapModel.cpp" line="82"/>
         <source>Changed</source>
         <translation>Geändert</translation>
     </message>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="80"/>
+        <location filename="../ui/HostRecapModel.cpp" line="84"/>
         <source>Failed</source>
         <translation>Fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="82"/>
+        <location filename="../ui/HostRecapModel.cpp" line="86"/>
         <source>Unreachable</source>
         <translation>Unerreichbar</translation>
     </message>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="84"/>
+        <location filename="../ui/HostRecapModel.cpp" line="88"/>
         <source>Skipped</source>
         <translation>Übersprungen</translation>
     </message>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="86"/>
+        <location filename="../ui/HostRecapModel.cpp" line="90"/>
         <source>Rescued</source>
         <translation>Gerettet</translation>
     </message>
     <message>
-        <location filename="../ui/HostRecapModel.cpp" line="88"/>
+        <location filename="../ui/HostRecapModel.cpp" line="92"/>
         <source>Ignored</source>
         <translation>Ignoriert</translation>
     </message>
@@ -3304,126 +3304,126 @@ ansible_host: 10.0.0.5</translation>
         <translation>Die neueste Ausgabe im Blick behalten</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="149"/>
+        <location filename="../ui/JobView.cpp" line="150"/>
         <source>No output yet.</source>
         <translation>Noch keine Ausgabe.</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="195"/>
+        <location filename="../ui/JobView.cpp" line="196"/>
         <source>Recap per host</source>
         <translation>Zusammenfassung pro Host</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="207"/>
         <location filename="../ui/JobView.cpp" line="208"/>
+        <location filename="../ui/JobView.cpp" line="209"/>
         <source>Find in the output</source>
         <translation>In der Ausgabe suchen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="213"/>
+        <location filename="../ui/JobView.cpp" line="214"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="214"/>
+        <location filename="../ui/JobView.cpp" line="215"/>
         <source>Close the find bar</source>
         <translation>Suchleiste schließen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="242"/>
+        <location filename="../ui/JobView.cpp" line="243"/>
         <source>O&amp;utput</source>
         <translation>A&amp;usgabe</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="243"/>
-        <location filename="../ui/JobView.cpp" line="526"/>
+        <location filename="../ui/JobView.cpp" line="244"/>
+        <location filename="../ui/JobView.cpp" line="527"/>
         <source>Rec&amp;ap</source>
         <translation>Zusammen&amp;fassung</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="244"/>
+        <location filename="../ui/JobView.cpp" line="245"/>
         <source>&amp;Details</source>
         <translation>De&amp;tails</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="265"/>
+        <location filename="../ui/JobView.cpp" line="266"/>
         <source>Job #%1</source>
         <translation>Job #%1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="266"/>
+        <location filename="../ui/JobView.cpp" line="267"/>
         <source>%1 #%2</source>
         <translation>%1 #%2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="294"/>
+        <location filename="../ui/JobView.cpp" line="295"/>
         <source>Job %1 could not be canceled: %2</source>
         <translation>Job %1 konnte nicht abgebrochen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="310"/>
+        <location filename="../ui/JobView.cpp" line="311"/>
         <source>Job %1 could not be relaunched: %2</source>
         <translation>Job %1 konnte nicht erneut gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="330"/>
+        <location filename="../ui/JobView.cpp" line="331"/>
         <source>Job %1 could not be loaded: %2</source>
         <translation>Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="352"/>
+        <location filename="../ui/JobView.cpp" line="353"/>
         <source>The output of job %1 could not be loaded: %2</source>
         <translation>Die Ausgabe von Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="432"/>
+        <location filename="../ui/JobView.cpp" line="433"/>
         <source>loading…</source>
         <translation>wird geladen…</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="443"/>
+        <location filename="../ui/JobView.cpp" line="444"/>
         <source>Playbook: %1</source>
         <translation>Playbook: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="447"/>
-        <location filename="../ui/JobView.cpp" line="449"/>
+        <location filename="../ui/JobView.cpp" line="448"/>
+        <location filename="../ui/JobView.cpp" line="450"/>
         <source>Started: %1</source>
         <translation>Gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="452"/>
-        <location filename="../ui/JobView.cpp" line="454"/>
+        <location filename="../ui/JobView.cpp" line="453"/>
+        <location filename="../ui/JobView.cpp" line="455"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="457"/>
+        <location filename="../ui/JobView.cpp" line="458"/>
         <source>Node: %1</source>
         <translation>Knoten: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="473"/>
+        <location filename="../ui/JobView.cpp" line="474"/>
         <source>1 event of this job is not stored: %1</source>
         <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="474"/>
+        <location filename="../ui/JobView.cpp" line="475"/>
         <source>%1 events of this job are not stored: %2</source>
         <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="516"/>
+        <location filename="../ui/JobView.cpp" line="517"/>
         <source>Not found</source>
         <translation>Nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="523"/>
+        <location filename="../ui/JobView.cpp" line="524"/>
         <source>The recap of job %1 could not be loaded: %2</source>
         <translation>Die Zusammenfassung von Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="527"/>
+        <location filename="../ui/JobView.cpp" line="528"/>
         <source>Rec&amp;ap (%1)</source>
         <translation>Zusammen&amp;fassung (%1)</translation>
     </message>

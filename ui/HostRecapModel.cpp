@@ -3,6 +3,8 @@
 #include "JobPresentation.h"
 
 #include <QBrush>
+#include <QGuiApplication>
+#include <QPalette>
 
 namespace playdeck {
 
@@ -32,12 +34,14 @@ QVariant HostRecapModel::data(const QModelIndex &index, int role) const {
     if (role == FailedRole)
         return h.failed();
     if (role == Qt::ForegroundRole) {
+        // Readable on the table's own background, light or dark.
+        const QColor base = QGuiApplication::palette().color(QPalette::Base);
         if (h.dark > 0 && index.column() == UnreachableColumn)
-            return QBrush(statusColor(JobStatus::Error));
+            return QBrush(readableOn(statusColor(JobStatus::Error), base));
         if (h.failures > 0 && (index.column() == FailedColumn || index.column() == HostColumn))
-            return QBrush(statusColor(JobStatus::Failed));
+            return QBrush(readableOn(statusColor(JobStatus::Failed), base));
         if (h.changed > 0 && index.column() == ChangedColumn)
-            return QBrush(QColor(0xb5, 0x89, 0x00));
+            return QBrush(readableOn(QColor(0xb5, 0x89, 0x00), base));
         return {};
     }
     if (role == Qt::TextAlignmentRole && index.column() != HostColumn)

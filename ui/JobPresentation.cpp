@@ -7,6 +7,9 @@
 #include <QPixmap>
 #include <QPolygonF>
 
+#include <algorithm>
+#include <cmath>
+
 namespace playdeck {
 
 QString statusText(JobStatus status) {
@@ -129,10 +132,30 @@ QLabel *errorLabel(const QString &objectName) {
     label->setTextFormat(Qt::PlainText);
     label->setWordWrap(true);
     QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText, QColor(0xc0, 0x1c, 0x28));
+    palette.setColor(QPalette::WindowText,
+                     readableOn(QColor(0xc0, 0x1c, 0x28), palette.color(QPalette::Window)));
     label->setPalette(palette);
     label->hide();
     return label;
+}
+
+double contrastRatio(const QColor &a, const QColor &b) {
+    const auto luminance = [](const QColor &c) {
+        const auto channel = [](double v) {
+            return v <= 0.03928 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+        };
+        return 0.2126 * channel(c.redF()) + 0.7152 * channel(c.greenF()) + 0.0722 * channel(c.blueF());
+    };
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+QColor readableOn(const QColor &text, const QColor &background) {
+    QColor c = text;
+    const bool darkBackground = background.lightnessF() < 0.5;
+    for (int step = 0; step < 12 && contrastRatio(c, background) < 4.5; ++step)
+        c = darkBackground ? c.lighter(115) : c.darker(115);
+    return c;
 }
 
 } // namespace playdeck

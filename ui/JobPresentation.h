@@ -18,6 +18,11 @@ QString statusText(JobStatus status);
 // Playdeck's icon (packaging/io.playdeck.Playdeck.svg, drawn here: Debian's Qt reads no SVG icons
 // without an extra plugin).
 QIcon appIcon();
+// `text` as it is, or lighter or darker until it reads on `background` (WCAG contrast 4.5:1), so that
+// the fixed status colours stay readable on a dark desktop as on a light one.
+QColor readableOn(const QColor &text, const QColor &background);
+// The contrast ratio of two colours (1 to 21), as WCAG defines it.
+double contrastRatio(const QColor &a, const QColor &b);
 // A label for what is wrong with an input, in the failed colour, hidden until it has something to say.
 QLabel *errorLabel(const QString &objectName);
 // AWX's launch_type, for people: "manual" → "Launched by hand".

@@ -136,7 +136,8 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_messageLabel->setTextFormat(Qt::PlainText);
     m_messageLabel->setWordWrap(true);
     QPalette messagePalette = m_messageLabel->palette();
-    messagePalette.setColor(QPalette::WindowText, statusColor(JobStatus::Failed));
+    messagePalette.setColor(QPalette::WindowText, readableOn(statusColor(JobStatus::Failed),
+                                                             messagePalette.color(QPalette::Window)));
     m_messageLabel->setPalette(messagePalette);
     m_messageLabel->hide();
 

@@ -4,6 +4,7 @@
 
 #include "DashboardView.h"
 #include "InventoryContentEditor.h"
+#include "JobPresentation.h"
 #include "LaunchDialog.h"
 #include "MainWindow.h"
 #include "ResourceEditor.h"
@@ -16,11 +17,13 @@
 #include "services/TemplateService.h"
 
 #include <QAbstractButton>
+#include <QApplication>
 #include <QDialogButtonBox>
 #include <QDir>
 #include <QLabel>
 #include <QLayout>
 #include <QLibraryInfo>
+#include <QPalette>
 #include <QPushButton>
 #include <QSettings>
 #include <QTest>
@@ -145,6 +148,27 @@ private Q_SLOTS:
         cut << cutOff(&launch) << test::mnemonicClashes(&launch);
         screenshot(&launch, QStringLiteral("launch-dialog"));
         QVERIFY2(cut.isEmpty(), qPrintable(cut.join(QLatin1Char('\n'))));
+    }
+
+    void fixedColoursReadOnADarkDesktopToo() {
+        // A dark palette, as a dark desktop theme gives Qt.
+        const QPalette light = QGuiApplication::palette();
+        QPalette dark = light;
+        dark.setColor(QPalette::Window, QColor(0x2b, 0x2b, 0x2b));
+        dark.setColor(QPalette::WindowText, QColor(0xee, 0xee, 0xee));
+        dark.setColor(QPalette::Base, QColor(0x1e, 0x1e, 0x1e));
+        dark.setColor(QPalette::Text, QColor(0xee, 0xee, 0xee));
+        QApplication::setPalette(dark);
+        for (const QPalette &p : {light, dark}) {
+            QApplication::setPalette(p);
+            std::unique_ptr<QLabel> error(errorLabel(QStringLiteral("e")));
+            QVERIFY(contrastRatio(error->palette().color(QPalette::WindowText),
+                                  error->palette().color(QPalette::Window)) >= 4.5);
+            for (JobStatus s : {JobStatus::Failed, JobStatus::Error, JobStatus::Successful})
+                QVERIFY(contrastRatio(readableOn(statusColor(s), p.color(QPalette::Base)),
+                                      p.color(QPalette::Base)) >= 4.5);
+        }
+        QApplication::setPalette(light);
     }
 
 private:
