@@ -55,6 +55,7 @@ public:
     // The tab showing `jobId`, or nullptr.
     JobView *jobView(qint64 jobId) const;
     DashboardView *dashboard() const { return m_dashboard; }
+    DesktopNotifier *notifier() const { return m_notifier; }
     ResourceActions *resourceActions() const { return m_resourceActions; }
     // The list of projects, inventories or credentials.
     ResourcesPane *resourcesPane(ResourceKind kind) const;

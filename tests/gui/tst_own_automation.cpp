@@ -6,6 +6,7 @@
 
 #include "CredentialInputsEditor.h"
 #include "DashboardView.h"
+#include "DesktopNotifier.h"
 #include "HostRecapModel.h"
 #include "InventoryContentEditor.h"
 #include "JobDetailsPanel.h"
@@ -450,6 +451,7 @@ private Q_SLOTS:
         QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job")).toInt(), jobsBefore);
 
         ticket->setText(QStringLiteral("OPS-12"));
+        m_notified = std::make_unique<QSignalSpy>(m_window->notifier(), &DesktopNotifier::notified);
         QSignalSpy launched(dialog, &LaunchDialog::launched);
         dialog->accept();
         QTRY_COMPARE_WITH_TIMEOUT(launched.count(), 1, 15000);
@@ -465,6 +467,14 @@ private Q_SLOTS:
             output->toPlainText().contains(QLatin1String("ticket=OPS-12 who=alice note={{ lookup")), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(view->status(), JobStatus::Failed, 60000);
         QVERIFY(!QFile::exists(QDir(m_engine->dataDir()).filePath(QStringLiteral("pwned"))));
+        // A job launched here ends with a desktop notification: its status and its hosts.
+        QTRY_VERIFY_WITH_TIMEOUT(!m_notified->isEmpty(), 10000);
+        QCOMPARE(m_notified->first().at(0).toLongLong(), m_job);
+        QVERIFY2(m_notified->first().at(1).toString().contains(statusText(JobStatus::Failed)),
+                 qPrintable(m_notified->first().at(1).toString()));
+        QVERIFY2(m_notified->first().at(2).toString().contains(QLatin1String("failed: 1")),
+                 qPrintable(m_notified->first().at(2).toString()));
+
         // The recap per host, and what the job ran with.
         QTRY_COMPARE_WITH_TIMEOUT(view->recapModel()->rowCount(), 2, 15000);
         QAbstractItemModelTester tester(view->recapModel(),
@@ -547,6 +557,7 @@ private:
     std::unique_ptr<test::TestEngine> m_engine;
     std::unique_ptr<MainWindow> m_window;
     qint64 m_job = 0;
+    std::unique_ptr<QSignalSpy> m_notified;
 };
 
 QTEST_MAIN(OwnAutomationTest)
