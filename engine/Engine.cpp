@@ -65,10 +65,9 @@ Engine::Engine(EngineOptions options, QObject *parent)
     , m_inventoryService(std::make_unique<InventoryService>(*m_queries, *m_secrets))
     , m_awxService(std::make_unique<AwxService>(*m_queries))
     , m_dashboardService(std::make_unique<DashboardService>(*m_queries))
-    , m_controller(std::make_unique<Controller>(Controller::Services{*m_jobService, *m_templateService,
-                                                                     *m_resourceService, *m_credentialService,
-                                                                     *m_inventoryService, *m_awxService,
-                                                                     *m_dashboardService})) {
+    , m_controller(std::make_unique<Controller>(
+          Controller::Services{*m_jobService, *m_templateService, *m_resourceService, *m_credentialService,
+                               *m_inventoryService, *m_awxService, *m_dashboardService})) {
     // The keychain's D-Bus calls and ansible-inventory wait in their own thread, never in the window's.
     m_servicesThread.setObjectName(QStringLiteral("services"));
     m_secrets->moveToThread(&m_servicesThread);

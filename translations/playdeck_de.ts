@@ -196,22 +196,22 @@
 <context>
     <name>JobPresentation</name>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="96"/>
+        <location filename="../ui/JobPresentation.cpp" line="95"/>
         <source>By hand</source>
         <translation>Manuell</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="98"/>
+        <location filename="../ui/JobPresentation.cpp" line="97"/>
         <source>Relaunch</source>
         <translation>Erneuter Start</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="100"/>
+        <location filename="../ui/JobPresentation.cpp" line="99"/>
         <source>On schedule</source>
         <translation>Nach Zeitplan</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="102"/>
+        <location filename="../ui/JobPresentation.cpp" line="101"/>
         <source>As a dependency</source>
         <translation>Als Abhängigkeit</translation>
     </message>
@@ -219,42 +219,42 @@
 <context>
     <name>JobStatus</name>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="18"/>
+        <location filename="../ui/JobPresentation.cpp" line="17"/>
         <source>new</source>
         <translation>neu</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="20"/>
+        <location filename="../ui/JobPresentation.cpp" line="19"/>
         <source>pending</source>
         <translation>ausstehend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="22"/>
+        <location filename="../ui/JobPresentation.cpp" line="21"/>
         <source>waiting</source>
         <translation>wartend</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="24"/>
+        <location filename="../ui/JobPresentation.cpp" line="23"/>
         <source>running</source>
         <translation>läuft</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="26"/>
+        <location filename="../ui/JobPresentation.cpp" line="25"/>
         <source>successful</source>
         <translation>erfolgreich</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="28"/>
+        <location filename="../ui/JobPresentation.cpp" line="27"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="30"/>
+        <location filename="../ui/JobPresentation.cpp" line="29"/>
         <source>error</source>
         <translation>Fehler</translation>
     </message>
     <message>
-        <location filename="../ui/JobPresentation.cpp" line="32"/>
+        <location filename="../ui/JobPresentation.cpp" line="31"/>
         <source>canceled</source>
         <translation>abgebrochen</translation>
     </message>
@@ -899,12 +899,12 @@
         <translation>Das Projektverzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="118"/>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="119"/>
         <source>The update ended without saying which revision it checked out.</source>
         <translation>Die Aktualisierung endete, ohne anzugeben, welche Revision sie ausgecheckt hat.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="123"/>
+        <location filename="../engine/runner/ProjectUpdatePlan.cpp" line="124"/>
         <source>The update did not leave the tree of revision %1.</source>
         <translation>Die Aktualisierung hat den Verzeichnisbaum der Revision %1 nicht hinterlassen.</translation>
     </message>
@@ -2425,32 +2425,32 @@
 <context>
     <name>playdeck::CredentialInputsEditor</name>
     <message>
-        <location filename="../ui/CredentialInputsEditor.cpp" line="38"/>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="40"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../ui/CredentialInputsEditor.cpp" line="44"/>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="46"/>
         <source>Stored in the keychain; paste a key to replace it</source>
         <translation>Im Schlüsselbund gespeichert; zum Ersetzen einen Schlüssel einfügen</translation>
     </message>
     <message>
-        <location filename="../ui/CredentialInputsEditor.cpp" line="45"/>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="47"/>
         <source>-----BEGIN OPENSSH PRIVATE KEY-----</source>
         <translation>-----BEGIN OPENSSH PRIVATE KEY-----</translation>
     </message>
     <message>
-        <location filename="../ui/CredentialInputsEditor.cpp" line="54"/>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="56"/>
         <source>Stored in the keychain; type to replace it</source>
         <translation>Im Schlüsselbund gespeichert; zum Ersetzen neu eingeben</translation>
     </message>
     <message>
-        <location filename="../ui/CredentialInputsEditor.cpp" line="67"/>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="69"/>
         <source>Ask at launch</source>
         <translation>Beim Start abfragen</translation>
     </message>
     <message>
-        <location filename="../ui/CredentialInputsEditor.cpp" line="69"/>
+        <location filename="../ui/CredentialInputsEditor.cpp" line="71"/>
         <source>Ask for %1 at launch</source>
         <translation>%1 beim Start abfragen</translation>
     </message>
@@ -2753,17 +2753,17 @@
 <context>
     <name>playdeck::Engine</name>
     <message>
-        <location filename="../engine/Engine.cpp" line="143"/>
+        <location filename="../engine/Engine.cpp" line="142"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="147"/>
+        <location filename="../engine/Engine.cpp" line="146"/>
         <source>The data directory %1 cannot be created. Choose another one with --data-dir or PLAYDECK_DATA_DIR.</source>
         <translation>Das Datenverzeichnis %1 kann nicht angelegt werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="336"/>
+        <location filename="../engine/Engine.cpp" line="335"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
@@ -2935,17 +2935,17 @@ ansible_host: 10.0.0.5</translation>
         <translation>G&amp;ruppen:</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="282"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="279"/>
         <source>The variables of %1 are not YAML or JSON and were not kept: %2</source>
         <translation>Die Variablen von %1 sind kein YAML oder JSON und wurden nicht übernommen: %2</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="355"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="352"/>
         <source>The variables of %1 are not YAML or JSON: %2</source>
         <translation>Die Variablen von %1 sind kein YAML oder JSON: %2</translation>
     </message>
     <message>
-        <location filename="../ui/InventoryContentEditor.cpp" line="368"/>
+        <location filename="../ui/InventoryContentEditor.cpp" line="365"/>
         <source>Saved the hosts and groups of &quot;%1&quot;: %2 hosts added, %3 removed; %4 groups added, %5 removed.</source>
         <translation>Hosts und Gruppen von &quot;%1&quot; gespeichert: %2 Hosts hinzugefügt, %3 entfernt; %4 Gruppen hinzugefügt, %5 entfernt.</translation>
     </message>
@@ -3437,25 +3437,25 @@ ansible_host: 10.0.0.5</translation>
     </message>
     <message>
         <location filename="../ui/LaunchDialog.cpp" line="75"/>
-        <location filename="../ui/LaunchDialog.cpp" line="178"/>
-        <location filename="../ui/LaunchDialog.cpp" line="276"/>
+        <location filename="../ui/LaunchDialog.cpp" line="180"/>
+        <location filename="../ui/LaunchDialog.cpp" line="278"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="278"/>
+        <location filename="../ui/LaunchDialog.cpp" line="280"/>
         <source>The template&apos;s own variables. Variables entered below are merged over them.</source>
         <translation>Die Variablen der Vorlage. Die unten eingegebenen Variablen werden darübergelegt.</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="285"/>
+        <location filename="../ui/LaunchDialog.cpp" line="287"/>
         <source>YAML or JSON, for example:
 name: value</source>
         <translation>YAML oder JSON, zum Beispiel:
 name: wert</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="218"/>
+        <location filename="../ui/LaunchDialog.cpp" line="220"/>
         <source>all hosts</source>
         <translation>alle Hosts</translation>
     </message>
@@ -3495,172 +3495,172 @@ name: wert</translation>
         <translation>Wird ermittelt, was der Start braucht…</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="180"/>
+        <location filename="../ui/LaunchDialog.cpp" line="182"/>
         <source>&amp;Inventory:</source>
         <translation>&amp;Inventar:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="185"/>
+        <location filename="../ui/LaunchDialog.cpp" line="187"/>
         <source>C&amp;redentials:</source>
         <translation>Zugangs&amp;daten:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="219"/>
+        <location filename="../ui/LaunchDialog.cpp" line="221"/>
         <source>A host pattern that narrows the inventory, such as webservers:!db1. Leave empty to keep the template&apos;s limit.</source>
         <translation>Ein Host-Muster, das das Inventar eingrenzt, etwa webservers:!db1. Leer lassen, um die Eingrenzung der Vorlage zu behalten.</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="226"/>
+        <location filename="../ui/LaunchDialog.cpp" line="228"/>
         <source>Run only the tasks with these tags (comma-separated).</source>
         <translation>Nur die Aufgaben mit diesen Tags ausführen (durch Kommas getrennt).</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="227"/>
+        <location filename="../ui/LaunchDialog.cpp" line="229"/>
         <source>&amp;Tags:</source>
         <translation>&amp;Tags:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="230"/>
+        <location filename="../ui/LaunchDialog.cpp" line="232"/>
         <source>Skip the tasks with these tags (comma-separated).</source>
         <translation>Die Aufgaben mit diesen Tags überspringen (durch Kommas getrennt).</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="231"/>
+        <location filename="../ui/LaunchDialog.cpp" line="233"/>
         <source>S&amp;kip tags:</source>
         <translation>Tags übers&amp;pringen:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="235"/>
+        <location filename="../ui/LaunchDialog.cpp" line="237"/>
         <source>Normal</source>
         <translation>Normal</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="235"/>
+        <location filename="../ui/LaunchDialog.cpp" line="237"/>
         <source>Verbose</source>
         <translation>Ausführlich</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="235"/>
+        <location filename="../ui/LaunchDialog.cpp" line="237"/>
         <source>More Verbose</source>
         <translation>Ausführlicher</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="236"/>
+        <location filename="../ui/LaunchDialog.cpp" line="238"/>
         <source>Debug</source>
         <translation>Debug</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="236"/>
+        <location filename="../ui/LaunchDialog.cpp" line="238"/>
         <source>Connection Debug</source>
         <translation>Verbindungs-Debug</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="236"/>
+        <location filename="../ui/LaunchDialog.cpp" line="238"/>
         <source>WinRM Debug</source>
         <translation>WinRM-Debug</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="238"/>
+        <location filename="../ui/LaunchDialog.cpp" line="240"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="242"/>
+        <location filename="../ui/LaunchDialog.cpp" line="244"/>
         <source>Check mode (report what would change, change nothing)</source>
         <translation>Prüfmodus (zeigt, was sich ändern würde, ändert nichts)</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="246"/>
+        <location filename="../ui/LaunchDialog.cpp" line="248"/>
         <source>Show the &amp;differences of changed files and templates</source>
         <translation>&amp;Unterschiede geänderter Dateien und Templates anzeigen</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="254"/>
+        <location filename="../ui/LaunchDialog.cpp" line="256"/>
         <source>ansible&apos;s default</source>
         <translation>Standard von ansible</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="256"/>
+        <location filename="../ui/LaunchDialog.cpp" line="258"/>
         <source>&amp;Forks:</source>
         <translation>&amp;Forks:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="260"/>
+        <location filename="../ui/LaunchDialog.cpp" line="262"/>
         <source> s</source>
         <translation> s</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="261"/>
+        <location filename="../ui/LaunchDialog.cpp" line="263"/>
         <source>no timeout</source>
         <translation>kein Zeitlimit</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="263"/>
+        <location filename="../ui/LaunchDialog.cpp" line="265"/>
         <source>Ti&amp;meout:</source>
         <translation>Zeit&amp;limit:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="266"/>
+        <location filename="../ui/LaunchDialog.cpp" line="268"/>
         <source>the project&apos;s branch</source>
         <translation>Branch des Projekts</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="267"/>
+        <location filename="../ui/LaunchDialog.cpp" line="269"/>
         <source>&amp;Branch:</source>
         <translation>&amp;Branch:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="279"/>
+        <location filename="../ui/LaunchDialog.cpp" line="281"/>
         <source>Template variables:</source>
         <translation>Variablen der Vorlage:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="287"/>
+        <location filename="../ui/LaunchDialog.cpp" line="289"/>
         <source>Extra variables</source>
         <translation>Zusätzliche Variablen</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="295"/>
+        <location filename="../ui/LaunchDialog.cpp" line="297"/>
         <source>E&amp;xtra variables:</source>
         <translation>&amp;Zusätzliche Variablen:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="350"/>
+        <location filename="../ui/LaunchDialog.cpp" line="345"/>
         <source>The playbook&apos;s questions could not be read: %1</source>
         <translation>Die Fragen des Playbooks konnten nicht gelesen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="363"/>
+        <location filename="../ui/LaunchDialog.cpp" line="358"/>
         <source>%1 of %2:</source>
         <translation>%1 von %2:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="366"/>
+        <location filename="../ui/LaunchDialog.cpp" line="361"/>
         <source>Asked at each launch; kept in the keychain for a relaunch, never in the database.</source>
         <translation>Wird bei jedem Start abgefragt; für einen erneuten Start im Schlüsselbund aufbewahrt, nie in der Datenbank.</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="460"/>
+        <location filename="../ui/LaunchDialog.cpp" line="455"/>
         <source>This launch needs: %1.</source>
         <translation>Dieser Start braucht: %1.</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="462"/>
+        <location filename="../ui/LaunchDialog.cpp" line="457"/>
         <source>Some answers are not right; each says why.</source>
         <translation>Einige Antworten stimmen nicht; bei jeder steht, warum.</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="470"/>
+        <location filename="../ui/LaunchDialog.cpp" line="465"/>
         <source>Launching…</source>
         <translation>Wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="222"/>
+        <location filename="../ui/LaunchDialog.cpp" line="224"/>
         <source>&amp;Limit:</source>
         <translation>&amp;Eingrenzung:</translation>
     </message>
     <message>
-        <location filename="../ui/LaunchDialog.cpp" line="240"/>
+        <location filename="../ui/LaunchDialog.cpp" line="242"/>
         <source>&amp;Verbosity:</source>
         <translation>&amp;Ausführlichkeit:</translation>
     </message>
@@ -4036,33 +4036,33 @@ name: wert</translation>
 <context>
     <name>playdeck::ResourceEditor</name>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="52"/>
+        <location filename="../ui/ResourceEditor.cpp" line="53"/>
         <source>New %1</source>
         <translation>%1 anlegen</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="53"/>
+        <location filename="../ui/ResourceEditor.cpp" line="54"/>
         <source>Edit %1 &quot;%2&quot;</source>
         <translation>%1 &quot;%2&quot; bearbeiten</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="147"/>
-        <location filename="../ui/ResourceEditor.cpp" line="226"/>
+        <location filename="../ui/ResourceEditor.cpp" line="148"/>
+        <location filename="../ui/ResourceEditor.cpp" line="227"/>
         <source>(none)</source>
         <translation>(keine)</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="153"/>
+        <location filename="../ui/ResourceEditor.cpp" line="154"/>
         <source>Local directory</source>
         <translation>Lokales Verzeichnis</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="182"/>
+        <location filename="../ui/ResourceEditor.cpp" line="183"/>
         <source>Edit S&amp;urvey…</source>
         <translation>&amp;Umfrage bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourceEditor.cpp" line="188"/>
+        <location filename="../ui/ResourceEditor.cpp" line="189"/>
         <source>The survey is not a JSON object; fix it or empty it first.</source>
         <translation>Die Umfrage ist kein JSON-Objekt; sie zuerst korrigieren oder leeren.</translation>
     </message>
@@ -4129,48 +4129,47 @@ name: wert</translation>
         <translation>Aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="81"/>
+        <location filename="../ui/ResourcesPane.cpp" line="71"/>
         <source>Hosts…</source>
         <translation>Hosts…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="88"/>
+        <location filename="../ui/ResourcesPane.cpp" line="78"/>
         <source>Import…</source>
         <translation>Importieren…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="90"/>
+        <location filename="../ui/ResourcesPane.cpp" line="80"/>
         <source>New Source…</source>
         <translation>Neue Quelle…</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="94"/>
+        <location filename="../ui/ResourcesPane.cpp" line="84"/>
         <source>Update Sources</source>
         <translation>Quellen aktualisieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="148"/>
+        <location filename="../ui/ResourcesPane.cpp" line="138"/>
         <source>Updating project &quot;%1&quot; (job %2).</source>
         <translation>Projekt &quot;%1&quot; wird aktualisiert (Job %2).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="162"/>
+        <location filename="../ui/ResourcesPane.cpp" line="152"/>
         <source>The inventory &quot;%1&quot; has no sources: add one with New Source…, or import a file.</source>
         <translation>Das Inventar &quot;%1&quot; hat keine Quellen: eine mit Neue Quelle… anlegen oder eine Datei importieren.</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="74"/>
-        <location filename="../ui/ResourcesPane.cpp" line="169"/>
+        <location filename="../ui/ResourcesPane.cpp" line="164"/>
         <source>Updating &quot;%1&quot; from its source &quot;%2&quot; (job %3).</source>
         <translation>&quot;%1&quot; wird aus der Quelle &quot;%2&quot; aktualisiert (Job %3).</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="179"/>
+        <location filename="../ui/ResourcesPane.cpp" line="173"/>
         <source>Import hosts and groups into &quot;%1&quot;</source>
         <translation>Hosts und Gruppen in &quot;%1&quot; importieren</translation>
     </message>
     <message>
-        <location filename="../ui/ResourcesPane.cpp" line="188"/>
+        <location filename="../ui/ResourcesPane.cpp" line="182"/>
         <source>Imported into &quot;%1&quot;: %2 hosts added, %3 updated; %4 groups added.</source>
         <translation>Importiert in &quot;%1&quot;: %2 Hosts hinzugefügt, %3 aktualisiert; %4 Gruppen hinzugefügt.</translation>
     </message>

@@ -1,5 +1,7 @@
 #include "CredentialInputsEditor.h"
 
+#include "FormWidgets.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QCoreApplication>
@@ -81,14 +83,7 @@ void CredentialInputsEditor::setKind(const QString &kind) {
 }
 
 QString CredentialInputsEditor::textOf(const QString &id) const {
-    QWidget *w = m_inputs.value(id);
-    if (auto *line = qobject_cast<QLineEdit *>(w))
-        return line->text();
-    if (auto *text = qobject_cast<QPlainTextEdit *>(w))
-        return text->toPlainText();
-    if (auto *combo = qobject_cast<QComboBox *>(w))
-        return combo->currentData().toString();
-    return {};
+    return editorText(m_inputs.value(id));
 }
 
 QJsonObject CredentialInputsEditor::inputs() const {

@@ -2,7 +2,7 @@
 
 #include "Controller.h"
 #include "ExtraVarsValidator.h"
-#include "JobPresentation.h"
+#include "FormWidgets.h"
 #include "db/DbPool.h"
 #include "launch/ExtraVars.h"
 #include "services/InventoryService.h"
@@ -248,10 +248,7 @@ void InventoryContentEditor::storeItem() {
         (m_currentIsGroup ? groupIndex(name) >= 0 : m_content.hosts.contains(name)))
         name = oldName; // an empty or taken name does not replace the one it had
     auto vars = parseExtraVars(m_variables->toPlainText());
-    QStringList checked;
-    for (int i = 0; i < m_members->count(); ++i)
-        if (m_members->item(i)->checkState() == Qt::Checked)
-            checked << m_members->item(i)->text();
+    const QStringList checked = checkedTexts(m_members);
     if (m_currentIsGroup) {
         InventoryContent::Group &g = m_content.groups[groupIndex(oldName)];
         if (vars)

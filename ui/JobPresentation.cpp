@@ -1,7 +1,6 @@
 #include "JobPresentation.h"
 
 #include <QCoreApplication>
-#include <QLabel>
 #include <QLocale>
 #include <QPainter>
 #include <QPixmap>
@@ -124,19 +123,6 @@ QIcon appIcon() {
         icon.addPixmap(pixmap);
     }
     return icon;
-}
-
-QLabel *errorLabel(const QString &objectName) {
-    auto *label = new QLabel;
-    label->setObjectName(objectName);
-    label->setTextFormat(Qt::PlainText);
-    label->setWordWrap(true);
-    QPalette palette = label->palette();
-    palette.setColor(QPalette::WindowText,
-                     readableOn(QColor(0xc0, 0x1c, 0x28), palette.color(QPalette::Window)));
-    label->setPalette(palette);
-    label->hide();
-    return label;
 }
 
 double contrastRatio(const QColor &a, const QColor &b) {

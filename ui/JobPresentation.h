@@ -7,8 +7,6 @@
 #include <QIcon>
 #include <QString>
 
-class QLabel;
-
 namespace playdeck {
 
 // How a job's state looks in every view, so the job table and the job tabs always agree.
@@ -23,8 +21,6 @@ QIcon appIcon();
 QColor readableOn(const QColor &text, const QColor &background);
 // The contrast ratio of two colours (1 to 21), as WCAG defines it.
 double contrastRatio(const QColor &a, const QColor &b);
-// A label for what is wrong with an input, in the failed colour, hidden until it has something to say.
-QLabel *errorLabel(const QString &objectName);
 // AWX's launch_type, for people: "manual" → "Launched by hand".
 QString launchTypeText(const QString &launchType);
 

@@ -2,7 +2,7 @@
 
 #include "Controller.h"
 #include "ExtraVarsValidator.h"
-#include "JobPresentation.h"
+#include "FormWidgets.h"
 #include "SurveyForm.h"
 #include "db/DbPool.h"
 #include "resources/ResourceSchema.h"
@@ -169,6 +169,8 @@ void LaunchDialog::buildPrompts(QFormLayout *form) {
     const JobOptions &o = m_template.options;
     const auto addRow = [form](const QString &label, QWidget *field, bool asked) {
         form->addRow(label, field);
+        if (!label.isEmpty() && field->accessibleName().isEmpty())
+            field->setAccessibleName(QString(label).remove(QLatin1Char('&')).remove(QLatin1Char(':')));
         // Only what the template asks for at launch is shown (AWX's ask_*_on_launch).
         form->setRowVisible(field, asked);
     };
@@ -295,13 +297,6 @@ void LaunchDialog::buildPrompts(QFormLayout *form) {
     addRow(tr("E&xtra variables:"), extraVarsField, ask.variables);
     if (auto *label = qobject_cast<QLabel *>(form->labelForField(extraVarsField)))
         label->setBuddy(m_extraVarsEdit);
-    for (QWidget *w : {static_cast<QWidget *>(m_inventoryCombo), static_cast<QWidget *>(m_credentialList),
-                       static_cast<QWidget *>(m_limitEdit), static_cast<QWidget *>(m_tagsEdit),
-                       static_cast<QWidget *>(m_skipTagsEdit), static_cast<QWidget *>(m_verbosityCombo),
-                       static_cast<QWidget *>(m_forksSpin), static_cast<QWidget *>(m_timeoutSpin),
-                       static_cast<QWidget *>(m_branchEdit)})
-        if (auto *label = qobject_cast<QLabel *>(form->labelForField(w)))
-            w->setAccessibleName(label->text().remove(QLatin1Char('&')).remove(QLatin1Char(':')));
 }
 
 LaunchConfig LaunchDialog::chosenResources() const {

@@ -3,6 +3,7 @@
 #include "Controller.h"
 #include "CredentialInputsEditor.h"
 #include "ExtraVarsValidator.h"
+#include "FormWidgets.h"
 #include "SurveyEditor.h"
 #include "db/DbPool.h"
 #include "services/CredentialService.h"
@@ -330,13 +331,9 @@ QJsonObject ResourceEditor::collect() const {
                                                    : combo->currentData().toString());
         else if (auto *line = qobject_cast<QLineEdit *>(w))
             out.insert(f.name, line->text());
-        else if (auto *list = qobject_cast<QListWidget *>(w)) {
-            QJsonArray names;
-            for (int i = 0; i < list->count(); ++i)
-                if (list->item(i)->checkState() == Qt::Checked)
-                    names.append(list->item(i)->text());
-            out.insert(f.name, names);
-        } else if (auto *text = w->findChild<QPlainTextEdit *>(QStringLiteral("text"))) {
+        else if (auto *list = qobject_cast<QListWidget *>(w))
+            out.insert(f.name, QJsonArray::fromStringList(checkedTexts(list)));
+        else if (auto *text = w->findChild<QPlainTextEdit *>(QStringLiteral("text"))) {
             out.insert(f.name, text->toPlainText());
         }
     }

@@ -65,18 +65,8 @@ ResourcesPane::ResourcesPane(Controller &controller, ResourceKind kind, Resource
         connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this,
                 &ResourcesPane::syncSelected);
     if (kind == ResourceKind::InventorySource)
-        connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this, [this] {
-            const QString inventory = selectedParent(), source = selectedName();
-            whenReady(m_controller.jobs().updateInventorySource(inventory, source), this,
-                      [this, inventory, source](Result<qint64> job) {
-                          if (!job)
-                              return Q_EMIT message(job.error());
-                          Q_EMIT message(tr("Updating \"%1\" from its source \"%2\" (job %3).")
-                                             .arg(inventory, source)
-                                             .arg(job.value()));
-                          Q_EMIT jobStarted(job.value());
-                      });
-        });
+        connect(button(tr("Update"), "syncButton", true), &QPushButton::clicked, this,
+                [this] { updateSource(selectedParent(), selectedName()); });
     if (kind == ResourceKind::Inventory) {
         connect(button(tr("Hosts…"), "hostsButton", true), &QPushButton::clicked, this, [this] {
             auto *editor = new InventoryContentEditor(m_controller, selectedName(), this);
@@ -162,16 +152,20 @@ void ResourcesPane::updateSourcesOfSelected() {
                     tr("The inventory \"%1\" has no sources: add one with New Source…, or import a file.")
                         .arg(inventory));
             for (const QString &source : sources.value())
-                whenReady(m_controller.jobs().updateInventorySource(inventory, source), this,
-                          [this, inventory, source](Result<qint64> job) {
-                              if (!job)
-                                  return Q_EMIT message(job.error());
-                              Q_EMIT message(tr("Updating \"%1\" from its source \"%2\" (job %3).")
-                                                 .arg(inventory, source)
-                                                 .arg(job.value()));
-                              Q_EMIT jobStarted(job.value());
-                          });
+                updateSource(inventory, source);
         });
+}
+
+void ResourcesPane::updateSource(const QString &inventory, const QString &source) {
+    whenReady(m_controller.jobs().updateInventorySource(inventory, source), this,
+              [this, inventory, source](Result<qint64> job) {
+                  if (!job)
+                      return Q_EMIT message(job.error());
+                  Q_EMIT message(tr("Updating \"%1\" from its source \"%2\" (job %3).")
+                                     .arg(inventory, source)
+                                     .arg(job.value()));
+                  Q_EMIT jobStarted(job.value());
+              });
 }
 
 void ResourcesPane::importIntoSelected() {

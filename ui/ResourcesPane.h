@@ -42,6 +42,8 @@ private:
     void syncSelected();
     void importIntoSelected();
     void updateSourcesOfSelected();
+    // Starts the update of one inventory source; the window hears of its job.
+    void updateSource(const QString &inventory, const QString &source);
 
     Controller &m_controller;
     ResourceKind m_kind;

@@ -1,6 +1,6 @@
 #include "SurveyEditor.h"
 
-#include "JobPresentation.h"
+#include "FormWidgets.h"
 #include "launch/Survey.h"
 #include "resources/ResourceRules.h"
 

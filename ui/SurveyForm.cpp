@@ -1,6 +1,6 @@
 #include "SurveyForm.h"
 
-#include "JobPresentation.h"
+#include "FormWidgets.h"
 
 #include <QComboBox>
 #include <QFormLayout>
@@ -128,20 +128,11 @@ QWidget *SurveyForm::createEditor(const QJsonObject &q, const QJsonValue &previo
 
 QJsonValue SurveyForm::answerOf(const QString &variable) const {
     QWidget *w = m_editors.value(variable);
-    if (auto *line = qobject_cast<QLineEdit *>(w))
-        return line->text();
-    if (auto *text = qobject_cast<QPlainTextEdit *>(w))
-        return text->toPlainText();
-    if (auto *combo = qobject_cast<QComboBox *>(w))
-        return combo->currentData().toString();
-    if (auto *list = qobject_cast<QListWidget *>(w)) {
-        QJsonArray picked;
-        for (int i = 0; i < list->count(); ++i)
-            if (list->item(i)->checkState() == Qt::Checked)
-                picked.append(list->item(i)->text());
-        return picked;
-    }
-    return QJsonValue(QJsonValue::Undefined);
+    if (!w)
+        return QJsonValue(QJsonValue::Undefined);
+    if (auto *list = qobject_cast<QListWidget *>(w))
+        return QJsonArray::fromStringList(checkedTexts(list));
+    return editorText(w);
 }
 
 QJsonObject SurveyForm::answers() const {

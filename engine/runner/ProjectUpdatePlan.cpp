@@ -103,8 +103,9 @@ QString ProjectUpdatePlan::urlWithAccount(const QString &url, const QString &use
 
 QStringList ProjectUpdatePlan::secrets(const RunInput &input) const {
     // Asked before prepare(): the URL's form of each secret comes from the input itself.
-    QStringList out = JobPlan::secrets(input);
-    for (const QString &secret : JobPlan::secrets(input)) {
+    const QStringList plain = JobPlan::secrets(input);
+    QStringList out = plain;
+    for (const QString &secret : plain) {
         const QString encoded = QString::fromUtf8(QUrl::toPercentEncoding(secret));
         if (encoded != secret)
             out << encoded;

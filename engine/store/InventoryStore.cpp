@@ -316,13 +316,13 @@ Result<InventorySourceRun> InventoryStore::sourceForRun(qint64 sourceId) {
         auto tree = ProjectStore(m_db).tree(project);
         if (!tree)
             return tree.status();
-        // Inside the project's tree only: neither "../" nor a symbolic link leads out of it.
+        // Inside the project's tree only: neither "../" nor a symbolic link leads out of it. A file
+        // that does not exist stays as written (ansible-inventory says it is missing).
         const QString root = QFileInfo(tree.value().path).canonicalFilePath();
-        const QString joined = QDir::cleanPath(QDir(tree.value().path).filePath(path));
+        const QString joined = QDir::cleanPath(root + QLatin1Char('/') + path);
         const QString real = QFileInfo(joined).canonicalFilePath();
-        const QString resolved = real.isEmpty() ? joined : real; // a missing file: ansible-inventory says so
-        if (root.isEmpty() || (!resolved.startsWith(root + QLatin1Char('/')) && resolved != root &&
-                               !resolved.startsWith(QDir::cleanPath(tree.value().path) + QLatin1Char('/'))))
+        const QString resolved = real.isEmpty() ? joined : real;
+        if (root.isEmpty() || (resolved != root && !resolved.startsWith(root + QLatin1Char('/'))))
             return Status::failure(
                 QObject::tr("The inventory source \"%1\" names %2, which is outside its project.")
                     .arg(s.name, path));

@@ -4,6 +4,7 @@
 
 #include "DashboardView.h"
 #include "InventoryContentEditor.h"
+#include "FormWidgets.h"
 #include "JobPresentation.h"
 #include "LaunchDialog.h"
 #include "MainWindow.h"
