@@ -1,5 +1,7 @@
 #include "Processes.h"
 
+#include <QDebug>
+
 #include <QCoreApplication>
 #include <QDir>
 #include <QFile>
@@ -58,6 +60,19 @@ CliRun runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutM
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+QString git(const QString &dir, const QStringList &args) {
+    QProcess p;
+    p.setWorkingDirectory(dir);
+    p.start(QStringLiteral("git"),
+            QStringList{QStringLiteral("-c"), QStringLiteral("user.email=t@example.com"),
+                        QStringLiteral("-c"), QStringLiteral("user.name=Test")} +
+                args);
+    p.waitForFinished(30000);
+    if (p.exitCode() != 0)
+        qWarning() << "git" << args << p.readAllStandardError();
+    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
 }
 
 } // namespace playdeck::test

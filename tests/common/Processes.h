@@ -23,4 +23,7 @@ struct CliRun {
 CliRun runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutMs = 60000,
                    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
+// Runs the real git in `dir` with a test identity; its stdout, trimmed (a failure is logged).
+QString git(const QString &dir, const QStringList &args);
+
 } // namespace playdeck::test

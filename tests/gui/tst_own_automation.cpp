@@ -53,21 +53,11 @@
 
 using namespace playdeck;
 using playdeck::test::await;
+using playdeck::test::git;
 
 namespace {
 
 const QString kPassword = QStringLiteral("machine-Pass-%1").arg(QCoreApplication::applicationPid());
-
-QString git(const QString &dir, const QStringList &args) {
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.start(QStringLiteral("git"),
-            QStringList{QStringLiteral("-c"), QStringLiteral("user.email=t@example.com"),
-                        QStringLiteral("-c"), QStringLiteral("user.name=Test")} +
-                args);
-    p.waitForFinished(30000);
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-}
 
 void writeFile(const QString &path, const QByteArray &text) {
     QFile f(path);

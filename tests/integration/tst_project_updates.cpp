@@ -16,23 +16,11 @@
 
 using namespace playdeck;
 using playdeck::test::await;
+using playdeck::test::git;
 using playdeck::test::runPlaydeck;
 using playdeck::test::TestEngine;
 
 namespace {
-
-QString git(const QString &dir, const QStringList &args) {
-    QProcess p;
-    p.setWorkingDirectory(dir);
-    p.start(QStringLiteral("git"),
-            QStringList{QStringLiteral("-c"), QStringLiteral("user.email=t@example.com"),
-                        QStringLiteral("-c"), QStringLiteral("user.name=Test")} +
-                args);
-    p.waitForFinished(30000);
-    if (p.exitCode() != 0)
-        qWarning() << "git" << args << p.readAllStandardError();
-    return QString::fromUtf8(p.readAllStandardOutput()).trimmed();
-}
 
 void writeFile(const QString &path, const QByteArray &text) {
     QFile f(path);
