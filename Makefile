@@ -9,8 +9,8 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 # qt6-charts-dev needs libqt6opengl6-dev for its CMake config (Qt6Charts depends on Qt6OpenGL) but does not pull it in.
 BUILD_PACKAGES := build-essential cmake ninja-build pkg-config ccache clang-format \
 	qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-l10n-tools \
-	qtkeychain-qt6-dev libarchive-dev libpq-dev libyaml-dev
-RUN_PACKAGES := libqt6sql6-psql libqt6charts6 qt6-translations-l10n postgresql ansible-core python3-ansible-runner git openssh-client \
+	qtkeychain-qt6-dev libarchive-dev libpq-dev libyaml-dev libsimdjson-dev
+RUN_PACKAGES := libqt6sql6-psql libsimdjson14 libqt6charts6 qt6-translations-l10n postgresql ansible-core python3-ansible-runner git openssh-client \
 	libsecret-1-0 gnome-keyring fonts-dejavu-core
 TEST_PACKAGES := xvfb xauth dbus-daemon
 PACKAGES := $(BUILD_PACKAGES) $(RUN_PACKAGES) $(TEST_PACKAGES)
@@ -55,6 +55,8 @@ test: build
 bench: build
 	$(BUILD_DIR)/bench/bench_launch
 	$(BUILD_DIR)/bench/bench_memory
+	$(BUILD_DIR)/bench/bench_ingest
+	$(BUILD_DIR)/bench/bench_readers
 
 # libFuzzer targets (fuzz/), each run FUZZ_RUNS times from its seed corpus: `make fuzz FUZZ_RUNS=10000000`.
 fuzz: deps

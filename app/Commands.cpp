@@ -22,43 +22,29 @@ namespace playdeck {
 
 namespace {
 
-void printEvent(const JobEvent &e) {
-    const QJsonObject o{{QStringLiteral("job"), e.jobId},
-                        {QStringLiteral("counter"), e.counter},
-                        {QStringLiteral("event"), e.event},
-                        {QStringLiteral("uuid"), e.uuid},
-                        {QStringLiteral("parent_uuid"), e.parentUuid},
-                        {QStringLiteral("host_name"), e.hostName},
-                        {QStringLiteral("play"), e.play},
-                        {QStringLiteral("task"), e.task},
-                        {QStringLiteral("role"), e.role},
-                        {QStringLiteral("stdout"), e.stdout},
-                        {QStringLiteral("start_line"), e.startLine},
-                        {QStringLiteral("end_line"), e.endLine},
-                        {QStringLiteral("verbosity"), e.verbosity},
-                        {QStringLiteral("failed"), e.failed},
-                        {QStringLiteral("changed"), e.changed},
-                        {QStringLiteral("created"), e.created.toUTC().toString(Qt::ISODateWithMs)},
-                        {QStringLiteral("event_data"), QJsonDocument::fromJson(e.eventData).object()}};
-    std::puts(QJsonDocument(o).toJson(QJsonDocument::Compact).constData());
+void streamJob(Engine &engine, qint64 jobId, EventStore::Dump what, const std::function<void(int)> &finish) {
+    const auto write = [](const char *data, qsizetype size) {
+        return std::fwrite(data, 1, size_t(size), stdout) == size_t(size);
+    };
+    whenReady(engine.controller().jobs().dump(jobId, what, write), &engine, [finish](Result<qint64> rows) {
+        std::fflush(stdout);
+        if (!rows) {
+            printError(rows.error());
+            return finish(2);
+        }
+        finish(0);
+    });
 }
 
-void printEventsFrom(Engine &engine, qint64 jobId, int after, const std::function<void(int)> &finish) {
-    constexpr int kPage = 5000;
-    whenReady(engine.controller().jobs().events(jobId, after, kPage), &engine,
-              [&engine, jobId, finish](Result<QList<JobEvent>> events) {
-                  if (!events) {
-                      printError(events.error());
-                      return finish(2);
+// The job's stdout or its events, as the database streams them, to stdout (exit 1: no such job).
+void dumpJob(Engine &engine, qint64 jobId, EventStore::Dump what, const std::function<void(int)> &finish) {
+    whenReady(engine.controller().jobs().job(jobId), &engine,
+              [&engine, jobId, what, finish](Result<JobDetail> job) {
+                  if (!job) {
+                      printError(job.error());
+                      return finish(1);
                   }
-                  int last = 0;
-                  for (const JobEvent &e : events.value()) {
-                      printEvent(e);
-                      last = e.counter;
-                  }
-                  if (events.value().size() < kPage)
-                      return finish(0);
-                  printEventsFrom(engine, jobId, last, finish);
+                  streamJob(engine, jobId, what, finish);
               });
 }
 
@@ -195,20 +181,7 @@ int runStdout(const GlobalOptions &options, const QStringList &args) {
         return 2;
     Engine engine(engineOptions(options, EngineOptions::RunJobs::Never));
     return withEngine(engine, [&](std::function<void(int)> finish) {
-        whenReady(engine.controller().jobs().job(id), &engine, [&engine, id, finish](Result<JobDetail> job) {
-            if (!job) {
-                printError(job.error());
-                return finish(1);
-            }
-            whenReady(engine.controller().jobs().stdoutText(id), &engine, [finish](Result<QString> text) {
-                if (!text) {
-                    printError(text.error());
-                    return finish(2);
-                }
-                std::fputs(text.value().toUtf8().constData(), stdout);
-                finish(0);
-            });
-        });
+        dumpJob(engine, id, EventStore::Dump::Stdout, finish);
     });
 }
 
@@ -223,8 +196,9 @@ int runEvents(const GlobalOptions &options, const QStringList &args) {
     if (!id)
         return 2;
     Engine engine(engineOptions(options, EngineOptions::RunJobs::Never));
-    return withEngine(engine,
-                      [&](std::function<void(int)> finish) { printEventsFrom(engine, id, 0, finish); });
+    return withEngine(engine, [&](std::function<void(int)> finish) {
+        dumpJob(engine, id, EventStore::Dump::JsonLines, finish);
+    });
 }
 
 int runCancel(const GlobalOptions &options, const QStringList &args) {

@@ -3,6 +3,7 @@
 //
 //   bench_launch [runs]      (default 5)
 
+#include "Processes.h"
 #include "TestEngine.h"
 
 #include "db/Connections.h"
@@ -34,24 +35,6 @@ QJsonObject summary(QList<double> values) {
             {QStringLiteral("min_ms"), values.isEmpty() ? 0.0 : values.first()},
             {QStringLiteral("p50_ms"), at(0.5)},
             {QStringLiteral("max_ms"), values.isEmpty() ? 0.0 : values.last()}};
-}
-
-double timeProcess(const QString &program, const QStringList &args, const QString &cwd,
-                   const QByteArray &input = {},
-                   const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment()) {
-    QProcess p;
-    p.setWorkingDirectory(cwd);
-    p.setProcessEnvironment(env);
-    QElapsedTimer timer;
-    timer.start();
-    p.start(program, args);
-    if (!p.waitForStarted())
-        return -1;
-    p.write(input);
-    p.closeWriteChannel();
-    p.waitForFinished(120000);
-    const double ms = double(timer.nsecsElapsed()) / 1e6;
-    return p.exitCode() == 0 ? ms : -1;
 }
 
 } // namespace
@@ -109,13 +92,13 @@ int main(int argc, char **argv) {
                                       " WHERE id = ?"),
                                   {id})
                           .toDouble();
-        bareWorker << timeProcess(QStringLiteral("ansible-runner"), {QStringLiteral("worker")}, dir.path(),
-                                  transmit);
-        barePlaybook << timeProcess(QStringLiteral("ansible-playbook"),
-                                    {QStringLiteral("-i"),
-                                     dir.path() + QStringLiteral("/inventory/hosts.json"),
-                                     QStringLiteral("hello_world.yml")},
-                                    dir.path() + QStringLiteral("/project"));
+        bareWorker << 1000 * test::timedRun(QStringLiteral("ansible-runner"), {QStringLiteral("worker")},
+                                            dir.path(), transmit);
+        barePlaybook << 1000 * test::timedRun(QStringLiteral("ansible-playbook"),
+                                              {QStringLiteral("-i"),
+                                               dir.path() + QStringLiteral("/inventory/hosts.json"),
+                                               QStringLiteral("hello_world.yml")},
+                                              dir.path() + QStringLiteral("/project"), {});
     }
 
     const QJsonObject out{

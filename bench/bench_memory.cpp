@@ -45,24 +45,6 @@ double rssMb() {
     return statusFieldMb("VmRSS:");
 }
 
-// One runner_on_ok event of about 1 KB, as ansible-runner writes it.
-QByteArray eventLine(int counter) {
-    static const QByteArray padding(560, 'x');
-    return "{\"uuid\": \"00000000-0000-4000-8000-" + QByteArray::number(counter).rightJustified(12, '0') +
-           "\", \"counter\": " + QByteArray::number(counter) + ", \"stdout\": \"\\u001b[0;32mok: [web" +
-           QByteArray::number(counter % 50) + "] => (item=" + QByteArray::number(counter) +
-           ")\\u001b[0m\", \"start_line\": " + QByteArray::number(counter) +
-           ", \"end_line\": " + QByteArray::number(counter + 1) +
-           ", \"runner_ident\": \"1\", \"event\": \"runner_item_on_ok\", \"pid\": 4242, \"created\": "
-           "\"2026-12-01T12:00:00.000000\", \"parent_uuid\": \"11111111-2222-4333-8444-555555555555\", "
-           "\"event_data\": {\"playbook\": \"site.yml\", \"play\": \"Configure\", \"task\": \"Loop over "
-           "items\", "
-           "\"task_action\": \"ansible.builtin.debug\", \"host\": \"web" +
-           QByteArray::number(counter % 50) + "\", \"res\": {\"msg\": \"" + padding +
-           "\", \"changed\": false}, \"uuid\": \"00000000-0000-4000-8000-" +
-           QByteArray::number(counter).rightJustified(12, '0') + "\"}}\n";
-}
-
 } // namespace
 
 int main(int argc, char **argv) {
@@ -72,25 +54,8 @@ int main(int argc, char **argv) {
     QLoggingCategory::setFilterRules(QStringLiteral("playdeck.*.info=false\nplaydeck.*.warning=false"));
     const double baseline = rssMb();
 
-    struct Scripts {
-        QMutex mutex;
-        QList<ScriptedTransport::Script> queue;
-    };
-    auto scripts = std::make_shared<Scripts>();
-    test::TestEngine engine([scripts](EngineOptions &o) {
-        o.transport = [scripts](const RunInput &input,
-                                const QString &dir) -> std::unique_ptr<WorkerTransport> {
-            QMutexLocker lock(&scripts->mutex);
-            if (scripts->queue.isEmpty()) {
-                LocalTransportSettings local;
-                local.helperProgram = helperProgram();
-                local.workingDirectory = dir;
-                local.environment = QProcessEnvironment::systemEnvironment();
-                return std::make_unique<LocalTransport>(local);
-            }
-            return std::make_unique<ScriptedTransport>(scripts->queue.takeFirst());
-        };
-    });
+    test::ScriptQueue scripts;
+    test::TestEngine engine([&scripts](EngineOptions &o) { o.transport = scripts.transports(); });
     if (!engine.ok()) {
         std::fprintf(stderr, "bench_memory: %s\n", qPrintable(engine.error()));
         return 1;
@@ -145,16 +110,12 @@ int main(int argc, char **argv) {
             return std::nullopt;
         QByteArray chunk;
         for (int i = 0; i < 100 && produced < events; ++i)
-            chunk += eventLine(++produced);
+            chunk += test::loopEventLine(++produced);
         if (produced >= events)
-            chunk += test::statusLine(QStringLiteral("successful")) +
-                     test::artifactsBlock(test::makeZip({{"rc", "0"}})) + test::eofLine();
+            chunk += test::successfulEnd();
         return chunk;
     };
-    {
-        QMutexLocker lock(&scripts->mutex);
-        scripts->queue << script;
-    }
+    scripts.push(script);
     double peak = 0;
     qint64 backlogPeak = 0;
     QTimer sampler;

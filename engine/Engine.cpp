@@ -243,11 +243,15 @@ void Engine::startThreads() {
     connect(m_bus, &NotifyBus::connectionLost, this, &Engine::databaseProblem);
 
     if (runJobs) {
-        m_receiver =
-            startInThread(new CallbackReceiver(m_database, m_backlog.get(), m_options.eventDelayReportMs),
-                          m_receiverThread, QStringLiteral("callback-receiver"));
-        connect(m_receiver, &CallbackReceiver::storingDelayed, this, &Engine::databaseProblem);
-        connect(m_receiver, &CallbackReceiver::storingResumed, this, &Engine::databaseBack);
+        for (int i = 0; i < std::max(1, m_options.eventWriters); ++i) {
+            m_receiverThreads.push_back(std::make_unique<QThread>());
+            CallbackReceiver *receiver =
+                startInThread(new CallbackReceiver(m_database, m_backlog.get(), m_options.eventDelayReportMs),
+                              *m_receiverThreads.back(), QStringLiteral("callback-receiver-%1").arg(i));
+            connect(receiver, &CallbackReceiver::storingDelayed, this, &Engine::databaseProblem);
+            connect(receiver, &CallbackReceiver::storingResumed, this, &Engine::databaseBack);
+            m_receivers << receiver;
+        }
         auto context = std::make_shared<RunJobContext>();
         context->jobState = m_jobState.get();
         context->backlog = m_backlog.get();
@@ -272,7 +276,7 @@ void Engine::startThreads() {
                 return std::unique_ptr<WorkerTransport>(std::make_unique<LocalTransport>(s));
             };
         }
-        m_dispatcher = startInThread(new Dispatcher(m_database, m_instance, context, m_receiver,
+        m_dispatcher = startInThread(new Dispatcher(m_database, m_instance, context, m_receivers,
                                                     m_options.jobWorkerThreads, m_options.timing),
                                      m_dispatcherThread, QStringLiteral("dispatcher"));
         m_taskManager =
@@ -293,13 +297,21 @@ void Engine::startThreads() {
                 std::exchange(m_drained, {})();
         });
         connect(m_dispatcher, &Dispatcher::stopped, this, [this] {
-            if (!m_receiver)
+            // Each receiver stores what it holds; the engine stops once the last of them is done.
+            auto left = std::make_shared<int>(int(m_receivers.size()));
+            if (*left == 0)
                 return finishStop();
-            CallbackReceiver *receiver = m_receiver;
-            QMetaObject::invokeMethod(receiver, [this, receiver] {
-                receiver->stop();
-                QMetaObject::invokeMethod(this, &Engine::finishStop, Qt::QueuedConnection);
-            });
+            for (CallbackReceiver *receiver : std::as_const(m_receivers))
+                QMetaObject::invokeMethod(receiver, [this, receiver, left] {
+                    receiver->stop();
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, left] {
+                            if (--*left == 0)
+                                finishStop();
+                        },
+                        Qt::QueuedConnection);
+                });
         });
     }
     startInThread(m_bus, m_busThread, QStringLiteral("bus"));
@@ -355,14 +367,17 @@ void Engine::finishStop() {
     }
     // Each thread has only its own stop left to run (the workers close their connections in their
     // own threads as they are deleted): joining them is quick.
-    for (QThread *thread : {&m_taskManagerThread, &m_dispatcherThread, &m_receiverThread}) {
+    QList<QThread *> threads{&m_taskManagerThread, &m_dispatcherThread};
+    for (const auto &thread : m_receiverThreads)
+        threads << thread.get();
+    for (QThread *thread : threads) {
         thread->quit();
         thread->wait();
     }
     m_busThread.wait();
     m_taskManager = nullptr;
     m_dispatcher = nullptr;
-    m_receiver = nullptr;
+    m_receivers.clear();
     m_bus = nullptr;
     m_queries->stop();
     m_jobState->stop();

@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <vector>
 
 namespace playdeck {
 
@@ -46,6 +47,10 @@ struct EngineOptions {
     int treeGraceMs = 3000;
     int jobWorkerThreads = 2;
     int eventDelayReportMs = 10000; // events that wait this long for the database are reported
+    // Callback receivers, each with its own thread and connection; a job's events all go through
+    // one of them (by job id), so they stay in order. Two keep one writer building its next COPY
+    // while the other's is in the server, and let jobs at once use two server backends.
+    int eventWriters = 2;
     instances::Timing timing;
     // Tests inject a scripted transport; everything else runs the worker locally.
     std::function<std::unique_ptr<WorkerTransport>(const RunInput &, const QString &privateDir)> transport;
@@ -125,12 +130,12 @@ private:
     QThread m_busThread;
     QThread m_taskManagerThread;
     QThread m_dispatcherThread;
-    QThread m_receiverThread;
+    std::vector<std::unique_ptr<QThread>> m_receiverThreads;
     ClusterKeeper *m_keeper = nullptr;
     NotifyBus *m_bus = nullptr;
     TaskManager *m_taskManager = nullptr;
     Dispatcher *m_dispatcher = nullptr;
-    CallbackReceiver *m_receiver = nullptr;
+    QList<CallbackReceiver *> m_receivers;
     int m_activeJobs = 0;
     std::function<void()> m_drained;
 };

@@ -6,6 +6,7 @@
 
 #include "events/JsonText.h"
 #include "events/RunnerEvent.h"
+#include "events/RunnerEventReader.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -124,6 +125,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             check(QJsonDocument::fromJson(e.eventData, &error).isObject() &&
                   error.error == QJsonParseError::NoError);
             check(e.created.isValid());
+            // The fast reader, when it takes the line, makes the same row.
+            static playdeck::RunnerEventReader reader;
+            playdeck::JobEvent fast;
+            if (reader.read(once, fast)) {
+                check(fast.counter == doc.object().value(QLatin1String("counter")).toInt());
+                for (const auto &[a, b] :
+                     {std::pair{&fast.event, &e.event}, {&fast.uuid, &e.uuid}, {&fast.parentUuid, &e.parentUuid},
+                      {&fast.hostName, &e.hostName}, {&fast.play, &e.play}, {&fast.task, &e.task},
+                      {&fast.role, &e.role}, {&fast.stdout, &e.stdout}, {&fast.taskAction, &e.taskAction}})
+                    check(*a == *b);
+                check(fast.startLine == e.startLine && fast.endLine == e.endLine && fast.verbosity == e.verbosity);
+                check(fast.failed == e.failed && fast.changed == e.changed);
+                check(QJsonDocument::fromJson(fast.eventData) == QJsonDocument::fromJson(e.eventData));
+            }
         }
     }
     if (parses(input))

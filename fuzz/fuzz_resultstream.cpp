@@ -9,6 +9,7 @@
 
 #include <QFile>
 #include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 
 #include <cstdint>
@@ -98,10 +99,12 @@ void checkItems(const QList<StreamItem> &items, const CheckingSink *sink) {
         case StreamItem::Event: {
             check(item.counter >= 1);
             check(counters.insert(item.counter).second);
-            check(item.object.value(QLatin1String("counter")).toDouble() == item.counter);
+            check(item.event.counter == item.counter);
             QByteArray again = item.line;
             check(!item.line.isEmpty() && !sanitizeJsonText(again));
-            check(QJsonDocument::fromJson(item.line).object() == item.object);
+            const QJsonObject parsed = QJsonDocument::fromJson(item.line).object();
+            check(parsed.value(QLatin1String("counter")).toDouble() == item.counter);
+            check(QJsonDocument::fromJson(item.event.eventData).isObject());
             break;
         }
         case StreamItem::Status:
@@ -155,7 +158,8 @@ bool same(const Outcome &a, const Outcome &b) {
     for (qsizetype i = 0; i < a.items.size(); ++i) {
         const StreamItem &x = a.items.at(i);
         const StreamItem &y = b.items.at(i);
-        if (x.kind != y.kind || x.counter != y.counter || x.line != y.line || x.object != y.object)
+        if (x.kind != y.kind || x.counter != y.counter || x.line != y.line || x.object != y.object ||
+            x.event.eventData != y.event.eventData || x.event.stdout != y.event.stdout)
             return false;
     }
     for (qsizetype i = 0; i < a.problems.size(); ++i)

@@ -285,7 +285,7 @@ Status EmbeddedCluster::initDb() {
                      QStringLiteral("-A"),        QStringLiteral("trust"),
                      QStringLiteral("-E"),        QStringLiteral("UTF8"),
                      QStringLiteral("--locale=C")};
-    if (qEnvironmentVariableIsSet("PLAYDECK_CLUSTER_FAST"))
+    if (qEnvironmentVariableIntValue("PLAYDECK_CLUSTER_FAST") != 0)
         args << QStringLiteral("--no-sync");
     return runTool(QStringLiteral("initdb"), args, 120000);
 }
@@ -311,7 +311,7 @@ Status EmbeddedCluster::startSupervisor() {
          << QStringLiteral("-c") << QStringLiteral("listen_addresses=") << QStringLiteral("-c")
          << QStringLiteral("unix_socket_permissions=0700") << QStringLiteral("-c")
          << QStringLiteral("max_connections=200");
-    if (qEnvironmentVariableIsSet("PLAYDECK_CLUSTER_FAST"))
+    if (qEnvironmentVariableIntValue("PLAYDECK_CLUSTER_FAST") != 0)
         args << QStringLiteral("-c") << QStringLiteral("fsync=off");
     // Detached: the supervisor must not be a child of this process, which may be the first to go.
     QProcess process;

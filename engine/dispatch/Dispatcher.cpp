@@ -12,14 +12,16 @@
 namespace playdeck {
 
 Dispatcher::Dispatcher(DatabaseConfig database, InstanceRow instance,
-                       std::shared_ptr<RunJobContext> runContext, CallbackReceiver *receiver,
+                       std::shared_ptr<RunJobContext> runContext, QList<CallbackReceiver *> receivers,
                        int workerThreads, instances::Timing timing)
     : m_config(std::move(database))
     , m_instance(std::move(instance))
     , m_runContext(std::move(runContext))
     , m_timing(timing)
-    , m_receiver(receiver)
-    , m_workers(workerThreads) {}
+    , m_workers(workerThreads) {
+    for (CallbackReceiver *r : receivers)
+        m_receivers << r;
+}
 
 Dispatcher::~Dispatcher() = default;
 
@@ -170,9 +172,10 @@ void Dispatcher::runJob(qint64 jobId) {
         return;
     auto *runner = new RunJob(m_runContext, jobId);
     m_runners.insert(jobId, runner);
-    if (m_receiver) {
-        connect(runner, &RunJob::eventsReady, m_receiver, &CallbackReceiver::addEvents);
-        connect(runner, &RunJob::streamEnded, m_receiver, &CallbackReceiver::streamEnded);
+    if (!m_receivers.isEmpty()) {
+        CallbackReceiver *receiver = m_receivers.at(qsizetype(jobId % m_receivers.size()));
+        connect(runner, &RunJob::eventsReady, receiver, &CallbackReceiver::addEvents);
+        connect(runner, &RunJob::streamEnded, receiver, &CallbackReceiver::streamEnded);
     }
     connect(runner, &RunJob::finished, this, [this, runner](qint64 id, bool ran, JobStatus status) {
         m_runners.remove(id);
@@ -225,9 +228,10 @@ void Dispatcher::finishShutdown() {
         if (m_runners.isEmpty()) {
             // Its jobs' last events first: once the instance is gone, a finished job whose events are
             // not all stored is taken for one whose events were lost with it.
-            if (m_receiver)
-                QMetaObject::invokeMethod(m_receiver, &CallbackReceiver::storeEverythingNow,
-                                          Qt::BlockingQueuedConnection);
+            for (const QPointer<CallbackReceiver> &receiver : std::as_const(m_receivers))
+                if (receiver)
+                    QMetaObject::invokeMethod(receiver, &CallbackReceiver::storeEverythingNow,
+                                              Qt::BlockingQueuedConnection);
             (void)InstanceStore(db.value()).unregister(m_instance.id);
         }
     }

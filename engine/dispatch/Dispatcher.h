@@ -31,7 +31,7 @@ class Dispatcher : public QObject {
     Q_OBJECT
 public:
     Dispatcher(DatabaseConfig database, InstanceRow instance, std::shared_ptr<RunJobContext> runContext,
-               CallbackReceiver *receiver, int workerThreads, instances::Timing timing);
+               QList<CallbackReceiver *> receivers, int workerThreads, instances::Timing timing);
     ~Dispatcher() override;
 
     Q_INVOKABLE void start();
@@ -65,7 +65,7 @@ private:
     InstanceRow m_instance;
     std::shared_ptr<RunJobContext> m_runContext;
     instances::Timing m_timing;
-    QPointer<CallbackReceiver> m_receiver;
+    QList<QPointer<CallbackReceiver>> m_receivers; // a job's events go to receivers[id % size]
     std::unique_ptr<DbConnection> m_connection;
     JobWorkers m_workers;
     QHash<qint64, QPointer<RunJob>> m_runners;

@@ -4,9 +4,6 @@
 
 namespace playdeck {
 
-namespace {
-
-// AWX's FAILED_EVENTS: failed unless the task ignores errors.
 bool isFailedEvent(const QString &event) {
     static const QStringList failed{
         QStringLiteral("runner_on_failed"),      QStringLiteral("runner_on_error"),
@@ -14,8 +11,6 @@ bool isFailedEvent(const QString &event) {
         QStringLiteral("runner_item_on_failed"), QStringLiteral("error")};
     return failed.contains(event);
 }
-
-} // namespace
 
 JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line) {
     JobEvent e;
@@ -39,6 +34,7 @@ JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line) {
     e.play = data.value(QLatin1String("play")).toString();
     e.task = data.value(QLatin1String("task")).toString();
     e.role = data.value(QLatin1String("role")).toString();
+    e.taskAction = data.value(QLatin1String("task_action")).toString();
 
     if (e.event == QLatin1String("playbook_on_stats")) {
         e.failed = !data.value(QLatin1String("failures")).toObject().isEmpty() ||

@@ -10,6 +10,7 @@ namespace playdeck {
 
 // One ansible-runner event, as stored in job_event.
 struct JobEvent {
+    qint64 rowId = 0; // job_event.id, once read back from the database
     qint64 jobId = 0;
     int counter = 0;
     QString event;
@@ -27,6 +28,8 @@ struct JobEvent {
     bool failed = false;
     bool changed = false;
     QDateTime created;
+    // Not stored: what the job's runner looks at while it runs.
+    QString taskAction; // event_data.task_action, e.g. "ansible.builtin.pause"
 
     // What the event weighs in memory, roughly (QString holds two bytes a character): for batching
     // and back-pressure, which must not count a 60 MB event as one of a thousand.

@@ -1,5 +1,6 @@
 #include "InputWait.h"
 
+#include <QJsonDocument>
 #include <QJsonObject>
 #include <QObject>
 
@@ -20,10 +21,12 @@ bool isPauseAction(const QString &action) {
 
 } // namespace
 
-void InputWaitDetector::onEvent(const QString &event, const QJsonObject &data, const QString &stdout,
-                                qint64 nowMs) {
+void InputWaitDetector::onEvent(const JobEvent &e, qint64 nowMs) {
+    const QString &event = e.event;
+    const QString &stdout = e.stdout;
     m_lastEventMs = nowMs;
     if (event == QLatin1String("playbook_on_vars_prompt")) {
+        const QJsonObject data = QJsonDocument::fromJson(e.eventData).object();
         m_state = State::VarsPrompt;
         m_variable = data.value(QLatin1String("varname")).toString();
         m_prompt = data.value(QLatin1String("prompt")).toString();
@@ -31,8 +34,7 @@ void InputWaitDetector::onEvent(const QString &event, const QJsonObject &data, c
     }
     if (event == QLatin1String("verbose") && (m_state == State::VarsPrompt))
         return; // the prompt itself, printed
-    if (event == QLatin1String("runner_on_start") &&
-        isPauseAction(data.value(QLatin1String("task_action")).toString())) {
+    if (event == QLatin1String("runner_on_start") && isPauseAction(e.taskAction)) {
         m_state = State::PauseTask;
         m_timedPause = false;
         m_prompt.clear();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "model/JobEvent.h"
+
 #include <QJsonObject>
 
 #include <QString>
@@ -16,8 +18,8 @@ class InputWaitDetector {
 public:
     static constexpr int kPauseQuietMs = 1500; // a pause task this quiet after its prompt is waiting
 
-    // `data` is the event's event_data, already parsed (the detector sees every event of a job).
-    void onEvent(const QString &event, const QJsonObject &data, const QString &stdout, qint64 nowMs);
+    // Every event of the job, in order: cheap for all but the rare vars_prompt event.
+    void onEvent(const JobEvent &event, qint64 nowMs);
     // The prompt the playbook waits at, or nothing. `nowMs` on the same clock as onEvent's.
     std::optional<QString> waitingAt(qint64 nowMs) const;
     // When to ask waitingAt() again to catch a pause prompt (nothing: no need).

@@ -4,6 +4,7 @@
 #include "core/Result.h"
 #include "launch/LaunchConfig.h"
 #include "model/Job.h"
+#include "model/JobEvent.h"
 #include "store/CredentialStore.h"
 #include "store/InventoryStore.h"
 #include "store/ProjectStore.h"
@@ -50,7 +51,7 @@ public:
     // A plan keeps what it needs for the run's end.
     [[nodiscard]] virtual Result<QByteArray> prepare(const RunInput &input, const QString &privateDir) = 0;
     // Sees each event of the run as the runner sent it (a project update reads its revision there).
-    virtual void onEvent(const QJsonObject &runnerEvent) { Q_UNUSED(runnerEvent); }
+    virtual void onEvent(const JobEvent &event) { Q_UNUSED(event); }
     // The outcome as this kind of job understands it.
     virtual Outcome judge(Outcome outcome) const { return outcome; }
     // Every secret the run was given: hidden wherever it would show (stdout, events, job_args).

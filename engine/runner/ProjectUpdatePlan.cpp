@@ -63,12 +63,12 @@ Result<QByteArray> ProjectUpdatePlan::prepare(const RunInput &input, const QStri
                                    {QStringLiteral("inventory"), QStringLiteral("inventory/hosts.json")}});
 }
 
-void ProjectUpdatePlan::onEvent(const QJsonObject &e) {
+void ProjectUpdatePlan::onEvent(const JobEvent &e) {
     // AWX captures the revision from the scm_version fact the update sets.
-    if (e.value(QLatin1String("event")).toString() != QLatin1String("runner_on_ok"))
+    if (e.event != QLatin1String("runner_on_ok"))
         return;
-    const QString version = e.value(QLatin1String("event_data"))
-                                .toObject()
+    const QString version = QJsonDocument::fromJson(e.eventData)
+                                .object()
                                 .value(QLatin1String("res"))
                                 .toObject()
                                 .value(QLatin1String("ansible_facts"))

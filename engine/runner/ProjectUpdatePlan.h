@@ -11,7 +11,7 @@ namespace playdeck {
 class ProjectUpdatePlan : public JobPlan {
 public:
     [[nodiscard]] Result<QByteArray> prepare(const RunInput &input, const QString &privateDir) override;
-    void onEvent(const QJsonObject &runnerEvent) override;
+    void onEvent(const JobEvent &event) override;
     Outcome judge(Outcome outcome) const override;
     std::function<Status(QSqlDatabase &)> finalWrites(const Outcome &outcome) const override;
     // The credential's secrets, and the password as it is written into the URL.

@@ -1,6 +1,7 @@
 #include "ResultStream.h"
 
 #include "events/JsonText.h"
+#include "events/RunnerEvent.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -118,7 +119,8 @@ qsizetype ResultStreamParser::takeLines(const char *data, qsizetype size, qsizet
         }
         QByteArray line;
         if (m_line.isEmpty()) {
-            line = QByteArray(data + at, end - at);
+            line.reserve(end - at + RunnerEventReader::padding()); // read in place by the event reader
+            line.append(data + at, end - at);
         } else {
             m_line.append(data + at, end - at);
             line = std::exchange(m_line, QByteArray());
@@ -131,10 +133,16 @@ qsizetype ResultStreamParser::takeLines(const char *data, qsizetype size, qsizet
 }
 
 void ResultStreamParser::takeLine(QByteArray line, QList<StreamItem> &items) {
-    line = line.trimmed();
+    line = std::move(line).trimmed();
     if (line.isEmpty())
         return;
     sanitizeJsonText(line);
+    // Nearly every line is an ordinary event: read it without building a QJsonObject. What the fast
+    // reader does not take is parsed below, where every rule of the stream is checked.
+    if (JobEvent event; m_reader.read(line, event)) {
+        m_lineFollowsArtifacts = false;
+        return addEvent(std::move(event), std::move(line), items);
+    }
     QJsonParseError parseError{};
     const QJsonDocument document = QJsonDocument::fromJson(line, &parseError);
     const bool followsArtifacts = std::exchange(m_lineFollowsArtifacts, false);
@@ -160,11 +168,11 @@ void ResultStreamParser::takeLine(QByteArray line, QList<StreamItem> &items) {
         return startArtifacts(object, items);
     if (object.contains(QLatin1String("eof"))) {
         m_state = State::AfterEof;
-        items.append({StreamItem::Eof, std::move(object), {}, 0});
+        items.append({StreamItem::Eof, std::move(object), {}, 0, {}});
         return;
     }
     if (object.contains(QLatin1String("status"))) {
-        items.append({StreamItem::Status, std::move(object), {}, 0});
+        items.append({StreamItem::Status, std::move(object), {}, 0, {}});
         return;
     }
     if (object.contains(QLatin1String("event")))
@@ -180,10 +188,16 @@ void ResultStreamParser::takeEvent(const QJsonObject &object, QByteArray line, Q
     const double number = value.isDouble() ? value.toDouble() : 0.0;
     if (!value.isDouble() || !(number >= 1 && number <= INT_MAX) || number != std::floor(number))
         return addProblem(tr("counter %1 is not a positive whole number").arg(describeValue(value)));
-    const int counter = int(number);
-    if (!rememberCounter(counter))
+    JobEvent event = eventFromRunner(0, object);
+    event.counter = int(number);
+    addEvent(std::move(event), std::move(line), items);
+}
+
+void ResultStreamParser::addEvent(JobEvent event, QByteArray line, QList<StreamItem> &items) {
+    if (!rememberCounter(event.counter))
         return;
-    items.append({StreamItem::Event, object, std::move(line), counter});
+    const int counter = event.counter;
+    items.append({StreamItem::Event, {}, std::move(line), counter, std::move(event)});
 }
 
 bool ResultStreamParser::rememberCounter(int counter) {
@@ -326,7 +340,7 @@ void ResultStreamParser::endArtifacts(QList<StreamItem> &items) {
     m_decoded = QByteArray();
     m_state = State::Lines;
     m_lineFollowsArtifacts = true;
-    items.append({StreamItem::Artifacts, m_zipLine, {}, 0});
+    items.append({StreamItem::Artifacts, m_zipLine, {}, 0, {}});
 }
 
 qsizetype ResultStreamParser::takeTrailer(const char *data, qsizetype size, qsizetype at) {

@@ -2,6 +2,8 @@
 
 #include "ArtifactSink.h"
 #include "core/Result.h"
+#include "events/RunnerEventReader.h"
+#include "model/JobEvent.h"
 
 #include <QByteArray>
 #include <QCoreApplication>
@@ -30,9 +32,10 @@ struct StreamLimits {
 struct StreamItem {
     enum Kind { Status, Event, Artifacts, Eof };
     Kind kind = Status;
-    QJsonObject object; // the parsed line: Status, Event, Artifacts (the zipfile line), Eof
+    QJsonObject object; // the parsed line: Status, Artifacts (the zipfile line), Eof
     QByteArray line;    // Event: its JSON text, sanitized (events/JsonText.h) and trimmed
     int counter = 0;    // Event: its counter, positive and unique in the stream
+    JobEvent event;     // Event: as a job_event row (its jobId 0)
 };
 
 // A line refused without stopping the stream, such as an event without a valid counter.
@@ -91,11 +94,13 @@ private:
     void endArtifacts(QList<StreamItem> &items);
     bool flushDecoded();
     void takeEvent(const QJsonObject &object, QByteArray line, QList<StreamItem> &items);
+    void addEvent(JobEvent event, QByteArray line, QList<StreamItem> &items);
     bool rememberCounter(int counter);
     void addProblem(QString what);
     void fail(QString message);
 
     ArtifactSink *m_sink;
+    RunnerEventReader m_reader;
     StreamLimits m_limits;
     State m_state = State::Lines;
     QString m_error;

@@ -240,16 +240,16 @@ void RunJob::handleItems(const QList<StreamItem> &items) {
     for (const StreamItem &item : items) {
         switch (item.kind) {
         case StreamItem::Event: {
-            JobEvent e = eventFromRunner(m_jobId, item.object);
+            JobEvent e = item.event;
+            e.jobId = m_jobId;
             if (m_redactor.hasSecrets()) {
                 e.stdout = m_redactor.text(e.stdout);
                 e.eventData = m_redactor.json(e.eventData);
             }
             m_failures.onEvent(e);
             if (m_plan)
-                m_plan->onEvent(item.object);
-            m_inputWait.onEvent(e.event, item.object.value(QLatin1String("event_data")).toObject(), e.stdout,
-                                now);
+                m_plan->onEvent(e);
+            m_inputWait.onEvent(e, now);
             batch.append(std::move(e));
             break;
         }

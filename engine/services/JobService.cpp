@@ -347,6 +347,11 @@ QFuture<Result<QString>> JobService::stdoutText(qint64 jobId) {
         [jobId](QSqlDatabase &db) { return EventStore(db).stdoutText(jobId); });
 }
 
+QFuture<Result<qint64>> JobService::dump(qint64 jobId, EventStore::Dump what, EventStore::DumpSink write) {
+    return m_pool.run<Result<qint64>>(
+        [=](QSqlDatabase &db) { return EventStore(db).dump(jobId, what, write); });
+}
+
 QFuture<Result<bool>> JobService::settleIfItsInstanceIsLost(qint64 jobId) {
     return m_pool.run<Result<bool>>(
         [jobId, seconds = m_liveInstanceSeconds](QSqlDatabase &db) -> Result<bool> {

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "store/EventStore.h"
+
 #include "core/Result.h"
 #include "events/HostSummary.h"
 #include "launch/LaunchConfig.h"
@@ -81,6 +83,9 @@ public:
     // Events with counter > afterCounter, in counter order, at most maxCount of them.
     QFuture<Result<QList<JobEvent>>> events(qint64 jobId, int afterCounter, int maxCount);
     QFuture<Result<QString>> stdoutText(qint64 jobId);
+    // Streams the job's stdout or its events as JSON lines to `write`, which runs on a query thread
+    // (EventStore::dump): for the command line, whose memory stays bounded for any job.
+    QFuture<Result<qint64>> dump(qint64 jobId, EventStore::Dump what, EventStore::DumpSink write);
     // When the job's instance stopped before storing all its events: say so and finish its event
     // processing (see UnifiedJobStore::settleEventsOfLostInstances); whether it did.
     QFuture<Result<bool>> settleIfItsInstanceIsLost(qint64 jobId);

@@ -1,5 +1,6 @@
 #include "EventStore.h"
 
+#include "CopyFormat.h"
 #include "UnifiedJobStore.h"
 #include "bus/Publisher.h"
 #include "db/Connections.h"
@@ -9,6 +10,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QObject>
+#include <QScopeGuard>
 #include <QSqlError>
 
 #include <libpq-fe.h>
@@ -16,56 +18,6 @@
 namespace playdeck {
 
 namespace {
-
-// COPY's text format: backslash escapes for the characters that delimit rows and columns. Text that
-// reaches here has no NUL (JsonText's sanitizer replaced it), but a NUL must never end a row early.
-void appendCopyText(QByteArray &out, const QByteArray &value) {
-    for (const char c : value) {
-        switch (c) {
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\0':
-            out += "\xEF\xBF\xBD"; // U+FFFD
-            break;
-        default:
-            out += c;
-        }
-    }
-}
-
-void appendRow(QByteArray &out, const JobEvent &e) {
-    const auto field = [&out](const QByteArray &v, bool last = false) {
-        appendCopyText(out, v);
-        out += last ? '\n' : '\t';
-    };
-    field(QByteArray::number(e.jobId));
-    field(QByteArray::number(e.counter));
-    field(e.event.toUtf8());
-    field(e.eventData.isEmpty() ? QByteArray("{}") : e.eventData);
-    field(e.uuid.toUtf8());
-    field(e.parentUuid.toUtf8());
-    field(e.hostName.toUtf8());
-    field(e.play.toUtf8());
-    field(e.task.toUtf8());
-    field(e.role.toUtf8());
-    field(e.stdout.toUtf8());
-    field(QByteArray::number(e.startLine));
-    field(QByteArray::number(e.endLine));
-    field(QByteArray::number(e.verbosity));
-    field(e.failed ? "t" : "f");
-    field(e.changed ? "t" : "f");
-    field(e.created.toUTC().toString(Qt::ISODateWithMs).toUtf8(), true);
-}
 
 const char *const kColumns =
     "job_id, counter, event, event_data, uuid, parent_uuid, host_name, play, task, role,"
@@ -79,18 +31,9 @@ Status libpqFailure(PGconn *conn, const PGresult *result) {
                            state ? QString::fromLatin1(state) : QString());
 }
 
-Status copyRows(QSqlDatabase &db, const char *table, const QByteArray &rows) {
-    PGconn *conn = nativeHandle(db);
-    if (!conn)
-        return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
-    const QByteArray sql = QByteArray("COPY ") + table + " (" + kColumns + ") FROM STDIN";
-    PGresult *res = PQexec(conn, sql.constData());
-    if (PQresultStatus(res) != PGRES_COPY_IN) {
-        Status s = libpqFailure(conn, res);
-        PQclear(res);
-        return s;
-    }
-    PQclear(res);
+// Sends `rows` to a COPY the server is waiting for and collects every result of the query that
+// started it (a COPY, and whatever statements follow it in the same query string).
+Status sendCopyData(PGconn *conn, const QByteArray &rows) {
     // In pieces: PQputCopyData takes an int, and a size past 2 GiB would send nothing yet "succeed".
     constexpr qsizetype kPiece = 1 << 20;
     bool sent = true;
@@ -99,13 +42,60 @@ Status copyRows(QSqlDatabase &db, const char *table, const QByteArray &rows) {
     const bool ended = PQputCopyEnd(conn, sent ? nullptr : "client failed to send") == 1;
     Status status;
     while (PGresult *r = PQgetResult(conn)) {
-        if (PQresultStatus(r) != PGRES_COMMAND_OK && status)
+        const ExecStatusType type = PQresultStatus(r);
+        if (type != PGRES_COMMAND_OK && type != PGRES_TUPLES_OK && status)
             status = libpqFailure(conn, r);
         PQclear(r);
     }
     if (status && (!sent || !ended))
         status = libpqFailure(conn, nullptr);
     return status;
+}
+
+// Runs `sql`, which starts with a COPY FROM STDIN, and sends it `rows`.
+Status copyQuery(PGconn *conn, const QByteArray &sql, const QByteArray &rows) {
+    if (PQsendQuery(conn, sql.constData()) != 1)
+        return libpqFailure(conn, nullptr);
+    PGresult *res = PQgetResult(conn);
+    if (PQresultStatus(res) != PGRES_COPY_IN) {
+        Status s = libpqFailure(conn, res);
+        PQclear(res);
+        while (PGresult *r = PQgetResult(conn))
+            PQclear(r);
+        return s;
+    }
+    PQclear(res);
+    return sendCopyData(conn, rows);
+}
+
+Status copyRows(QSqlDatabase &db, const char *table, const QByteArray &rows) {
+    PGconn *conn = nativeHandle(db);
+    if (!conn)
+        return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
+    return copyQuery(conn, QByteArray("COPY ") + table + " (" + kColumns + ") FROM STDIN", rows);
+}
+
+// The common case in two round trips and one commit: a single query string is one implicit
+// transaction, so "COPY ... FROM STDIN; SELECT pg_notify(...)" stores the rows and tells listeners
+// together or not at all, with no BEGIN, no COMMIT and no statement prepared per notification.
+Status copyAndNotify(QSqlDatabase &db, const QByteArray &rows, const QHash<qint64, int> &highest) {
+    PGconn *conn = nativeHandle(db);
+    if (!conn)
+        return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
+    QByteArray sql = QByteArray("COPY job_event (") + kColumns + ") FROM STDIN";
+    for (auto it = highest.begin(); it != highest.end(); ++it) {
+        const bus::Encoded encoded = bus::encode(bus::EventsCommitted{it.key(), it.value()});
+        const QByteArray channel = encoded.channel.toUtf8();
+        char *c = PQescapeLiteral(conn, channel.constData(), size_t(channel.size()));
+        char *p = PQescapeLiteral(conn, encoded.payload.constData(), size_t(encoded.payload.size()));
+        if (c && p)
+            sql += QByteArray("; SELECT pg_notify(") + c + ", " + p + ')';
+        PQfreemem(c);
+        PQfreemem(p);
+        if (!c || !p)
+            return libpqFailure(conn, nullptr);
+    }
+    return copyQuery(conn, sql, rows);
 }
 
 Status storeHostSummaries(QSqlDatabase &db, const JobEvent &stats) {
@@ -145,18 +135,22 @@ Status EventStore::prepareWriterSession() {
 
 Status EventStore::storeBatch(const QList<JobEvent> &batch) {
     QByteArray rows;
-    rows.reserve(batch.size() * 1024);
+    qint64 size = 0;
+    for (const JobEvent &e : batch)
+        size += e.weight();
+    rows.reserve(qsizetype(std::min<qint64>(size, 64 << 20)));
     QHash<qint64, int> highest;
+    bool stats = false;
     for (const JobEvent &e : batch) {
-        appendRow(rows, e);
+        appendCopyRow(rows, e);
         highest[e.jobId] = std::max(highest.value(e.jobId), e.counter);
+        stats = stats || e.event == QLatin1String("playbook_on_stats");
     }
     const auto store = [&](bool idempotent) {
         return inTransaction<bool>(
                    m_db,
                    [&]() -> Result<bool> {
                        if (!idempotent) {
-                           // Straight into the table: the common case, one pass, no staging.
                            if (Status s = copyRows(m_db, "job_event", rows); !s)
                                return s;
                        } else {
@@ -184,7 +178,8 @@ Status EventStore::storeBatch(const QList<JobEvent> &batch) {
                    })
             .status();
     };
-    Status direct = store(false);
+    // Straight into the table; a batch with a recap also writes host summaries, in a transaction.
+    Status direct = stats ? store(false) : copyAndNotify(m_db, rows, highest);
     // Some of these events are stored already (a batch written again after a reconnect whose commit
     // had gone through): store the rest, skipping those.
     if (!direct && direct.code() == QLatin1String("23505"))
@@ -205,7 +200,7 @@ Result<QList<JobEvent>> EventStore::load(qint64 jobId, int afterCounter, int max
     auto q = exec(
         m_db,
         QStringLiteral("SELECT counter, event, event_data::text, uuid, parent_uuid, host_name, play, task,"
-                       " role, stdout, start_line, end_line, verbosity, failed, changed, created"
+                       " role, stdout, start_line, end_line, verbosity, failed, changed, created, id"
                        " FROM job_event WHERE job_id = ? AND counter > ? ORDER BY counter LIMIT ?"),
         {jobId, afterCounter, maxCount});
     if (!q)
@@ -231,6 +226,7 @@ Result<QList<JobEvent>> EventStore::load(qint64 jobId, int afterCounter, int max
         e.failed = r.value(13).toBool();
         e.changed = r.value(14).toBool();
         e.created = r.value(15).toDateTime();
+        e.rowId = r.value(16).toLongLong();
         out.append(e);
     }
     return out;
@@ -249,6 +245,140 @@ Result<QString> EventStore::stdoutText(qint64 jobId) {
         out += QLatin1Char('\n');
     }
     return out;
+}
+
+Result<qint64> EventStore::dump(qint64 jobId, Dump what, const DumpSink &write) {
+    PGconn *conn = nativeHandle(m_db);
+    if (!conn)
+        return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
+    const QByteArray job = QByteArray::number(jobId);
+    // For `playdeck events --json` the columns come as text (as psql's COPY has them) and the JSON
+    // is written here: building it in SQL made the server the bottleneck. `created` is formatted
+    // by the server in UTC for this COPY only.
+    const QByteArray sql =
+        what == Dump::Stdout
+            ? QByteArray("COPY (SELECT stdout FROM job_event WHERE job_id = " + job +
+                         " AND stdout <> '' ORDER BY counter) TO STDOUT (FORMAT binary)")
+            : QByteArray("COPY (SELECT changed::text, counter::text, created::text, end_line::text, event,"
+                         " event_data::text, failed::text, host_name, job_id::text, parent_uuid, play, role,"
+                         " start_line::text, stdout, task, uuid, verbosity::text FROM job_event"
+                         " WHERE job_id = " +
+                         job + " ORDER BY job_event.counter) TO STDOUT (FORMAT binary)");
+    // UTC for this COPY only (SET LOCAL): the connection is shared with queries that count days in
+    // the session's zone. COMMIT ends the transaction whatever happened (on an aborted one it rolls
+    // back).
+    const auto inTransaction = [conn](const char *sql) {
+        PGresult *r = PQexec(conn, sql);
+        Status s = PQresultStatus(r) == PGRES_COMMAND_OK ? Status() : libpqFailure(conn, r);
+        PQclear(r);
+        return s;
+    };
+    if (Status s = inTransaction("BEGIN; SET LOCAL TIME ZONE 'UTC'"); !s) {
+        (void)inTransaction("ROLLBACK");
+        return s;
+    }
+    const auto end = qScopeGuard([&] { (void)inTransaction("COMMIT"); });
+    PGresult *res = PQexec(conn, sql.constData());
+    if (PQresultStatus(res) != PGRES_COPY_OUT) {
+        Status s = libpqFailure(conn, res);
+        PQclear(res);
+        return s;
+    }
+    PQclear(res);
+    BinaryCopyReader reader;
+    qint64 rows = 0;
+    bool stopped = false, malformed = false;
+    // The keys in the order of the columns above (sorted, as `events --json` always wrote them).
+    static const char *const keys[] = {"changed",    "counter",  "created",    "end_line", "event",
+                                       "event_data", "failed",   "host_name",  "job",      "parent_uuid",
+                                       "play",       "role",     "start_line", "stdout",   "task",
+                                       "uuid",       "verbosity"};
+    // Numbers, booleans and event_data are JSON as the server writes them; the rest are strings.
+    static const bool raw[] = {true,  true,  false, true, false, true,  true,  false, true,
+                               false, false, false, true, false, false, false, true};
+    QByteArray line;
+    const auto row = [&](const BinaryCopyReader::Fields &fields) {
+        ++rows;
+        line.clear();
+        if (what == Dump::Stdout) {
+            line.append(fields.value(0).data(), fields.value(0).size());
+        } else {
+            if (fields.size() != 17)
+                return false;
+            line += '{';
+            for (int i = 0; i < 17; ++i) {
+                if (i)
+                    line += ',';
+                line += '"';
+                line += keys[i];
+                line += "\":";
+                if (i == 2) { // "2026-12-01 12:00:00.123+00" as ISO 8601
+                    QByteArray created = fields[i].toByteArray();
+                    created.replace(' ', 'T');
+                    if (created.endsWith("+00"))
+                        created.chop(3);
+                    created += 'Z';
+                    appendJsonString(line, created);
+                } else if (raw[i]) {
+                    line.append(fields[i].data(), fields[i].size());
+                } else {
+                    appendJsonString(line, fields[i]);
+                }
+            }
+            line += '}';
+        }
+        line += '\n';
+        if (!write(line.constData(), line.size())) {
+            stopped = true;
+            return false;
+        }
+        return true;
+    };
+    char *buffer = nullptr;
+    int n = 0;
+    while ((n = PQgetCopyData(conn, &buffer, 0)) > 0) {
+        if (!stopped && !malformed && !reader.feed(buffer, n, row))
+            malformed = !stopped;
+        PQfreemem(buffer);
+        // Once stopped, the rest of the COPY is read and dropped: the connection must end up idle.
+    }
+    Status status;
+    while (PGresult *r = PQgetResult(conn)) {
+        if (PQresultStatus(r) != PGRES_COMMAND_OK && status)
+            status = libpqFailure(conn, r);
+        PQclear(r);
+    }
+    if (!status)
+        return status;
+    if (n == -2)
+        return libpqFailure(conn, nullptr);
+    if (stopped)
+        return Status::failure(QObject::tr("Writing the job's output failed."));
+    if (malformed || !reader.ended())
+        return Status::failure(
+            QObject::tr("The database sent the job's output in a form Playdeck does not read."));
+    return rows;
+}
+
+Result<EventProgress> EventStore::progress(qint64 jobId) {
+    auto q = exec(m_db,
+                  QStringLiteral("SELECT kind, status, finished, event_processing_finished, (SELECT"
+                                 " coalesce(max(counter), 0) FROM job_event WHERE job_id = u.id) FROM unified_job u"
+                                 " WHERE id = ?"),
+                  {jobId});
+    if (!q)
+        return q.status();
+    EventProgress p;
+    QSqlQuery &r = q.value();
+    if (!r.next())
+        return p;
+    p.exists = true;
+    p.kind = r.value(0).toString();
+    p.status = statusFromName(r.value(1).toString()).value_or(JobStatus::New);
+    p.finished = r.value(2).toDateTime();
+    p.processingFinished = r.value(3).toBool();
+    p.lastCounter = r.value(4).toInt();
+    return p;
 }
 
 Result<QList<HostSummary>> EventStore::hostSummaries(qint64 jobId) {

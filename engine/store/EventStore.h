@@ -2,11 +2,24 @@
 
 #include "core/Result.h"
 #include "events/HostSummary.h"
+#include "core/JobStatus.h"
 #include "model/JobEvent.h"
 
 #include <QSqlDatabase>
 
+#include <functional>
+
 namespace playdeck {
+
+// How far a job's events are: what the websocket server follows.
+struct EventProgress {
+    bool exists = false;
+    QString kind;
+    JobStatus status = JobStatus::New;
+    QDateTime finished;
+    int lastCounter = 0; // the highest committed counter (0: none yet)
+    bool processingFinished = false;
+};
 
 // All SQL about job events, their host summaries and a job's stdout.
 class EventStore {
@@ -30,6 +43,13 @@ public:
     [[nodiscard]] Result<QList<JobEvent>> load(qint64 jobId, int afterCounter, int maxCount);
     // The job's whole stdout: every event's stdout in counter order, a line break after each.
     [[nodiscard]] Result<QString> stdoutText(qint64 jobId);
+    // The same stdout, or every event as a line of JSON, streamed from a binary COPY a row at a
+    // time: memory stays that of one event whatever the size of the job, and the server builds
+    // the JSON. `write` gets each piece; returning false stops (and fails). Returns the rows.
+    enum class Dump { Stdout, JsonLines };
+    using DumpSink = std::function<bool(const char *data, qsizetype size)>;
+    [[nodiscard]] Result<qint64> dump(qint64 jobId, Dump what, const DumpSink &write);
+    [[nodiscard]] Result<EventProgress> progress(qint64 jobId);
     // The job's recap, one row per host, by host name.
     [[nodiscard]] Result<QList<HostSummary>> hostSummaries(qint64 jobId);
 

@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QDir>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QProcess>
 
@@ -60,6 +61,23 @@ CliRun runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutM
     r.out = QString::fromUtf8(p.readAllStandardOutput());
     r.err = QString::fromUtf8(p.readAllStandardError());
     return r;
+}
+
+double timedRun(const QString &program, const QStringList &args, const QString &cwd, const QByteArray &input,
+                int timeoutMs) {
+    QProcess p;
+    p.setWorkingDirectory(cwd);
+    p.setStandardOutputFile(QProcess::nullDevice());
+    QElapsedTimer timer;
+    timer.start();
+    p.start(program, args);
+    if (!p.waitForStarted())
+        return -1;
+    p.write(input);
+    p.closeWriteChannel();
+    p.waitForFinished(timeoutMs);
+    return p.exitStatus() == QProcess::NormalExit && p.exitCode() == 0 ? double(timer.nsecsElapsed()) / 1e9
+                                                                       : -1;
 }
 
 QString git(const QString &dir, const QStringList &args) {

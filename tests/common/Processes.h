@@ -23,6 +23,11 @@ struct CliRun {
 CliRun runPlaydeck(const QString &dataDir, const QStringList &args, int timeoutMs = 60000,
                    const QProcessEnvironment &env = QProcessEnvironment::systemEnvironment());
 
+// Runs `program` in `cwd` with `input` on its stdin, its stdout discarded; the seconds it took, or
+// -1 when it failed (benchmarks time bare ansible-runner workers with it).
+double timedRun(const QString &program, const QStringList &args, const QString &cwd, const QByteArray &input,
+                int timeoutMs = 600000);
+
 // Runs the real git in `dir` with a test identity; its stdout, trimmed (a failure is logged).
 QString git(const QString &dir, const QStringList &args);
 

@@ -1,5 +1,8 @@
 #include "ScriptedTransport.h"
 
+#include "db/HelperProgram.h"
+#include "runner/LocalTransport.h"
+
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -79,6 +82,24 @@ void ScriptedTransport::kill() {
     end(true, 128 + 9);
 }
 
+void ScriptQueue::push(ScriptedTransport::Script script) {
+    QMutexLocker lock(&m_mutex);
+    m_queue << std::move(script);
+}
+
+std::function<std::unique_ptr<WorkerTransport>(const RunInput &, const QString &)> ScriptQueue::transports() {
+    return [this](const RunInput &, const QString &dir) -> std::unique_ptr<WorkerTransport> {
+        QMutexLocker lock(&m_mutex);
+        if (!m_queue.isEmpty())
+            return std::make_unique<ScriptedTransport>(m_queue.takeFirst());
+        LocalTransportSettings local;
+        local.helperProgram = helperProgram();
+        local.workingDirectory = dir;
+        local.environment = QProcessEnvironment::systemEnvironment();
+        return std::make_unique<LocalTransport>(local);
+    };
+}
+
 QByteArray statusLine(const QString &status) {
     return QJsonDocument(QJsonObject{{QStringLiteral("status"), status}}).toJson(QJsonDocument::Compact) +
            '\n';
@@ -106,6 +127,30 @@ QByteArray eventLine(int counter, const QString &event, const QString &stdout,
 
 QByteArray artifactsBlock(const QByteArray &zip) {
     return "{\"zipfile\": " + QByteArray::number(zip.size()) + "}\n" + zip.toBase64();
+}
+
+QByteArray loopEventLine(int counter, const QDateTime &created) {
+    static const QByteArray padding(560, 'x');
+    const QByteArray n = QByteArray::number(counter);
+    const QByteArray uuid = "00000000-0000-4000-8000-" + n.rightJustified(12, '0');
+    const QByteArray host = "web" + QByteArray::number(counter % 50);
+    const QByteArray when =
+        created.isValid() ? created.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzz000")).toLatin1()
+                          : QByteArray("2026-12-01T12:00:00.000000");
+    return "{\"uuid\": \"" + uuid + "\", \"counter\": " + n + ", \"stdout\": \"\\u001b[0;32mok: [" + host +
+           "] => (item=" + n + ")\\u001b[0m\", \"start_line\": " + n +
+           ", \"end_line\": " + QByteArray::number(counter + 1) +
+           ", \"runner_ident\": \"1\", \"event\": \"runner_item_on_ok\", \"pid\": 4242, \"created\": \"" +
+           when +
+           "\", \"parent_uuid\": \"11111111-2222-4333-8444-555555555555\", \"event_data\": {\"playbook\": "
+           "\"site.yml\", \"play\": \"Configure\", \"task\": \"Loop over items\", \"task_action\": "
+           "\"ansible.builtin.debug\", \"host\": \"" +
+           host + "\", \"res\": {\"msg\": \"" + padding + "\", \"changed\": false}, \"uuid\": \"" + uuid +
+           "\"}}\n";
+}
+
+QByteArray successfulEnd() {
+    return statusLine(QStringLiteral("successful")) + artifactsBlock(makeZip({{"rc", "0"}})) + eofLine();
 }
 
 QByteArray eofLine() {

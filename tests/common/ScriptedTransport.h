@@ -3,11 +3,18 @@
 #include "runner/WorkerTransport.h"
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QList>
+#include <QMutex>
 #include <QTimer>
 
 #include <functional>
+#include <memory>
 #include <optional>
+
+namespace playdeck {
+struct RunInput;
+}
 
 namespace playdeck::test {
 
@@ -51,12 +58,29 @@ private:
     bool m_ended = false;
 };
 
+// Hands each new job the next queued script, or a real local worker when none is queued: for
+// EngineOptions::transport, e.g. `o.transport = queue->transports()`. Keep it as long as the engine.
+class ScriptQueue {
+public:
+    void push(ScriptedTransport::Script script);
+    std::function<std::unique_ptr<WorkerTransport>(const RunInput &, const QString &)> transports();
+
+private:
+    QMutex m_mutex; // jobs start on the dispatcher's threads
+    QList<ScriptedTransport::Script> m_queue;
+};
+
 // Helpers to write a result stream as ansible-runner worker does.
 QByteArray statusLine(const QString &status);
 QByteArray eventLine(int counter, const QString &event, const QString &stdout = {},
                      const QByteArray &eventDataJson = QByteArrayLiteral("{}"));
 // The zipfile line and the base64 artifacts block (no line break before the next line).
 QByteArray artifactsBlock(const QByteArray &zip);
+// One runner_item_on_ok event of about 1 KB as ansible-runner writes it for a debug loop (the shape
+// of the benchmarks' streams); `created` defaults to a fixed time.
+QByteArray loopEventLine(int counter, const QDateTime &created = {});
+// What a successful worker writes after its last event: the status, artifacts with rc 0, the end.
+QByteArray successfulEnd();
 QByteArray eofLine();
 // A zip with the entries given: name → contents; a name ending in " -> target" is a symlink.
 QByteArray makeZip(const QList<std::pair<QByteArray, QByteArray>> &entries);

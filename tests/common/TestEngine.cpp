@@ -12,7 +12,9 @@
 namespace playdeck::test {
 
 TestEngine::TestEngine(std::function<void(EngineOptions &)> tweak) {
-    qputenv("PLAYDECK_CLUSTER_FAST", "1"); // initdb --no-sync, fsync off: tests need no durability
+    // initdb --no-sync, fsync off: tests need no durability (benchmarks set 0 to measure with it).
+    if (!qEnvironmentVariableIsSet("PLAYDECK_CLUSTER_FAST"))
+        qputenv("PLAYDECK_CLUSTER_FAST", "1");
     EngineOptions options;
     options.dataDir = m_dir.path();
     options.cancelGraceMs = 3000;

@@ -11,10 +11,13 @@
 
 #include <QDir>
 #include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QMutex>
 #include <QProcess>
 #include <QScopeGuard>
 #include <QSignalSpy>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -76,6 +79,7 @@ private Q_SLOTS:
     void aRefusedEventIsCountedAndExplained();
     void aLastingDatabaseErrorIsReportedAndNothingIsLost();
     void surrogatesNulAndInvalidUtf8AreStored();
+    void textWithCopyDelimitersIsStoredExactly();
     void latin1OutputOfARealTaskIsStored();
     void symlinkTraversalInArtifactsIsRefused();
     void badCountersEndTheJobInErrorAndSayWhere();
@@ -301,6 +305,78 @@ void EventPipelineTest::surrogatesNulAndInvalidUtf8AreStored() {
                 {id})
             .toString();
     QCOMPARE(data, QStringLiteral("caf") + fffd + QStringLiteral(" ") + fffd + QStringLiteral(" end"));
+}
+
+void EventPipelineTest::textWithCopyDelimitersIsStoredExactly() {
+    // COPY's text format escapes backslash, tab, newline and carriage return; the writer finds them
+    // a word at a time, so put each at every offset of a word, and run it through a whole batch.
+    QList<QByteArray> chunks{test::statusLine(QStringLiteral("running"))};
+    QStringList expected;
+    const QString specials = QStringLiteral("\\\t\n\r");
+    for (int i = 1; i <= 40; ++i) {
+        QString text = QStringLiteral("x").repeated(i % 9) + specials.at(i % 4) + QStringLiteral("yyyyyyy") +
+                       specials.at((i + 1) % 4) + QStringLiteral("é\\n") + QString::number(i);
+        expected << text;
+        chunks << test::eventLine(
+            i, QStringLiteral("verbose"), text,
+            QJsonDocument(QJsonObject{{QStringLiteral("task"), text}}).toJson(QJsonDocument::Compact));
+    }
+    chunks << test::statusLine(QStringLiteral("successful")) + test::artifactsBlock(okZip()) +
+                  test::eofLine();
+    const qint64 id = launchScripted(scripted(chunks, 0));
+    QCOMPARE(m_engine->waitForFinished(id), JobStatus::Successful);
+    QSqlDatabase db = m_engine->db();
+    QSqlQuery q(db);
+    QVERIFY(q.exec(QStringLiteral("SELECT stdout, task, event_data->>'task' FROM job_event WHERE job_id = %1"
+                                  " ORDER BY counter")
+                       .arg(id)));
+    QStringList stdouts, tasks, data;
+    while (q.next()) {
+        stdouts << q.value(0).toString();
+        tasks << q.value(1).toString();
+        data << q.value(2).toString();
+    }
+    QCOMPARE(stdouts, expected);
+    QCOMPARE(tasks, expected);
+    QCOMPARE(data, expected);
+
+    const QString zone = m_engine->scalar(QStringLiteral("SELECT current_setting('TimeZone')")).toString();
+    // What the command line streams (a binary COPY) is the same text, byte for byte.
+    QByteArray out;
+    const auto into = [&out](const char *d, qsizetype n) {
+        out.append(d, n);
+        return true;
+    };
+    auto rows = EventStore(db).dump(id, EventStore::Dump::Stdout, into);
+    QVERIFY2(rows, qPrintable(rows.error()));
+    QCOMPARE(rows.value(), 40);
+    QCOMPARE(QString::fromUtf8(out), expected.join(QLatin1Char('\n')) + QLatin1Char('\n'));
+    out.clear();
+    rows = EventStore(db).dump(id, EventStore::Dump::JsonLines, into);
+    QVERIFY2(rows, qPrintable(rows.error()));
+    const QList<QByteArray> lines = out.split('\n');
+    QCOMPARE(lines.size(), 41); // and the empty rest after the last line break
+    for (int i = 0; i < 40; ++i) {
+        QJsonParseError error{};
+        const QJsonObject o = QJsonDocument::fromJson(lines.at(i), &error).object();
+        QVERIFY2(error.error == QJsonParseError::NoError, lines.at(i).constData());
+        QCOMPARE(o.value(QStringLiteral("counter")).toInt(), i + 1);
+        QCOMPARE(o.value(QStringLiteral("stdout")).toString(), expected.at(i));
+        QCOMPARE(o.value(QStringLiteral("event_data")).toObject().value(QStringLiteral("task")).toString(),
+                 expected.at(i));
+        QCOMPARE(o.value(QStringLiteral("job")).toInteger(), id);
+        QCOMPARE(o.value(QStringLiteral("failed")).toBool(), false);
+        QVERIFY2(o.value(QStringLiteral("created")).toString().endsWith(QLatin1Char('Z')), lines.at(i));
+        QVERIFY(QDateTime::fromString(o.value(QStringLiteral("created")).toString(), Qt::ISODateWithMs)
+                    .isValid());
+    }
+    // A sink that gives up stops the dump with a failure, and the connection stays usable.
+    rows = EventStore(db).dump(id, EventStore::Dump::Stdout, [](const char *, qsizetype) { return false; });
+    QVERIFY(!rows);
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT 1")).toInt(), 1);
+    QVERIFY(EventStore(db).dump(id, EventStore::Dump::Stdout, into));
+    // The UTC of the JSON was the COPY's own: the session keeps its zone.
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT current_setting('TimeZone')")).toString(), zone);
 }
 
 void EventPipelineTest::latin1OutputOfARealTaskIsStored() {

@@ -19,7 +19,12 @@ Event makeEvent(const char *name, const char *data = "{}", const char *stdout = 
     return {QString::fromLatin1(name), QJsonDocument::fromJson(data).object(), QString::fromLatin1(stdout)};
 }
 void feed(InputWaitDetector &d, const Event &e, qint64 nowMs) {
-    d.onEvent(e.name, e.data, e.stdout, nowMs);
+    JobEvent event;
+    event.event = e.name;
+    event.eventData = QJsonDocument(e.data).toJson(QJsonDocument::Compact);
+    event.taskAction = e.data.value(QStringLiteral("task_action")).toString();
+    event.stdout = e.stdout;
+    d.onEvent(event, nowMs);
 }
 const char *const kPauseData = R"({"task": "Ask", "task_action": "pause", "task_args": ""})";
 } // namespace

@@ -98,7 +98,8 @@ bool sameItems(const QList<StreamItem> &a, const QList<StreamItem> &b) {
         return false;
     for (qsizetype i = 0; i < a.size(); ++i)
         if (a[i].kind != b[i].kind || a[i].object != b[i].object || a[i].line != b[i].line ||
-            a[i].counter != b[i].counter)
+            a[i].counter != b[i].counter || a[i].event.eventData != b[i].event.eventData ||
+            a[i].event.stdout != b[i].event.stdout)
             return false;
     return true;
 }
@@ -160,9 +161,10 @@ private Q_SLOTS:
         QVERIFY(!dirty.line.contains("\\u0000"));
         QVERIFY(dirty.line.contains(R"(bad \ufffd\ufffd utf8 and nul \ufffd here)"));
         QVERIFY(dirty.line.contains(R"(nul \\000 here)")); // the escaped backslash is text, kept
-        QCOMPARE(QJsonDocument::fromJson(dirty.line).object(), dirty.object);
-        const QString stdout = dirty.object.value(QStringLiteral("event_data"))
-                                   .toObject()
+        QCOMPARE(dirty.event.counter, 3);
+        QCOMPARE(dirty.event.task, QStringLiteral("dirty bytes"));
+        const QString stdout = QJsonDocument::fromJson(dirty.event.eventData)
+                                   .object()
                                    .value(QStringLiteral("res"))
                                    .toObject()
                                    .value(QStringLiteral("stdout"))

@@ -1,0 +1,200 @@
+#include "RunnerEventReader.h"
+
+#include "RunnerEvent.h"
+
+#include <simdjson.h>
+
+#include <chrono>
+#include <climits>
+#include <string_view>
+
+namespace playdeck {
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::object;
+
+// A line past this size is parsed by a parser of its own that is freed afterwards: the one kept
+// per job grows to the largest line it has read and would hold a 60 MB loop summary's worth.
+constexpr size_t kKeptParserBytes = 4 << 20;
+
+int digits(const char *p, int n) {
+    int v = 0;
+    for (int i = 0; i < n; ++i) {
+        if (p[i] < '0' || p[i] > '9')
+            return -1;
+        v = v * 10 + (p[i] - '0');
+    }
+    return v;
+}
+
+// The runner's naive UTC "2026-12-01T12:00:00.123456" without QDateTime::fromString (~1 µs): the
+// fraction rounded to milliseconds as Qt's ISO reader does (.9996 is the next second). Anything else goes to
+// Qt.
+QDateTime createdTime(std::string_view s) {
+    using namespace std::chrono;
+    const char *p = s.data();
+    if (s.size() >= 19 && p[4] == '-' && p[7] == '-' && p[10] == 'T' && p[13] == ':' && p[16] == ':') {
+        const int y = digits(p, 4), mo = digits(p + 5, 2), d = digits(p + 8, 2);
+        const int h = digits(p + 11, 2), mi = digits(p + 14, 2), sec = digits(p + 17, 2);
+        int ms = 0;
+        bool plain = s.size() == 19;
+        if (s.size() > 20 && s.size() <= 29 && p[19] == '.') {
+            const int n = int(s.size()) - 20;
+            const int fraction = digits(p + 20, n);
+            plain = fraction >= 0;
+            int scale = 1; // 10^|n - 3|
+            for (int i = 3; i < n; ++i)
+                scale *= 10;
+            for (int i = n; i < 3; ++i)
+                scale *= 10;
+            ms = n <= 3 ? fraction * scale : (fraction + scale / 2) / scale; // 1000 carries into the second
+        }
+        const year_month_day date{year(y), month(unsigned(mo)), day(unsigned(d))};
+        if (plain && y >= 0 && mo >= 0 && d >= 0 && date.ok() && h >= 0 && h < 24 && mi >= 0 && mi < 60 &&
+            sec >= 0 && sec < 60) {
+            const qint64 days = sys_days(date).time_since_epoch().count();
+            return QDateTime::fromMSecsSinceEpoch(((days * 24 + h) * 60 + mi) * 60000 + sec * 1000 + ms,
+                                                  Qt::UTC);
+        }
+    }
+    QDateTime t = QDateTime::fromString(QString::fromUtf8(p, qsizetype(s.size())), Qt::ISODateWithMs);
+    if (!t.isValid())
+        return QDateTime::currentDateTimeUtc();
+    t.setTimeSpec(Qt::UTC);
+    return t;
+}
+
+QString text(const element &v) {
+    std::string_view s;
+    return v.get_string().get(s) ? QString() : QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
+// QJsonValue::toInt(): a number that is a whole int, anything else 0.
+int wholeNumber(const element &e) {
+    int64_t i = 0;
+    if (!e.get_int64().get(i))
+        return i >= INT_MIN && i <= INT_MAX ? int(i) : 0;
+    double d = 0;
+    if (!e.get_double().get(d) && d >= INT_MIN && d <= INT_MAX && d == double(int(d)))
+        return int(d);
+    return 0;
+}
+
+bool flag(const element &e) {
+    bool b = false;
+    return !e.get_bool().get(b) && b;
+}
+
+bool nonEmptyObject(const element &e) {
+    object o;
+    return !e.get_object().get(o) && o.begin() != o.end();
+}
+
+// One pass over the keys (a lookup per key would walk the object a dozen times); a repeated key
+// counts by its last value, as in QJsonObject.
+bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &e) {
+    const bool padded = line.capacity() - line.size() >= qsizetype(simdjson::SIMDJSON_PADDING);
+    object top;
+    if (parser.parse(line.constData(), size_t(line.size()), !padded).get_object().get(top))
+        return false;
+    std::string_view event, created;
+    bool hasEvent = false, hasCounter = false, hasData = false;
+    int64_t counter = 0;
+    object data;
+    e = JobEvent();
+    for (const auto field : top) {
+        const std::string_view key = field.key;
+        const element &v = field.value;
+        if (key == "event") {
+            hasEvent = !v.get_string().get(event);
+        } else if (key == "counter") {
+            hasCounter = !v.get_int64().get(counter);
+        } else if (key == "status" || key == "zipfile" || key == "eof") {
+            return false; // not an event line, whatever else it has
+        } else if (key == "uuid") {
+            e.uuid = text(v);
+        } else if (key == "parent_uuid") {
+            e.parentUuid = text(v);
+        } else if (key == "stdout") {
+            e.stdout = text(v);
+        } else if (key == "start_line") {
+            e.startLine = wholeNumber(v);
+        } else if (key == "end_line") {
+            e.endLine = wholeNumber(v);
+        } else if (key == "verbosity") {
+            e.verbosity = wholeNumber(v);
+        } else if (key == "created") {
+            if (v.get_string().get(created))
+                created = {};
+        } else if (key == "event_data") {
+            hasData = !v.get_object().get(data);
+        }
+    }
+    if (!hasEvent || !hasCounter || counter < 1 || counter > INT_MAX)
+        return false;
+    e.counter = int(counter);
+    e.event = QString::fromUtf8(event.data(), qsizetype(event.size()));
+    e.created = created.empty() ? QDateTime::currentDateTimeUtc() : createdTime(created);
+    const bool stats = event == "playbook_on_stats";
+    bool ignoreErrors = false;
+    if (hasData) {
+        const std::string compact = simdjson::minify(data);
+        e.eventData = QByteArray(compact.data(), qsizetype(compact.size()));
+        for (const auto field : data) {
+            const std::string_view key = field.key;
+            const element &v = field.value;
+            if (key == "host") {
+                e.hostName = text(v);
+            } else if (key == "play") {
+                e.play = text(v);
+            } else if (key == "task") {
+                e.task = text(v);
+            } else if (key == "role") {
+                e.role = text(v);
+            } else if (key == "task_action") {
+                e.taskAction = text(v);
+            } else if (key == "ignore_errors") {
+                ignoreErrors = flag(v);
+            } else if (stats && (key == "failures" || key == "dark")) {
+                e.failed = e.failed || nonEmptyObject(v);
+            } else if (stats && key == "changed") {
+                e.changed = nonEmptyObject(v);
+            } else if (!stats && key == "res") {
+                object res;
+                element changed;
+                e.changed = !v.get_object().get(res) && !res["changed"].get(changed) && flag(changed);
+            }
+        }
+    } else {
+        e.eventData = QByteArrayLiteral("{}");
+    }
+    if (!stats)
+        e.failed = isFailedEvent(e.event) && !ignoreErrors;
+    return true;
+}
+
+} // namespace
+
+struct RunnerEventReader::Parsers {
+    simdjson::dom::parser kept{kKeptParserBytes};
+};
+
+RunnerEventReader::RunnerEventReader()
+    : m_parsers(std::make_unique<Parsers>()) {}
+
+RunnerEventReader::~RunnerEventReader() = default;
+
+qsizetype RunnerEventReader::padding() {
+    return qsizetype(simdjson::SIMDJSON_PADDING);
+}
+
+bool RunnerEventReader::read(const QByteArray &line, JobEvent &event) {
+    if (size_t(line.size()) <= kKeptParserBytes)
+        return readEvent(m_parsers->kept, line, event);
+    simdjson::dom::parser large;
+    return readEvent(large, line, event);
+}
+
+} // namespace playdeck

@@ -1,0 +1,96 @@
+#pragma once
+
+#include "model/JobEvent.h"
+
+#include <QByteArray>
+#include <QByteArrayView>
+#include <QVarLengthArray>
+
+#include <cstring>
+#include <functional>
+
+namespace playdeck {
+
+// PostgreSQL's COPY formats, both ways, for the event pipeline's hot paths.
+
+// One job_event row in COPY's text format, in the column order of EventStore's COPY (job_id,
+// counter, event, event_data, uuid, parent_uuid, host_name, play, task, role, stdout, start_line,
+// end_line, verbosity, failed, changed, created), with its line break.
+void appendCopyRow(QByteArray &out, const JobEvent &e);
+
+// A JSON string of UTF-8 text: quotes, backslashes and control characters escaped (the text of a
+// job_event column has no invalid UTF-8 and no NUL: the receiver stored it sanitized).
+void appendJsonString(QByteArray &out, QByteArrayView text);
+
+// Reads the tuples of a binary COPY as they arrive in CopyData messages, whose boundaries it does
+// not rely on: the 19-byte header, then per row an int16 field count and per field an int32 length
+// (-1: NULL) and the bytes; a count of -1 ends it.
+class BinaryCopyReader {
+public:
+    using Fields = QVarLengthArray<QByteArrayView, 20>;
+    // Feeds bytes; calls `row` for each complete row. False on a malformed stream or when `row` is.
+    bool feed(const char *data, qsizetype size, const std::function<bool(const Fields &)> &row) {
+        m_buffer.append(data, size);
+        qsizetype at = 0;
+        bool ok = true;
+        while (ok) {
+            const qsizetype left = m_buffer.size() - at;
+            const char *p = m_buffer.constData() + at;
+            if (!m_sawHeader) {
+                if (left < 19)
+                    break;
+                if (std::memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0 || number(p + 15, 4) != 0)
+                    return false;
+                m_sawHeader = true;
+                at += 19;
+                continue;
+            }
+            if (left < 2)
+                break;
+            const qint64 count = qint16(number(p, 2));
+            if (count == -1) {
+                m_ended = true;
+                at += 2;
+                break;
+            }
+            if (count < 1 || count > 20)
+                return false;
+            Fields fields;
+            qsizetype used = 2;
+            for (qint64 i = 0; i < count; ++i) {
+                if (left < used + 4)
+                    break;
+                const qint64 length = qint32(number(p + used, 4));
+                used += 4;
+                if (length < 0) {
+                    fields.append(QByteArrayView());
+                    continue;
+                }
+                if (left < used + length)
+                    break;
+                fields.append(QByteArrayView(p + used, qsizetype(length)));
+                used += qsizetype(length);
+            }
+            if (fields.size() < count)
+                break; // the rest of the row is still to come
+            ok = row(fields);
+            at += used;
+        }
+        m_buffer.remove(0, at);
+        return ok;
+    }
+    bool ended() const { return m_ended; }
+
+private:
+    static quint32 number(const char *p, int bytes) {
+        quint32 v = 0;
+        for (int i = 0; i < bytes; ++i)
+            v = (v << 8) | quint8(p[i]);
+        return v;
+    }
+    QByteArray m_buffer;
+    bool m_sawHeader = false;
+    bool m_ended = false;
+};
+
+} // namespace playdeck
