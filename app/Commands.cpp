@@ -5,6 +5,7 @@
 #include "Engine.h"
 #include "JobFollower.h"
 #include "SignalWatcher.h"
+#include "api/ApiToken.h"
 #include "db/DbPool.h"
 #include "services/JobService.h"
 
@@ -130,11 +131,70 @@ int runJobCommand(const GlobalOptions &options,
         &onSignal);
 }
 
+Status enableWebSocket(EngineOptions &engine, const GlobalOptions &options, const QString &spec) {
+    const qsizetype colon = spec.lastIndexOf(QLatin1Char(':'));
+    bool ok = false;
+    const uint port = spec.mid(colon + 1).toUInt(&ok);
+    const QString address = colon > 0 ? spec.left(colon) : QStringLiteral("127.0.0.1");
+    QHostAddress host;
+    if (!ok || port == 0 || port > 65535 || !host.setAddress(address))
+        return Status::failure(
+            Commands::tr("The websocket wants [ADDRESS:]PORT, such as 8052 or 0.0.0.0:8052, not "
+                         "\"%1\".")
+                .arg(spec));
+    auto token = readOrCreateApiToken(options.dataDir);
+    if (!token)
+        return token.status();
+    engine.webSocket.enabled = true;
+    engine.webSocket.address = host;
+    engine.webSocket.port = quint16(port);
+    engine.webSocket.token = token.value();
+    return {};
+}
+
+int runWebSocketToken(const GlobalOptions &options, const QStringList &args) {
+    QCommandLineParser parser;
+    const QCommandLineOption rotate(
+        QStringLiteral("rotate"),
+        Commands::tr("Make a new token; clients with the old one are refused from the "
+                     "next start of Playdeck on."));
+    parser.addOption(rotate);
+    if (!parse(parser, args, QStringLiteral("websocket-token [--rotate]"), 0))
+        return 2;
+    auto token =
+        parser.isSet(rotate) ? rotateApiToken(options.dataDir) : readOrCreateApiToken(options.dataDir);
+    if (!token) {
+        printError(token.error());
+        return 1;
+    }
+    std::printf("%s\n", qPrintable(token.value()));
+    return 0;
+}
+
 int runServe(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
-    if (!parse(parser, args, QStringLiteral("serve"), 0))
+    const QCommandLineOption webSocket(
+        QStringLiteral("websocket"),
+        Commands::tr(
+            "Serve AWX's websocket at ws://ADDRESS:PORT/websocket/ (ADDRESS 127.0.0.1 unless given); "
+            "clients show the token of `playdeck websocket-token`."),
+        QStringLiteral("[address:]port"));
+    parser.addOption(webSocket);
+    if (!parse(parser, args, QStringLiteral("serve [--websocket [ADDRESS:]PORT]"), 0))
         return 2;
-    Engine engine(engineOptions(options, EngineOptions::RunJobs::Always));
+    EngineOptions engineOpts = engineOptions(options, EngineOptions::RunJobs::Always);
+    if (parser.isSet(webSocket))
+        if (Status s = enableWebSocket(engineOpts, options, parser.value(webSocket)); !s) {
+            printError(s.error());
+            return 2;
+        }
+    Engine engine(engineOpts);
+    QObject::connect(&engine, &Engine::webSocketListening, &engine, [&engineOpts](quint16 port) {
+        std::fprintf(stderr, "playdeck: websocket at ws://%s:%u/websocket/\n",
+                     qPrintable(engineOpts.webSocket.address.toString()), unsigned(port));
+    });
+    QObject::connect(&engine, &Engine::webSocketFailed, &engine,
+                     [](const QString &message) { printError(message); });
     std::function<void(int)> finishCommand;
     const SignalHandler onSignal = [&](int) { finishCommand(0); }; // asked to stop: a clean end
     return withEngine(

@@ -26,6 +26,12 @@ int runLaunch(const GlobalOptions &options, const QStringList &args);
 int runJobCommand(const GlobalOptions &options,
                   const std::function<QFuture<Result<qint64>>(Controller &)> &start, bool follow);
 int runServe(const GlobalOptions &options, const QStringList &args);
+// Turns the websocket server on from "[ADDRESS:]PORT" (`serve --websocket`, PLAYDECK_WEBSOCKET for
+// the window), with the data directory's token; a message when the spec or the token is bad.
+[[nodiscard]] Status enableWebSocket(EngineOptions &engine, const GlobalOptions &options,
+                                     const QString &spec);
+// `websocket-token [--rotate]`: prints the token websocket clients show.
+int runWebSocketToken(const GlobalOptions &options, const QStringList &args);
 int runJobs(const GlobalOptions &options, const QStringList &args);
 int runStdout(const GlobalOptions &options, const QStringList &args);
 int runEvents(const GlobalOptions &options, const QStringList &args);

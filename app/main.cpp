@@ -32,7 +32,10 @@ const char *const kUsage =
     "  launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--verbosity N] [--check] "
     "[--follow]\n"
     "                  launch a job template; prints the job id, waits for the job, exits 0 if it succeeded\n"
-    "  serve           run the engine without a window until SIGTERM\n"
+    "  serve [--websocket [ADDRESS:]PORT]\n"
+    "                  run the engine without a window until SIGTERM; with --websocket, serve AWX's\n"
+    "                  websocket (job events and status) at ws://ADDRESS:PORT/websocket/\n"
+    "  websocket-token [--rotate]  the token websocket clients show (Bearer, Basic or ?token=)\n"
     "  jobs [--count N] list recent jobs, newest first\n"
     "  stdout JOB      print a job's output\n"
     "  events JOB --json  print a job's events, one JSON object per line\n"
@@ -53,7 +56,8 @@ const char *const kUsage =
     "                  read an INI or YAML inventory (or a script) with ansible-inventory into NAME\n"
     "  inventory hosts NAME [--json]  an inventory's hosts and their groups\n"
     "\n"
-    "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program)\n";
+    "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program),\n"
+    "             PLAYDECK_WEBSOCKET=[ADDRESS:]PORT (the window serves the websocket)\n";
 
 // Playdeck's strings, and Qt's own (dialog buttons and the like), in the user's language.
 void installTranslators(QCoreApplication &app) {
@@ -80,7 +84,11 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
     QApplication::setQuitOnLastWindowClosed(false);
     installTranslators(app);
 
-    Engine engine(engineOptions(options, EngineOptions::RunJobs::Always));
+    EngineOptions engineOpts = engineOptions(options, EngineOptions::RunJobs::Always);
+    if (const QString spec = qEnvironmentVariable("PLAYDECK_WEBSOCKET"); !spec.isEmpty())
+        if (Status s = enableWebSocket(engineOpts, options, spec); !s)
+            qWarning().noquote() << s.error();
+    Engine engine(engineOpts);
     MainWindow window(engine.controller());
     window.resize(1200, 760);
     QObject::connect(&engine, &Engine::databaseProblem, &window,
@@ -179,6 +187,8 @@ int main(int argc, char **argv) {
         return runServe(options, commandArgs);
     if (command == QLatin1String("jobs"))
         return runJobs(options, commandArgs);
+    if (command == QLatin1String("websocket-token"))
+        return runWebSocketToken(options, commandArgs);
     if (command == QLatin1String("stdout"))
         return runStdout(options, commandArgs);
     if (command == QLatin1String("events"))

@@ -1,5 +1,7 @@
 #include "Engine.h"
 
+#include "api/EventSocketServer.h"
+
 #include "bus/NotifyBus.h"
 #include "core/Logging.h"
 #include "db/ClusterKeeper.h"
@@ -314,6 +316,15 @@ void Engine::startThreads() {
                 });
         });
     }
+    if (m_options.webSocket.enabled) {
+        m_socketServer = startInThread(new EventSocketServer(m_database, m_options.webSocket), m_apiThread,
+                                       QStringLiteral("api"));
+        connect(m_bus, &NotifyBus::eventsCommitted, m_socketServer, &EventSocketServer::onEventsCommitted);
+        connect(m_bus, &NotifyBus::jobChanged, m_socketServer, &EventSocketServer::onJobChanged);
+        connect(m_bus, &NotifyBus::resynced, m_socketServer, &EventSocketServer::onResynced);
+        connect(m_socketServer, &EventSocketServer::listening, this, &Engine::webSocketListening);
+        connect(m_socketServer, &EventSocketServer::failedToListen, this, &Engine::webSocketFailed);
+    }
     startInThread(m_bus, m_busThread, QStringLiteral("bus"));
 }
 
@@ -355,6 +366,10 @@ void Engine::stop(bool cancelJobs) {
         QTimer::singleShot(0, this, &Engine::finishStop);
 }
 
+quint16 Engine::webSocketPort() const {
+    return m_socketServer ? m_socketServer->port() : 0;
+}
+
 void Engine::finishStop() {
     if (m_state != State::Stopping)
         return;
@@ -367,7 +382,9 @@ void Engine::finishStop() {
     }
     // Each thread has only its own stop left to run (the workers close their connections in their
     // own threads as they are deleted): joining them is quick.
-    QList<QThread *> threads{&m_taskManagerThread, &m_dispatcherThread};
+    if (m_socketServer)
+        QMetaObject::invokeMethod(m_socketServer, &EventSocketServer::stop, Qt::BlockingQueuedConnection);
+    QList<QThread *> threads{&m_taskManagerThread, &m_dispatcherThread, &m_apiThread};
     for (const auto &thread : m_receiverThreads)
         threads << thread.get();
     for (QThread *thread : threads) {
@@ -378,6 +395,7 @@ void Engine::finishStop() {
     m_taskManager = nullptr;
     m_dispatcher = nullptr;
     m_receivers.clear();
+    m_socketServer = nullptr;
     m_bus = nullptr;
     m_queries->stop();
     m_jobState->stop();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "api/EventSocketSettings.h"
+
 #include "Controller.h"
 #include "core/Result.h"
 #include "db/DatabaseConfig.h"
@@ -17,6 +19,7 @@ namespace playdeck {
 
 class AwxService;
 class CallbackReceiver;
+class EventSocketServer;
 class CredentialService;
 class DashboardService;
 class ClusterKeeper;
@@ -51,6 +54,8 @@ struct EngineOptions {
     // one of them (by job id), so they stay in order. Two keep one writer building its next COPY
     // while the other's is in the server, and let jobs at once use two server backends.
     int eventWriters = 2;
+    // AWX's websocket (api/EventSocketServer.h): off unless asked for, on localhost by default.
+    EventSocketSettings webSocket;
     instances::Timing timing;
     // Tests inject a scripted transport; everything else runs the worker locally.
     std::function<std::unique_ptr<WorkerTransport>(const RunInput &, const QString &privateDir)> transport;
@@ -87,6 +92,9 @@ public:
     QString socketDir() const { return m_database.host; }
     SecretStore &secrets() { return *m_secrets; }
 
+    // The websocket server's port once it listens (0: off, not yet, or it could not).
+    quint16 webSocketPort() const;
+
 Q_SIGNALS:
     void started(const playdeck::Status &status);
     void stopped();
@@ -94,6 +102,9 @@ Q_SIGNALS:
     void activeJobsChanged(int count);
     void databaseProblem(const QString &message);
     void databaseBack();
+    // The websocket server listens (its port), or cannot (why).
+    void webSocketListening(quint16 port);
+    void webSocketFailed(const QString &message);
 
 private:
     enum class State { Idle, Starting, Running, Stopping, Stopped };
@@ -131,6 +142,8 @@ private:
     QThread m_taskManagerThread;
     QThread m_dispatcherThread;
     std::vector<std::unique_ptr<QThread>> m_receiverThreads;
+    QThread m_apiThread;
+    EventSocketServer *m_socketServer = nullptr;
     ClusterKeeper *m_keeper = nullptr;
     NotifyBus *m_bus = nullptr;
     TaskManager *m_taskManager = nullptr;

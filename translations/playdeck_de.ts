@@ -2,6 +2,19 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de_DE">
 <context>
+    <name>ApiTokenText</name>
+    <message>
+        <location filename="../engine/api/ApiToken.cpp" line="29"/>
+        <source>Cannot create the data directory %1.</source>
+        <translation>Das Datenverzeichnis %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/ApiToken.cpp" line="33"/>
+        <source>Cannot write the websocket token to %1: %2</source>
+        <translation>Das Websocket-Token kann nicht nach %1 geschrieben werden: %2</translation>
+    </message>
+</context>
+<context>
     <name>Awx</name>
     <message>
         <location filename="../engine/services/AwxService.cpp" line="107"/>
@@ -777,12 +790,12 @@
         <translation>Aufgabe &apos;%1&apos; auf %2 Hosts fehlgeschlagen: %3.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/InputWait.cpp" line="65"/>
+        <location filename="../engine/runner/InputWait.cpp" line="67"/>
         <source>%1 (variable %2)</source>
         <translation>%1 (Variable %2)</translation>
     </message>
     <message>
-        <location filename="../engine/runner/InputWait.cpp" line="88"/>
+        <location filename="../engine/runner/InputWait.cpp" line="90"/>
         <source>Waiting for input at: %1. Nobody can answer a prompt here: cancel the job, or launch it again with the variable given as an extra variable (ansible then skips the prompt).</source>
         <translation>Wartet auf eine Eingabe für: %1. Hier kann niemand auf eine Eingabeaufforderung antworten: den Job abbrechen oder ihn erneut starten und die Variable dabei als zusätzliche Variable angeben (ansible überspringt dann die Eingabeaufforderung).</translation>
     </message>
@@ -933,6 +946,16 @@
         <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="75"/>
         <source>Hosts: %1 added, %2 updated, %3 removed. Groups: %4 added, %5 updated, %6 removed.</source>
         <translation>Hosts: %1 hinzugefügt, %2 aktualisiert, %3 entfernt. Gruppen: %4 hinzugefügt, %5 aktualisiert, %6 entfernt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/EventStore.cpp" line="356"/>
+        <source>Writing the job&apos;s output failed.</source>
+        <translation>Die Ausgabe des Jobs konnte nicht geschrieben werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/store/EventStore.cpp" line="359"/>
+        <source>The database sent the job&apos;s output in a form Playdeck does not read.</source>
+        <translation>Die Datenbank hat die Ausgabe des Jobs in einer Form geschickt, die Playdeck nicht liest.</translation>
     </message>
 </context>
 <context>
@@ -1737,114 +1760,114 @@
 <context>
     <name>ResultStreamParser</name>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="91"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="92"/>
         <source>The runner&apos;s output ends in the middle of the artifacts block on line %1 (%2 of %3 base64 characters arrived).</source>
         <translation>Die Ausgabe des Runners endet mitten im Artefaktblock in Zeile %1 (%2 von %3 Base64-Zeichen sind angekommen).</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="97"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="98"/>
         <source>The runner&apos;s output ends in the middle of line %1.</source>
         <translation>Die Ausgabe des Runners endet mitten in Zeile %1.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="110"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="111"/>
         <source>Line %1 of the runner&apos;s output is longer than the limit of %2 bytes.</source>
         <translation>Zeile %1 der Ausgabe des Runners ist länger als die Grenze von %2 Bytes.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="143"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="151"/>
         <source>Line %1 of the runner&apos;s output goes on after the artifacts block with something that is not JSON (%2); is the block longer than the %3 bytes announced? %4</source>
         <translation>Zeile %1 der Ausgabe des Runners geht nach dem Artefaktblock mit etwas weiter, das kein JSON ist (%2); ist der Block länger als die angekündigten %3 Bytes? %4</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="149"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="157"/>
         <source>Line %1 of the runner&apos;s output is not JSON (%2): %3</source>
         <translation>Zeile %1 der Ausgabe des Runners ist kein JSON (%2): %3</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="154"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="162"/>
         <source>Line %1 of the runner&apos;s output is not a JSON object: %2</source>
         <translation>Zeile %1 der Ausgabe des Runners ist kein JSON-Objekt: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="178"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="186"/>
         <source>an event without a counter</source>
         <translation>ein Ereignis ohne Zähler</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="182"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="190"/>
         <source>counter %1 is not a positive whole number</source>
         <translation>Zähler %1 ist keine positive ganze Zahl</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="194"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="208"/>
         <source>duplicate counter %1</source>
         <translation>doppelter Zähler %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="210"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="224"/>
         <source>Line %1 of the runner&apos;s output: the event counters are scattered over more than %2 runs.</source>
         <translation>Zeile %1 der Ausgabe des Runners: Die Ereigniszähler verteilen sich auf mehr als %2 getrennte Bereiche.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="225"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="239"/>
         <source>Line %1 of the runner&apos;s output announces a second artifacts block.</source>
         <translation>Zeile %1 der Ausgabe des Runners kündigt einen zweiten Artefaktblock an.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="229"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="243"/>
         <source>Line %1 of the runner&apos;s output announces an artifacts size of %2, which is not a whole number of bytes.</source>
         <translation>Zeile %1 der Ausgabe des Runners kündigt eine Artefaktgröße von %2 an, die keine ganze Zahl von Bytes ist.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="234"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="248"/>
         <source>Line %1 of the runner&apos;s output announces %2 bytes of artifacts, more than the limit of %3 bytes.</source>
         <translation>Zeile %1 der Ausgabe des Runners kündigt %2 Bytes Artefakte an, mehr als die Grenze von %3 Bytes.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="249"/>
-        <location filename="../engine/runner/ResultStream.cpp" line="309"/>
-        <location filename="../engine/runner/ResultStream.cpp" line="322"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="263"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="323"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="336"/>
         <source>Cannot store the job&apos;s artifacts (line %1 of the runner&apos;s output): %2</source>
         <translation>Die Artefakte des Jobs können nicht gespeichert werden (Zeile %1 der Ausgabe des Runners): %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="272"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="286"/>
         <source>The artifacts block on line %1 of the runner&apos;s output is not valid base64: character %2 of %3 is %4%5.</source>
         <translation>Der Artefaktblock in Zeile %1 der Ausgabe des Runners ist kein gültiges Base64: Zeichen %2 von %3 ist %4%5.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="278"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="292"/>
         <source> where &apos;=&apos; padding belongs</source>
         <translation> an einer Stelle, an die das Füllzeichen &apos;=&apos; gehört</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="281"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="295"/>
         <source>The block is shorter than the %1 bytes announced.</source>
         <translation>Der Block ist kürzer als die angekündigten %1 Bytes.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="338"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="352"/>
         <source>The runner&apos;s output goes on after its end marker, on line %1.</source>
         <translation>Die Ausgabe des Runners geht nach ihrer Endmarkierung weiter, in Zeile %1.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="356"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="370"/>
         <source>line %1 (%2)</source>
         <translation>Zeile %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="359"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="373"/>
         <source>1 line of the runner&apos;s output was refused: %1</source>
         <translation>1 Zeile der Ausgabe des Runners wurde abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="360"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="374"/>
         <source>%1 lines of the runner&apos;s output were refused: %2</source>
         <translation>%1 Zeilen der Ausgabe des Runners wurden abgelehnt: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="364"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="378"/>
         <source> and %1 more</source>
         <translation> und %1 weitere</translation>
     </message>
@@ -2106,7 +2129,7 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="89"/>
+        <location filename="../app/main.cpp" line="97"/>
         <source>The database answers again.</source>
         <translation>Die Datenbank antwortet wieder.</translation>
     </message>
@@ -2322,40 +2345,55 @@
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="166"/>
+        <location filename="../app/Commands.cpp" line="142"/>
+        <source>The websocket wants [ADDRESS:]PORT, such as 8052 or 0.0.0.0:8052, not &quot;%1&quot;.</source>
+        <translation>Der Websocket braucht [ADRESSE:]PORT, etwa 8052 oder 0.0.0.0:8052, nicht &quot;%1&quot;.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="159"/>
+        <source>Make a new token; clients with the old one are refused from the next start of Playdeck on.</source>
+        <translation>Ein neues Token erzeugen; Clients mit dem alten werden ab dem nächsten Start von Playdeck abgewiesen.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="178"/>
+        <source>Serve AWX&apos;s websocket at ws://ADDRESS:PORT/websocket/ (ADDRESS 127.0.0.1 unless given); clients show the token of `playdeck websocket-token`.</source>
+        <translation>Den Websocket von AWX unter ws://ADRESSE:PORT/websocket/ anbieten (ADRESSE 127.0.0.1, wenn nicht angegeben); Clients zeigen das Token von `playdeck websocket-token` vor.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="212"/>
         <source>How many jobs (default 50).</source>
         <translation>Wie viele Jobs (Standard 50).</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="190"/>
-        <location filename="../app/Commands.cpp" line="217"/>
-        <location filename="../app/Commands.cpp" line="232"/>
-        <location filename="../app/Commands.cpp" line="252"/>
+        <location filename="../app/Commands.cpp" line="236"/>
+        <location filename="../app/Commands.cpp" line="250"/>
+        <location filename="../app/Commands.cpp" line="266"/>
+        <location filename="../app/Commands.cpp" line="286"/>
         <source>Job id.</source>
         <translation>Job-ID.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="219"/>
+        <location filename="../app/Commands.cpp" line="252"/>
         <source>One JSON object per line (the default).</source>
         <translation>Ein JSON-Objekt pro Zeile (Standard).</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="254"/>
+        <location filename="../app/Commands.cpp" line="288"/>
         <source>Only on the hosts that failed or were unreachable.</source>
         <translation>Nur auf den Hosts, die fehlgeschlagen oder unerreichbar waren.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="256"/>
+        <location filename="../app/Commands.cpp" line="290"/>
         <source>Exactly as it ran: the same project revision, inventory snapshot and variables, whatever changed since.</source>
         <translation>Exakt wie gelaufen: dieselbe Projektrevision, derselbe Inventar-Snapshot und dieselben Variablen, egal was sich seitdem geändert hat.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="259"/>
+        <location filename="../app/Commands.cpp" line="293"/>
         <source>Print the job&apos;s output as it runs.</source>
         <translation>Die Ausgabe des Jobs während der Ausführung anzeigen.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="267"/>
+        <location filename="../app/Commands.cpp" line="301"/>
         <source>Choose one of --failed-hosts and --exact.</source>
         <translation>Nur eines von --failed-hosts und --exact wählen.</translation>
     </message>
@@ -2636,7 +2674,7 @@
 <context>
     <name>playdeck::Dispatcher</name>
     <message>
-        <location filename="../engine/dispatch/Dispatcher.cpp" line="99"/>
+        <location filename="../engine/dispatch/Dispatcher.cpp" line="101"/>
         <source>Task was marked as running but was not present in the job queue, so it has been marked as failed.</source>
         <translation>Der Job war als laufend markiert, stand aber in keiner Warteschlange und wurde daher als fehlgeschlagen markiert.</translation>
     </message>
@@ -2753,19 +2791,32 @@
 <context>
     <name>playdeck::Engine</name>
     <message>
-        <location filename="../engine/Engine.cpp" line="142"/>
+        <location filename="../engine/Engine.cpp" line="144"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="146"/>
+        <location filename="../engine/Engine.cpp" line="148"/>
         <source>The data directory %1 cannot be created. Choose another one with --data-dir or PLAYDECK_DATA_DIR.</source>
         <translation>Das Datenverzeichnis %1 kann nicht angelegt werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="335"/>
+        <location filename="../engine/Engine.cpp" line="358"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::EventSocketServer</name>
+    <message>
+        <location filename="../engine/api/EventSocketServer.cpp" line="49"/>
+        <source>The websocket server cannot listen on %1 port %2: %3</source>
+        <translation>Der Websocket-Server kann nicht auf %1, Port %2 lauschen: %3</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/EventSocketServer.cpp" line="103"/>
+        <source>no such endpoint; use /websocket/</source>
+        <translation>diesen Endpunkt gibt es nicht; bitte /websocket/ verwenden</translation>
     </message>
 </context>
 <context>

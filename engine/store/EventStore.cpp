@@ -361,11 +361,12 @@ Result<qint64> EventStore::dump(qint64 jobId, Dump what, const DumpSink &write) 
 }
 
 Result<EventProgress> EventStore::progress(qint64 jobId) {
-    auto q = exec(m_db,
-                  QStringLiteral("SELECT kind, status, finished, event_processing_finished, (SELECT"
-                                 " coalesce(max(counter), 0) FROM job_event WHERE job_id = u.id) FROM unified_job u"
-                                 " WHERE id = ?"),
-                  {jobId});
+    auto q = exec(
+        m_db,
+        QStringLiteral("SELECT kind, status, finished, event_processing_finished, (SELECT"
+                       " coalesce(max(counter), 0) FROM job_event WHERE job_id = u.id) FROM unified_job u"
+                       " WHERE id = ?"),
+        {jobId});
     if (!q)
         return q.status();
     EventProgress p;
