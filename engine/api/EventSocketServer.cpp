@@ -312,6 +312,11 @@ void EventSocketServer::pump(qint64 jobId) {
             at = e.counter;
         }
     }
+    // Hand the page to the kernel now: left to the event loop, a socket writes one buffer block per
+    // pass, and passes are as slow as the pages in between (measured: ~2.5k events/s per client).
+    for (const ClientPtr &c : std::as_const(readers))
+        if (writable(*c))
+            c->socket->flush();
     // A short page read everything committed (counters the database refused leave gaps).
     if (page.value().size() < kPage)
         for (const ClientPtr &c : std::as_const(readers))
