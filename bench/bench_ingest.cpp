@@ -262,27 +262,8 @@ int main(int argc, char **argv) {
     }
 
     // Lag from creation to the stored row at 5k events/s: 50 events every 10 ms for 10 s.
-    int produced = 0;
-    static constexpr int paced = 50000;
-    ScriptedTransport::Script pacedScript;
-    pacedScript.chunks = {test::statusLine(QStringLiteral("starting")) +
-                          test::statusLine(QStringLiteral("running"))};
-    pacedScript.intervalMs = 10;
-    QElapsedTimer pacing;
-    pacedScript.generate = [&produced, &pacing]() -> std::optional<QByteArray> {
-        if (produced >= paced)
-            return std::nullopt;
-        if (!pacing.isValid())
-            pacing.start();
-        // As many events as 5k/s makes due by now, whatever the timer's slack.
-        const int due = std::min(paced, int(pacing.nsecsElapsed() / 200000) + 1);
-        QByteArray chunk;
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        while (produced < due)
-            chunk += test::loopEventLine(++produced, now);
-        return produced >= paced ? chunk + test::successfulEnd() : chunk;
-    };
-    scripts.push(pacedScript);
+    constexpr int paced = 50000;
+    scripts.push(test::pacedLoopScript(paced, 5000));
     const qint64 pacedJob = engine.launch(QStringLiteral("Replay"));
     (void)waitStored(engine, {pacedJob});
     const auto lagAt = [&](double q) {
@@ -318,8 +299,15 @@ int main(int argc, char **argv) {
             QElapsedTimer t;
             t.start();
             const qint64 id = engine.launch(QStringLiteral("Loop"));
-            if (!id || !waitStored(engine, {id}) || engine.status(id) != JobStatus::Successful) {
-                std::fprintf(stderr, "bench_ingest: the real loop did not succeed\n");
+            if (!id || engine.waitForFinished(id, 600000) != JobStatus::Successful) {
+                std::fprintf(
+                    stderr, "bench_ingest: the real loop did not succeed: %s %s\n",
+                    qPrintable(statusName(engine.status(id))),
+                    qPrintable(
+                        engine
+                            .scalar(QStringLiteral("SELECT job_explanation FROM unified_job WHERE id = ?"),
+                                    {id})
+                            .toString()));
                 return 1;
             }
             playdeck << double(t.nsecsElapsed()) / 1e9;

@@ -163,25 +163,8 @@ int main(int argc, char **argv) {
     const QJsonObject ten = run(10);
 
     // Lag at 5k events/s: created now, received by one client.
-    static constexpr int paced = 50000;
-    int produced = 0;
-    QElapsedTimer pacing;
-    ScriptedTransport::Script pacedScript;
-    pacedScript.chunks = {test::statusLine(QStringLiteral("running"))};
-    pacedScript.intervalMs = 10;
-    pacedScript.generate = [&]() -> std::optional<QByteArray> {
-        if (produced >= paced)
-            return std::nullopt;
-        if (!pacing.isValid())
-            pacing.start();
-        const int due = std::min(paced, int(pacing.nsecsElapsed() / 200000) + 1);
-        QByteArray chunk;
-        const QDateTime now = QDateTime::currentDateTimeUtc();
-        while (produced < due)
-            chunk += test::loopEventLine(++produced, now);
-        return produced >= paced ? chunk + test::successfulEnd() : chunk;
-    };
-    scripts.push(pacedScript);
+    constexpr int paced = 50000;
+    scripts.push(test::pacedLoopScript(paced, 5000));
     const qint64 pacedJob = engine.launch(QStringLiteral("Replay"));
     Client lagClient(url, pacedJob);
     lagClient.measureLag = true;

@@ -3,6 +3,7 @@
 #include "db/HelperProgram.h"
 #include "runner/LocalTransport.h"
 
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <QJsonObject>
 
@@ -147,6 +148,27 @@ QByteArray loopEventLine(int counter, const QDateTime &created) {
            "\"ansible.builtin.debug\", \"host\": \"" +
            host + "\", \"res\": {\"msg\": \"" + padding + "\", \"changed\": false}, \"uuid\": \"" + uuid +
            "\"}}\n";
+}
+
+ScriptedTransport::Script pacedLoopScript(int events, int perSecond) {
+    ScriptedTransport::Script script;
+    script.chunks = {statusLine(QStringLiteral("starting")) + statusLine(QStringLiteral("running"))};
+    script.intervalMs = 10;
+    auto produced = std::make_shared<int>(0);
+    auto pacing = std::make_shared<QElapsedTimer>();
+    script.generate = [=]() -> std::optional<QByteArray> {
+        if (*produced >= events)
+            return std::nullopt;
+        if (!pacing->isValid())
+            pacing->start();
+        const int due = int(std::min<qint64>(events, pacing->nsecsElapsed() * perSecond / 1000000000 + 1));
+        QByteArray chunk;
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        while (*produced < due)
+            chunk += loopEventLine(++*produced, now);
+        return *produced >= events ? chunk + successfulEnd() : chunk;
+    };
+    return script;
 }
 
 QByteArray successfulEnd() {
