@@ -130,12 +130,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size
             playdeck::JobEvent fast;
             if (reader.read(once, fast)) {
                 check(fast.counter == doc.object().value(QLatin1String("counter")).toInt());
-                for (const auto &[a, b] :
-                     {std::pair{&fast.event, &e.event}, {&fast.uuid, &e.uuid}, {&fast.parentUuid, &e.parentUuid},
-                      {&fast.hostName, &e.hostName}, {&fast.play, &e.play}, {&fast.task, &e.task},
-                      {&fast.role, &e.role}, {&fast.stdout, &e.stdout}, {&fast.taskAction, &e.taskAction}})
+                for (const auto &[a, b] : {std::pair{&fast.event, &e.event},
+                                           {&fast.uuid, &e.uuid},
+                                           {&fast.parentUuid, &e.parentUuid},
+                                           {&fast.hostName, &e.hostName},
+                                           {&fast.play, &e.play},
+                                           {&fast.task, &e.task},
+                                           {&fast.role, &e.role},
+                                           {&fast.stdout, &e.stdout},
+                                           {&fast.taskAction, &e.taskAction}})
                     check(*a == *b);
-                check(fast.startLine == e.startLine && fast.endLine == e.endLine && fast.verbosity == e.verbosity);
+                check(fast.startLine == e.startLine && fast.endLine == e.endLine &&
+                      fast.verbosity == e.verbosity);
                 check(fast.failed == e.failed && fast.changed == e.changed);
                 check(QJsonDocument::fromJson(fast.eventData) == QJsonDocument::fromJson(e.eventData));
             }

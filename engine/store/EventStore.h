@@ -1,8 +1,8 @@
 #pragma once
 
+#include "core/JobStatus.h"
 #include "core/Result.h"
 #include "events/HostSummary.h"
-#include "core/JobStatus.h"
 #include "model/JobEvent.h"
 
 #include <QSqlDatabase>
