@@ -60,22 +60,6 @@ QJsonArray toArray(const QList<double> &v) {
     return a;
 }
 
-// The whole stream of a job of `events` loop events, in chunks of about 64 KB as a pipe delivers them.
-QList<QByteArray> replayChunks(int events) {
-    QList<QByteArray> chunks{test::statusLine(QStringLiteral("starting")) +
-                             test::statusLine(QStringLiteral("running"))};
-    QByteArray chunk;
-    for (int c = 1; c <= events; ++c) {
-        chunk += test::loopEventLine(c);
-        if (chunk.size() >= 65536) {
-            chunks << chunk;
-            chunk.clear();
-        }
-    }
-    chunks << chunk + test::successfulEnd();
-    return chunks;
-}
-
 // Waits with a coarse poll, so that the waiting costs the process next to nothing.
 bool waitStored(test::TestEngine &engine, const QList<qint64> &jobs, int timeoutMs = 600000) {
     QElapsedTimer t;
@@ -187,8 +171,7 @@ int main(int argc, char **argv) {
     engine.addTemplate(QStringLiteral("Replay"), QStringLiteral("- hosts: all\n  tasks: []\n"),
                        QStringLiteral("allow_simultaneous"), {true});
 
-    ScriptedTransport::Script replay;
-    replay.chunks = replayChunks(events);
+    const ScriptedTransport::Script replay = test::loopJobScript(events);
 
     // One job at a time, alternating with a raw COPY of the same rows.
     QList<double> oneRate, streamRate, copyRate, cpuPerEvent;

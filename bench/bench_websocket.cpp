@@ -66,19 +66,6 @@ public:
     QList<double> lags;
 };
 
-QList<QByteArray> replay(int events) {
-    QList<QByteArray> chunks{test::statusLine(QStringLiteral("starting")) +
-                             test::statusLine(QStringLiteral("running"))};
-    QByteArray chunk;
-    for (int c = 1; c <= events; ++c) {
-        chunk += test::loopEventLine(c);
-        if (chunk.size() >= 65536)
-            chunks << std::exchange(chunk, {});
-    }
-    chunks << chunk + test::successfulEnd();
-    return chunks;
-}
-
 // Runs the event loop until `done` (QTest::qWaitFor sleeps 10 ms between passes, which would make
 // the clients in this thread read in bursts and measure the benchmark instead of the server).
 bool waitUntil(const std::function<bool()> &done, int timeoutMs) {
@@ -119,8 +106,7 @@ int main(int argc, char **argv) {
     const QUrl url(QStringLiteral("ws://127.0.0.1:%1/websocket/").arg(engine.engine().webSocketPort()));
     engine.addTemplate(QStringLiteral("Replay"), QStringLiteral("- hosts: all\n  tasks: []\n"),
                        QStringLiteral("allow_simultaneous"), {true});
-    ScriptedTransport::Script script;
-    script.chunks = replay(events);
+    const ScriptedTransport::Script script = test::loopJobScript(events);
     const auto storedRate = [&](qint64 job) {
         return engine
             .scalar(QStringLiteral(

@@ -23,6 +23,11 @@ const char *const kColumns =
     "job_id, counter, event, event_data, uuid, parent_uuid, host_name, play, task, role,"
     " stdout, start_line, end_line, verbosity, failed, changed, created";
 
+// COPY into job_event (or the staging table, which has the same columns), in appendCopyRow's order.
+QByteArray copyStatement(const char *table) {
+    return QByteArray("COPY ") + table + " (" + kColumns + ") FROM STDIN";
+}
+
 Status libpqFailure(PGconn *conn, const PGresult *result) {
     const char *state = result ? PQresultErrorField(result, PG_DIAG_SQLSTATE) : nullptr;
     const QString message =
@@ -72,7 +77,7 @@ Status copyRows(QSqlDatabase &db, const char *table, const QByteArray &rows) {
     PGconn *conn = nativeHandle(db);
     if (!conn)
         return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
-    return copyQuery(conn, QByteArray("COPY ") + table + " (" + kColumns + ") FROM STDIN", rows);
+    return copyQuery(conn, copyStatement(table), rows);
 }
 
 // The common case in two round trips and one commit: a single query string is one implicit
@@ -82,7 +87,7 @@ Status copyAndNotify(QSqlDatabase &db, const QByteArray &rows, const QHash<qint6
     PGconn *conn = nativeHandle(db);
     if (!conn)
         return Status::failure(QStringLiteral("no libpq handle behind the QPSQL connection"));
-    QByteArray sql = QByteArray("COPY job_event (") + kColumns + ") FROM STDIN";
+    QByteArray sql = copyStatement("job_event");
     for (auto it = highest.begin(); it != highest.end(); ++it) {
         const bus::Encoded encoded = bus::encode(bus::EventsCommitted{it.key(), it.value()});
         const QByteArray channel = encoded.channel.toUtf8();
@@ -232,21 +237,6 @@ Result<QList<JobEvent>> EventStore::load(qint64 jobId, int afterCounter, int max
     return out;
 }
 
-Result<QString> EventStore::stdoutText(qint64 jobId) {
-    auto q = exec(
-        m_db,
-        QStringLiteral("SELECT stdout FROM job_event WHERE job_id = ? AND stdout <> '' ORDER BY counter"),
-        {jobId});
-    if (!q)
-        return q.status();
-    QString out;
-    while (q.value().next()) {
-        out += q.value().value(0).toString();
-        out += QLatin1Char('\n');
-    }
-    return out;
-}
-
 Result<qint64> EventStore::dump(qint64 jobId, Dump what, const DumpSink &write) {
     PGconn *conn = nativeHandle(m_db);
     if (!conn)
@@ -380,6 +370,21 @@ Result<EventProgress> EventStore::progress(qint64 jobId) {
     p.processingFinished = r.value(3).toBool();
     p.lastCounter = r.value(4).toInt();
     return p;
+}
+
+Result<QString> EventStore::stdoutText(qint64 jobId) {
+    auto q = exec(
+        m_db,
+        QStringLiteral("SELECT stdout FROM job_event WHERE job_id = ? AND stdout <> '' ORDER BY counter"),
+        {jobId});
+    if (!q)
+        return q.status();
+    QString out;
+    while (q.value().next()) {
+        out += q.value().value(0).toString();
+        out += QLatin1Char('\n');
+    }
+    return out;
 }
 
 Result<QList<HostSummary>> EventStore::hostSummaries(qint64 jobId) {

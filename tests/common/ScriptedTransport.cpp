@@ -150,6 +150,19 @@ QByteArray loopEventLine(int counter, const QDateTime &created) {
            "\"}}\n";
 }
 
+ScriptedTransport::Script loopJobScript(int events) {
+    ScriptedTransport::Script script;
+    script.chunks = {statusLine(QStringLiteral("starting")) + statusLine(QStringLiteral("running"))};
+    QByteArray chunk;
+    for (int c = 1; c <= events; ++c) {
+        chunk += loopEventLine(c);
+        if (chunk.size() >= 65536)
+            script.chunks << std::exchange(chunk, {});
+    }
+    script.chunks << chunk + successfulEnd();
+    return script;
+}
+
 ScriptedTransport::Script pacedLoopScript(int events, int perSecond) {
     ScriptedTransport::Script script;
     script.chunks = {statusLine(QStringLiteral("starting")) + statusLine(QStringLiteral("running"))};

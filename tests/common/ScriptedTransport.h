@@ -79,6 +79,9 @@ QByteArray artifactsBlock(const QByteArray &zip);
 // One runner_item_on_ok event of about 1 KB as ansible-runner writes it for a debug loop (the shape
 // of the benchmarks' streams); `created` defaults to a fixed time.
 QByteArray loopEventLine(int counter, const QDateTime &created = {});
+// A job of `events` loop events (from its starting line to its end), in chunks of about 64 KB as a
+// pipe delivers them, all at once.
+ScriptedTransport::Script loopJobScript(int events);
 // A job of `events` loop events offered at `perSecond`, each created when it is written (for lag
 // measurements): as many as are due by now at each tick, whatever the timer's slack.
 ScriptedTransport::Script pacedLoopScript(int events, int perSecond);

@@ -3,8 +3,8 @@
 // window and in every editor and dialog. PLAYDECK_SCREENSHOTS=DIR saves each as de-*.png there.
 
 #include "DashboardView.h"
-#include "InventoryContentEditor.h"
 #include "FormWidgets.h"
+#include "InventoryContentEditor.h"
 #include "JobPresentation.h"
 #include "LaunchDialog.h"
 #include "MainWindow.h"

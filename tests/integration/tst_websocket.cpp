@@ -64,15 +64,7 @@ QJsonObject subscription(qint64 job) {
 }
 
 ScriptedTransport::Script loopJob(int events, int intervalMs) {
-    ScriptedTransport::Script s;
-    s.chunks << test::statusLine(QStringLiteral("starting")) + test::statusLine(QStringLiteral("running"));
-    for (int c = 1; c <= events;) {
-        QByteArray chunk;
-        for (int i = 0; i < 100 && c <= events; ++i)
-            chunk += test::loopEventLine(c++);
-        s.chunks << chunk;
-    }
-    s.chunks << test::successfulEnd();
+    ScriptedTransport::Script s = test::loopJobScript(events);
     s.intervalMs = intervalMs;
     return s;
 }
