@@ -58,6 +58,7 @@ bench: build
 	$(BUILD_DIR)/bench/bench_ingest
 	$(BUILD_DIR)/bench/bench_readers
 	$(BUILD_DIR)/bench/bench_websocket
+	$(BUILD_DIR)/bench/bench_outputview
 
 # libFuzzer targets (fuzz/), each run FUZZ_RUNS times from its seed corpus: `make fuzz FUZZ_RUNS=10000000`.
 fuzz: deps

@@ -483,84 +483,95 @@
         <translation>Es gibt keine Job-Vorlage (job template) namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="34"/>
+        <location filename="../engine/services/JobService.cpp" line="36"/>
         <source>Forks must be between 0 and 200.</source>
         <translation>Die Anzahl der Forks muss zwischen 0 und 200 liegen.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="36"/>
+        <location filename="../engine/services/JobService.cpp" line="38"/>
         <source>Verbosity must be between 0 and 5.</source>
         <translation>Die Ausführlichkeit muss zwischen 0 und 5 liegen.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="39"/>
+        <location filename="../engine/services/JobService.cpp" line="41"/>
         <source>The job type must be run or check.</source>
         <translation>Der Job-Typ muss run oder check sein.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="47"/>
+        <location filename="../engine/services/JobService.cpp" line="49"/>
         <source>The template&apos;s own extra variables are invalid: %1</source>
         <translation>Die eigenen zusätzlichen Variablen der Vorlage sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="107"/>
+        <location filename="../engine/services/JobService.cpp" line="109"/>
         <source>There is no inventory named &quot;%1&quot;.</source>
         <translation>Es gibt kein Inventar namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="117"/>
+        <location filename="../engine/services/JobService.cpp" line="119"/>
         <source>There is no credential named &quot;%1&quot;.</source>
         <translation>Es gibt keine Zugangsdaten namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="142"/>
+        <location filename="../engine/services/JobService.cpp" line="144"/>
         <source>%1 of credential &quot;%2&quot;</source>
         <translation>%1 der Zugangsdaten &quot;%2&quot;</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="144"/>
+        <location filename="../engine/services/JobService.cpp" line="146"/>
         <source>This launch needs %1 (asked at each launch).</source>
         <translation>Dieser Start braucht %1 (wird bei jedem Start abgefragt).</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="239"/>
+        <location filename="../engine/services/JobService.cpp" line="241"/>
         <source>The inventory &quot;%1&quot; has no source named &quot;%2&quot;.</source>
         <translation>Das Inventar &quot;%1&quot; hat keine Quelle namens &quot;%2&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="256"/>
+        <location filename="../engine/services/JobService.cpp" line="258"/>
         <source>There is no project named &quot;%1&quot;.</source>
         <translation>Es gibt kein Projekt namens &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="268"/>
+        <location filename="../engine/services/JobService.cpp" line="270"/>
         <source>A project update can only be run again as it is.</source>
         <translation>Eine Projektaktualisierung kann nur unverändert erneut gestartet werden.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="273"/>
+        <location filename="../engine/services/JobService.cpp" line="275"/>
         <source>An inventory update can only be run again as it is.</source>
         <translation>Eine Inventaraktualisierung kann nur unverändert erneut gestartet werden.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="291"/>
+        <location filename="../engine/services/JobService.cpp" line="293"/>
         <source>Job %1 cannot be relaunched: its template was deleted.</source>
         <translation>Job %1 kann nicht erneut gestartet werden: Seine Vorlage wurde gelöscht.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="307"/>
+        <location filename="../engine/services/JobService.cpp" line="309"/>
         <source>Job %1 has no host recap, so no host is known to have failed.</source>
         <translation>Job %1 hat keine Host-Zusammenfassung, daher ist kein fehlgeschlagener Host bekannt.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="309"/>
+        <location filename="../engine/services/JobService.cpp" line="311"/>
         <source>No host failed or was unreachable in job %1.</source>
         <translation>In Job %1 gab es keine fehlgeschlagenen oder unerreichbaren Hosts.</translation>
     </message>
     <message>
+        <location filename="../engine/services/JobService.cpp" line="377"/>
+        <source>The regular expression is not valid: %1</source>
+        <translation>Der reguläre Ausdruck ist ungültig: %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/services/JobService.cpp" line="394"/>
+        <location filename="../engine/services/JobService.cpp" line="409"/>
+        <source>%1 could not be written: %2</source>
+        <translation>%1 konnte nicht geschrieben werden: %2</translation>
+    </message>
+    <message>
         <location filename="../engine/store/UnifiedJobStore.cpp" line="163"/>
         <location filename="../engine/store/UnifiedJobStore.cpp" line="336"/>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="445"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="441"/>
         <source>There is no job %1.</source>
         <translation>Es gibt keinen Job %1.</translation>
     </message>
@@ -580,7 +591,7 @@
         <translation>Job %1 ist bereits beendet (%2).</translation>
     </message>
     <message>
-        <location filename="../engine/store/UnifiedJobStore.cpp" line="549"/>
+        <location filename="../engine/store/UnifiedJobStore.cpp" line="545"/>
         <source>its Playdeck instance %1 stopped before it had stored them</source>
         <translation>seine Playdeck-Instanz %1 wurde beendet, bevor sie sie gespeichert hatte</translation>
     </message>
@@ -948,12 +959,12 @@
         <translation>Hosts: %1 hinzugefügt, %2 aktualisiert, %3 entfernt. Gruppen: %4 hinzugefügt, %5 aktualisiert, %6 entfernt.</translation>
     </message>
     <message>
-        <location filename="../engine/store/EventStore.cpp" line="356"/>
+        <location filename="../engine/store/EventStore.cpp" line="346"/>
         <source>Writing the job&apos;s output failed.</source>
         <translation>Die Ausgabe des Jobs konnte nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../engine/store/EventStore.cpp" line="359"/>
+        <location filename="../engine/store/EventStore.cpp" line="349"/>
         <source>The database sent the job&apos;s output in a form Playdeck does not read.</source>
         <translation>Die Datenbank hat die Ausgabe des Jobs in einer Form geschickt, die Playdeck nicht liest.</translation>
     </message>
@@ -3288,193 +3299,345 @@ ansible_host: 10.0.0.5</translation>
     </message>
 </context>
 <context>
-    <name>playdeck::JobView</name>
+    <name>playdeck::JobOutputPane</name>
     <message>
-        <location filename="../ui/JobView.cpp" line="51"/>
-        <source>&amp;Cancel Job</source>
-        <translation>Job &amp;abbrechen</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="39"/>
+        <source>Output</source>
+        <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="53"/>
-        <source>Stop this job</source>
-        <translation>Diesen Job anhalten</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="56"/>
-        <source>&amp;Relaunch</source>
-        <translation>&amp;Erneut starten</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="58"/>
-        <source>Launch a new job with the same settings</source>
-        <translation>Einen neuen Job mit denselben Einstellungen starten</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="64"/>
-        <source>More</source>
-        <translation>Mehr</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="65"/>
-        <source>Other ways to relaunch</source>
-        <translation>Weitere Arten, erneut zu starten</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="68"/>
-        <source>Relaunch on &amp;Failed Hosts</source>
-        <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="70"/>
-        <source>Only on the hosts that failed or were unreachable</source>
-        <translation>Nur auf den Hosts, die fehlgeschlagen oder unerreichbar waren</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="72"/>
-        <source>Relaunch &amp;Exactly As It Ran</source>
-        <translation>E&amp;xakt wiederholen</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="74"/>
-        <source>The same project revision, inventory and variables, whatever changed since</source>
-        <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen, egal was sich seitdem geändert hat</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="86"/>
-        <source>Elapsed:</source>
-        <translation>Dauer:</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="98"/>
+        <location filename="../ui/JobOutputPane.cpp" line="42"/>
         <source>Follo&amp;w</source>
         <translation>&amp;Mitverfolgen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="100"/>
-        <source>Keep the newest output in view</source>
-        <translation>Die neueste Ausgabe im Blick behalten</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="44"/>
+        <source>Keep the newest output in view (End)</source>
+        <translation>Die neueste Ausgabe im Blick behalten (Ende)</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="150"/>
-        <source>No output yet.</source>
-        <translation>Noch keine Ausgabe.</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="49"/>
+        <source>Wrap lines</source>
+        <translation>Zeilen umbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="196"/>
-        <source>Recap per host</source>
-        <translation>Zusammenfassung pro Host</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="55"/>
+        <source>Go to Line…</source>
+        <translation>Gehe zu Zeile…</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="208"/>
-        <location filename="../ui/JobView.cpp" line="209"/>
-        <source>Find in the output</source>
-        <translation>In der Ausgabe suchen</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="56"/>
+        <source>Jump to a line of the output (Ctrl+L)</source>
+        <translation>Zu einer Zeile der Ausgabe springen (Strg+L)</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="214"/>
+        <location filename="../ui/JobOutputPane.cpp" line="64"/>
+        <source>Download</source>
+        <translation>Herunterladen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="65"/>
+        <source>Save the whole output to a file</source>
+        <translation>Die ganze Ausgabe in eine Datei speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="68"/>
+        <source>Plain Text…</source>
+        <translation>Reiner Text…</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="70"/>
+        <source>With ANSI Colours…</source>
+        <translation>Mit ANSI-Farben…</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="72"/>
+        <source>JSON Lines with Timestamps…</source>
+        <translation>JSON-Zeilen mit Zeitstempeln…</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="79"/>
+        <source>How long ago the newest event shown was made, and how many events arrive a second</source>
+        <translation>Wie alt das neueste angezeigte Ereignis ist und wie viele Ereignisse pro Sekunde ankommen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="121"/>
+        <source>The event&apos;s data</source>
+        <translation>Die Daten des Ereignisses</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="123"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="215"/>
-        <source>Close the find bar</source>
-        <translation>Suchleiste schließen</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="124"/>
+        <source>Close the event</source>
+        <translation>Ereignis schließen</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="243"/>
-        <source>O&amp;utput</source>
-        <translation>A&amp;usgabe</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="140"/>
+        <source>Copied 1 line.</source>
+        <translation>1 Zeile kopiert.</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="244"/>
-        <location filename="../ui/JobView.cpp" line="527"/>
-        <source>Rec&amp;ap</source>
-        <translation>Zusammen&amp;fassung</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="140"/>
+        <source>Copied %1 lines.</source>
+        <translation>%1 Zeilen kopiert.</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="245"/>
-        <source>&amp;Details</source>
-        <translation>De&amp;tails</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="157"/>
+        <source>The output could not be loaded: %1</source>
+        <translation>Die Ausgabe konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="266"/>
-        <source>Job #%1</source>
-        <translation>Job #%1</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="223"/>
+        <source>%1 ms</source>
+        <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="267"/>
-        <source>%1 #%2</source>
-        <translation>%1 #%2</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="223"/>
+        <source>%1 s</source>
+        <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="295"/>
-        <source>Job %1 could not be canceled: %2</source>
-        <translation>Job %1 konnte nicht abgebrochen werden: %2</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="224"/>
+        <source>Lag %1 · %2 events/s</source>
+        <translation>Verzug %1 · %2 Ereignisse/s</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="311"/>
-        <source>Job %1 could not be relaunched: %2</source>
-        <translation>Job %1 konnte nicht erneut gestartet werden: %2</translation>
+        <location filename="../ui/JobOutputPane.cpp" line="261"/>
+        <source>Not found yet</source>
+        <translation>Noch nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="331"/>
-        <source>Job %1 could not be loaded: %2</source>
-        <translation>Job %1 konnte nicht geladen werden: %2</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="353"/>
-        <source>The output of job %1 could not be loaded: %2</source>
-        <translation>Die Ausgabe von Job %1 konnte nicht geladen werden: %2</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="433"/>
-        <source>loading…</source>
-        <translation>wird geladen…</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="444"/>
-        <source>Playbook: %1</source>
-        <translation>Playbook: %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="448"/>
-        <location filename="../ui/JobView.cpp" line="450"/>
-        <source>Started: %1</source>
-        <translation>Gestartet: %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="453"/>
-        <location filename="../ui/JobView.cpp" line="455"/>
-        <source>Finished: %1</source>
-        <translation>Beendet: %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="458"/>
-        <source>Node: %1</source>
-        <translation>Knoten: %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="474"/>
-        <source>1 event of this job is not stored: %1</source>
-        <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="475"/>
-        <source>%1 events of this job are not stored: %2</source>
-        <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
-    </message>
-    <message>
-        <location filename="../ui/JobView.cpp" line="517"/>
+        <location filename="../ui/JobOutputPane.cpp" line="261"/>
         <source>Not found</source>
         <translation>Nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="524"/>
+        <location filename="../ui/JobOutputPane.cpp" line="263"/>
+        <source>1 match</source>
+        <translation>1 Treffer</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="263"/>
+        <source>%1 matches</source>
+        <translation>%1 Treffer</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="265"/>
+        <source>%1, searching…</source>
+        <translation>%1, suche…</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="293"/>
+        <source>%1 of %2</source>
+        <translation>%1 von %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="294"/>
+        <source>%1 of %2, searching…</source>
+        <translation>%1 von %2, suche…</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="311"/>
+        <source>Go to Line</source>
+        <translation>Gehe zu Zeile</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="311"/>
+        <source>Line (1 to %1):</source>
+        <translation>Zeile (1 bis %1):</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="323"/>
+        <source>Text (*.txt)</source>
+        <translation>Text (*.txt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="327"/>
+        <source>Text with ANSI colours (*.txt *.ansi)</source>
+        <translation>Text mit ANSI-Farben (*.txt *.ansi)</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="331"/>
+        <source>JSON lines (*.jsonl *.json)</source>
+        <translation>JSON-Zeilen (*.jsonl *.json)</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="334"/>
+        <source>Save the Output</source>
+        <translation>Ausgabe speichern</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="340"/>
+        <source>Saving %1…</source>
+        <translation>Speichere %1…</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="347"/>
+        <source>Saved to %1.</source>
+        <translation>Gespeichert in %1.</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="364"/>
+        <source>Event %1 is not stored.</source>
+        <translation>Ereignis %1 ist nicht gespeichert.</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="369"/>
+        <source>Event %1</source>
+        <translation>Ereignis %1</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::JobView</name>
+    <message>
+        <location filename="../ui/JobView.cpp" line="44"/>
+        <source>&amp;Cancel Job</source>
+        <translation>Job &amp;abbrechen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="46"/>
+        <source>Stop this job</source>
+        <translation>Diesen Job anhalten</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="49"/>
+        <source>&amp;Relaunch</source>
+        <translation>&amp;Erneut starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="51"/>
+        <source>Launch a new job with the same settings</source>
+        <translation>Einen neuen Job mit denselben Einstellungen starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="57"/>
+        <source>More</source>
+        <translation>Mehr</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="58"/>
+        <source>Other ways to relaunch</source>
+        <translation>Weitere Arten, erneut zu starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="61"/>
+        <source>Relaunch on &amp;Failed Hosts</source>
+        <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="63"/>
+        <source>Only on the hosts that failed or were unreachable</source>
+        <translation>Nur auf den Hosts, die fehlgeschlagen oder unerreichbar waren</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="65"/>
+        <source>Relaunch &amp;Exactly As It Ran</source>
+        <translation>E&amp;xakt wiederholen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="67"/>
+        <source>The same project revision, inventory and variables, whatever changed since</source>
+        <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen, egal was sich seitdem geändert hat</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="79"/>
+        <source>Elapsed:</source>
+        <translation>Dauer:</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="160"/>
+        <source>Recap per host</source>
+        <translation>Zusammenfassung pro Host</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="172"/>
+        <source>O&amp;utput</source>
+        <translation>A&amp;usgabe</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="173"/>
+        <location filename="../ui/JobView.cpp" line="379"/>
+        <source>Rec&amp;ap</source>
+        <translation>Zusammen&amp;fassung</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="174"/>
+        <source>&amp;Details</source>
+        <translation>De&amp;tails</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="198"/>
+        <source>Job #%1</source>
+        <translation>Job #%1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="199"/>
+        <source>%1 #%2</source>
+        <translation>%1 #%2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="227"/>
+        <source>Job %1 could not be canceled: %2</source>
+        <translation>Job %1 konnte nicht abgebrochen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="243"/>
+        <source>Job %1 could not be relaunched: %2</source>
+        <translation>Job %1 konnte nicht erneut gestartet werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="263"/>
+        <source>Job %1 could not be loaded: %2</source>
+        <translation>Job %1 konnte nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="306"/>
+        <source>loading…</source>
+        <translation>wird geladen…</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="317"/>
+        <source>Playbook: %1</source>
+        <translation>Playbook: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="321"/>
+        <location filename="../ui/JobView.cpp" line="323"/>
+        <source>Started: %1</source>
+        <translation>Gestartet: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="326"/>
+        <location filename="../ui/JobView.cpp" line="328"/>
+        <source>Finished: %1</source>
+        <translation>Beendet: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="331"/>
+        <source>Node: %1</source>
+        <translation>Knoten: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="347"/>
+        <source>1 event of this job is not stored: %1</source>
+        <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="348"/>
+        <source>%1 events of this job are not stored: %2</source>
+        <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="376"/>
         <source>The recap of job %1 could not be loaded: %2</source>
         <translation>Die Zusammenfassung von Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="528"/>
+        <location filename="../ui/JobView.cpp" line="380"/>
         <source>Rec&amp;ap (%1)</source>
         <translation>Zusammen&amp;fassung (%1)</translation>
     </message>
@@ -4029,6 +4192,125 @@ name: wert</translation>
         <location filename="../engine/bus/NotifyBus.cpp" line="94"/>
         <source>The connection to PostgreSQL was lost; reconnecting.</source>
         <translation>Die Verbindung zu PostgreSQL ging verloren; sie wird wiederhergestellt.</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::OutputFindBar</name>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="20"/>
+        <location filename="../ui/OutputFindBar.cpp" line="21"/>
+        <source>Find in the output</source>
+        <translation>In der Ausgabe suchen</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="23"/>
+        <source>Match case</source>
+        <translation>Groß/klein beachten</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="25"/>
+        <source>Regular expression</source>
+        <translation>Regulärer Ausdruck</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="27"/>
+        <source>Only matching lines</source>
+        <translation>Nur passende Zeilen</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="29"/>
+        <source>Hide every other line (line numbers stay those of the whole output)</source>
+        <translation>Alle anderen Zeilen ausblenden (die Zeilennummern bleiben die der ganzen Ausgabe)</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="31"/>
+        <source>Previous</source>
+        <translation>Vorheriger</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="32"/>
+        <source>The match before (Shift+Enter)</source>
+        <translation>Der Treffer davor (Umschalt+Eingabe)</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="34"/>
+        <source>Next</source>
+        <translation>Nächster</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="35"/>
+        <source>The next match (Enter)</source>
+        <translation>Der nächste Treffer (Eingabe)</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="40"/>
+        <source>Close</source>
+        <translation>Schließen</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="41"/>
+        <source>Close the find bar</source>
+        <translation>Suchleiste schließen</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="45"/>
+        <source>Host</source>
+        <translation>Host</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="46"/>
+        <source>Only lines of hosts whose name contains</source>
+        <translation>Nur Zeilen von Hosts, deren Name enthält</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="50"/>
+        <source>Task</source>
+        <translation>Task</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="51"/>
+        <source>Only lines of tasks whose name contains</source>
+        <translation>Nur Zeilen von Tasks, deren Name enthält</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="55"/>
+        <source>Only lines with this result</source>
+        <translation>Nur Zeilen mit diesem Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="56"/>
+        <source>Any result</source>
+        <translation>Jedes Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="57"/>
+        <source>Failed</source>
+        <translation>Fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="58"/>
+        <source>Unreachable</source>
+        <translation>Unerreichbar</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="59"/>
+        <source>Failed or unreachable</source>
+        <translation>Fehlgeschlagen oder unerreichbar</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="60"/>
+        <source>Changed</source>
+        <translation>Geändert</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="61"/>
+        <source>Skipped</source>
+        <translation>Übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/OutputFindBar.cpp" line="62"/>
+        <source>OK</source>
+        <translation>OK</translation>
     </message>
 </context>
 <context>

@@ -1,31 +1,24 @@
 #include "JobView.h"
 
-#include "AnsiText.h"
 #include "Controller.h"
 #include "HostRecapModel.h"
 #include "JobDetailsPanel.h"
+#include "JobOutputPane.h"
 #include "JobPresentation.h"
 #include "db/DbPool.h"
 #include "runner/InputWait.h"
 #include "services/JobService.h"
 
 #include <QAction>
-#include <QCheckBox>
-#include <QFontDatabase>
-#include <QGuiApplication>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
-#include <QLineEdit>
 #include <QLocale>
 #include <QMenu>
-#include <QPlainTextEdit>
 #include <QPushButton>
 #include <QScrollArea>
-#include <QScrollBar>
 #include <QTabWidget>
 #include <QTableView>
-#include <QTextCursor>
 #include <QToolButton>
 #include <QVBoxLayout>
 
@@ -95,15 +88,6 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_detailsLabel->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_detailsLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
-    m_followBox = new QCheckBox(tr("Follo&w"), this);
-    m_followBox->setObjectName(QStringLiteral("followBox"));
-    m_followBox->setToolTip(tr("Keep the newest output in view"));
-    m_followBox->setChecked(true);
-    connect(m_followBox, &QCheckBox::toggled, this, [this](bool on) {
-        if (on)
-            scrollToBottom();
-    });
-
     m_explanationLabel = new QLabel(this);
     m_explanationLabel->setObjectName(QStringLiteral("explanationLabel"));
     m_explanationLabel->setTextFormat(Qt::PlainText);
@@ -141,25 +125,6 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_messageLabel->setPalette(messagePalette);
     m_messageLabel->hide();
 
-    m_output = new QPlainTextEdit(this);
-    m_output->setObjectName(QStringLiteral("outputView"));
-    m_output->setReadOnly(true);
-    m_output->setUndoRedoEnabled(false);
-    m_output->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
-    m_output->setTextInteractionFlags(Qt::TextSelectableByMouse | Qt::TextSelectableByKeyboard);
-    m_output->setPlaceholderText(tr("No output yet."));
-
-    QScrollBar *scrollBar = m_output->verticalScrollBar();
-    connect(scrollBar, &QScrollBar::rangeChanged, this, [this] {
-        if (isFollowing())
-            scrollToBottom();
-    });
-    connect(scrollBar, &QScrollBar::valueChanged, this, [this, scrollBar](int value) {
-        // Any move away from the bottom that we did not make ourselves is the operator reading.
-        if (!m_autoScrolling && isFollowing() && value < scrollBar->maximum())
-            m_followBox->setChecked(false);
-    });
-
     auto *titleRow = new QHBoxLayout;
     titleRow->addWidget(m_titleLabel, 1);
     titleRow->addWidget(m_cancelButton);
@@ -174,7 +139,6 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     stateRow->addWidget(m_elapsedLabel);
     stateRow->addSpacing(16);
     stateRow->addWidget(m_detailsLabel, 1);
-    stateRow->addWidget(m_followBox);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(titleRow);
@@ -200,47 +164,12 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     detailsScroll->setWidgetResizable(true);
     detailsScroll->setFrameShape(QFrame::NoFrame);
 
-    // Find in the output: Ctrl+F, Enter for the next match, Shift+Enter for the one before, Esc to close.
-    m_findBar = new QWidget;
-    m_findBar->setObjectName(QStringLiteral("findBar"));
-    m_findEdit = new QLineEdit;
-    m_findEdit->setObjectName(QStringLiteral("findEdit"));
-    m_findEdit->setPlaceholderText(tr("Find in the output"));
-    m_findEdit->setAccessibleName(tr("Find in the output"));
-    m_findEdit->setClearButtonEnabled(true);
-    m_findStatus = new QLabel;
-    m_findStatus->setObjectName(QStringLiteral("findStatus"));
-    auto *findClose = new QToolButton;
-    findClose->setText(tr("Close"));
-    findClose->setAccessibleName(tr("Close the find bar"));
-    auto *findRow = new QHBoxLayout(m_findBar);
-    findRow->setContentsMargins(0, 0, 0, 0);
-    findRow->addWidget(m_findEdit, 1);
-    findRow->addWidget(m_findStatus);
-    findRow->addWidget(findClose);
-    m_findBar->hide();
-    connect(m_findEdit, &QLineEdit::returnPressed, this, [this] {
-        findNext(m_findEdit->text(), QGuiApplication::keyboardModifiers() & Qt::ShiftModifier);
-    });
-    connect(findClose, &QToolButton::clicked, this, [this] {
-        m_findBar->hide();
-        m_output->setFocus();
-    });
-    auto *escape = new QAction(m_findBar);
-    escape->setShortcut(QKeySequence(Qt::Key_Escape));
-    escape->setShortcutContext(Qt::WidgetWithChildrenShortcut);
-    connect(escape, &QAction::triggered, findClose, &QToolButton::click);
-    m_findBar->addAction(escape);
-    auto *outputPage = new QWidget;
-    auto *outputColumn = new QVBoxLayout(outputPage);
-    outputColumn->setContentsMargins(0, 0, 0, 0);
-    outputColumn->addWidget(m_findBar);
-    outputColumn->addWidget(m_output, 1);
+    m_output = new JobOutputPane(m_controller.jobs(), m_jobId);
 
     m_pages = new QTabWidget;
     m_pages->setObjectName(QStringLiteral("jobPages"));
     m_pages->setDocumentMode(true);
-    m_pages->addTab(outputPage, tr("O&utput"));
+    m_pages->addTab(m_output, tr("O&utput"));
     m_pages->addTab(m_recapView, tr("Rec&ap"));
     m_pages->addTab(detailsScroll, tr("&Details"));
     layout->addWidget(m_pages, 1);
@@ -253,12 +182,15 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     connect(&m_controller, &Controller::resynced, this, [this] {
         // The bus was deaf for a while: whatever changed meanwhile was not announced to us.
         refreshJob();
-        fetchEvents();
+        m_output->jobAdvanced();
     });
 
     updateHeader();
     refreshJob();
-    fetchEvents();
+}
+
+int JobView::lastCounter() const {
+    return m_output->lastCounter();
 }
 
 QString JobView::title() const {
@@ -276,11 +208,11 @@ bool JobView::canRelaunch() const {
 }
 
 bool JobView::isFollowing() const {
-    return m_followBox->isChecked();
+    return m_output->isFollowing();
 }
 
 void JobView::setFollowing(bool follow) {
-    m_followBox->setChecked(follow);
+    m_output->setFollowing(follow);
 }
 
 void JobView::cancelJob() {
@@ -334,30 +266,6 @@ void JobView::refreshJob() {
     });
 }
 
-void JobView::fetchEvents() {
-    if (m_eventsFetching) {
-        m_eventsFetchAgain = true;
-        return;
-    }
-    m_eventsFetching = true;
-    m_eventsFetchAgain = false;
-    whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, EventChunk), this,
-              [this](Result<QList<JobEvent>> result) {
-                  m_eventsFetching = false;
-                  bool more = m_eventsFetchAgain;
-                  if (result) {
-                      appendEvents(result.value());
-                      // A full chunk means there may be more already committed.
-                      more = more || result.value().size() >= EventChunk;
-                  } else {
-                      showMessage(tr("The output of job %1 could not be loaded: %2")
-                                      .arg(QString::number(m_jobId), result.error()));
-                  }
-                  if (more)
-                      fetchEvents();
-              });
-}
-
 void JobView::applyJob(JobDetail job) {
     const bool wasLoaded = m_loaded;
     const JobStatus oldStatus = m_job.status;
@@ -377,49 +285,14 @@ void JobView::applyJob(JobDetail job) {
         Q_EMIT statusChanged(m_job.status);
         // The last events may have been committed just before the job finished.
         if (wasLoaded && isFinished(m_job.status))
-            fetchEvents();
+            m_output->jobAdvanced();
     }
-}
-
-void JobView::appendEvents(const QList<JobEvent> &events) {
-    if (events.isEmpty())
-        return;
-    // Some moves (QPlainTextEdit's own Page Up) change the scroll bar with its signals blocked, so
-    // check again: following means sitting at the bottom.
-    const QScrollBar *scrollBar = m_output->verticalScrollBar();
-    if (isFollowing() && scrollBar->value() < scrollBar->maximum())
-        m_followBox->setChecked(false);
-
-    // One edit block per chunk: the document lays out the new lines once, at the end.
-    QTextCursor cursor(m_output->document());
-    cursor.movePosition(QTextCursor::End);
-    cursor.beginEditBlock();
-    for (const JobEvent &event : events) {
-        m_lastCounter = qMax(m_lastCounter, event.counter);
-        if (event.stdout.isEmpty())
-            continue;
-        QString text = event.stdout;
-        text.replace(QLatin1String("\r\n"), QLatin1String("\n"));
-        text.replace(QLatin1Char('\r'), QLatin1Char('\n'));
-        if (text.endsWith(QLatin1Char('\n')))
-            text.chop(1);
-        const QList<AnsiRun> runs = parseAnsi(text, m_baseFormat);
-        if (runs.isEmpty() && !text.isEmpty())
-            continue; // nothing but escape sequences
-        if (m_hasOutput)
-            cursor.insertText(QStringLiteral("\n"), m_baseFormat);
-        m_hasOutput = true;
-        for (const AnsiRun &run : runs)
-            cursor.insertText(run.text, run.format);
-    }
-    cursor.endEditBlock();
-    if (isFollowing())
-        scrollToBottom();
+    m_output->setJobRunning(m_job.status == JobStatus::Running);
 }
 
 void JobView::onEventsCommitted(qint64 jobId, int counter) {
-    if (jobId == m_jobId && counter > m_lastCounter)
-        fetchEvents();
+    if (jobId == m_jobId && counter > lastCounter())
+        m_output->jobAdvanced();
 }
 
 void JobView::onJobChanged(const bus::JobChanged &change) {
@@ -494,28 +367,7 @@ void JobView::updateElapsed() {
 
 void JobView::showFind() {
     m_pages->setCurrentIndex(0);
-    m_findBar->show();
-    m_findEdit->setFocus();
-    m_findEdit->selectAll();
-}
-
-bool JobView::findNext(const QString &text, bool backwards) {
-    if (text.isEmpty())
-        return false;
-    const QTextDocument::FindFlags flags =
-        backwards ? QTextDocument::FindBackward : QTextDocument::FindFlags();
-    bool found = m_output->find(text, flags);
-    if (!found) {
-        // Around again, from the other end.
-        QTextCursor cursor = m_output->textCursor();
-        cursor.movePosition(backwards ? QTextCursor::End : QTextCursor::Start);
-        m_output->setTextCursor(cursor);
-        found = m_output->find(text, flags);
-    }
-    if (found)
-        setFollowing(false); // the operator is reading where the match is
-    m_findStatus->setText(found ? QString() : tr("Not found"));
-    return found;
+    m_output->showFind();
 }
 
 void JobView::fetchRecap() {
@@ -539,13 +391,6 @@ void JobView::updateActions() {
 void JobView::showMessage(const QString &message) {
     m_messageLabel->setText(message);
     m_messageLabel->setVisible(!message.isEmpty());
-}
-
-void JobView::scrollToBottom() {
-    QScrollBar *scrollBar = m_output->verticalScrollBar();
-    m_autoScrolling = true;
-    scrollBar->setValue(scrollBar->maximum());
-    m_autoScrolling = false;
 }
 
 } // namespace playdeck

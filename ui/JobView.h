@@ -5,14 +5,10 @@
 #include "model/JobEvent.h"
 #include "services/JobService.h"
 
-#include <QTextCharFormat>
 #include <QTimer>
 #include <QWidget>
 
-class QCheckBox;
 class QLabel;
-class QLineEdit;
-class QPlainTextEdit;
 class QPushButton;
 class QTabWidget;
 class QTableView;
@@ -23,15 +19,13 @@ namespace playdeck {
 class Controller;
 class HostRecapModel;
 class JobDetailsPanel;
+class JobOutputPane;
 
 // One job: a header with its state and actions, and its output as ansible printed it, growing while
-// the job runs. Output is fetched in chunks after the last event shown, never more than one fetch at
-// a time; events committed meanwhile are fetched right after.
+// the job runs (JobOutputPane, paged from the database), its recap and its details.
 class JobView : public QWidget {
     Q_OBJECT
 public:
-    static constexpr int EventChunk = 1000;
-
     JobView(Controller &controller, qint64 jobId, QWidget *parent = nullptr);
 
     qint64 jobId() const { return m_jobId; }
@@ -42,12 +36,13 @@ public:
     JobStatus status() const { return m_job.status; }
     // "Demo Job Template #12"; "Job #12" until loaded. For tab titles.
     QString title() const;
-    // The highest event counter shown so far (0 before any).
-    int lastCounter() const { return m_lastCounter; }
+    // The highest event counter committed when the output last looked (0 before any).
+    int lastCounter() const;
 
     HostRecapModel *recapModel() const { return m_recapModel; }
     JobDetailsPanel *detailsPanel() const { return m_detailsPanel; }
     QTabWidget *pages() const { return m_pages; }
+    JobOutputPane *outputPane() const { return m_output; }
 
     bool canCancel() const;
     bool canRelaunch() const;
@@ -58,14 +53,10 @@ public Q_SLOTS:
     void relaunchJob(playdeck::RelaunchMode mode = playdeck::RelaunchMode::SamePrompts);
     // Shows the find bar over the output with the focus in it (Ctrl+F).
     void showFind();
-    // The next line with `text` after the cursor, from the top again at the end; whether found.
-    bool findNext(const QString &text, bool backwards = false);
     // Keep the output scrolled to the bottom as it grows.
     void setFollowing(bool follow);
     // Fetch the job's state again for the header.
     void refreshJob();
-    // Fetch the events after lastCounter().
-    void fetchEvents();
 
 Q_SIGNALS:
     void titleChanged(const QString &title);
@@ -76,7 +67,6 @@ Q_SIGNALS:
 
 private:
     void applyJob(JobDetail job);
-    void appendEvents(const QList<JobEvent> &events);
     void onEventsCommitted(qint64 jobId, int counter);
     void onJobChanged(const bus::JobChanged &change);
     void updateHeader();
@@ -84,7 +74,6 @@ private:
     void updateActions();
     void fetchRecap();
     void showMessage(const QString &message);
-    void scrollToBottom();
 
     Controller &m_controller;
     const qint64 m_jobId;
@@ -93,14 +82,8 @@ private:
 
     bool m_jobFetching = false;
     bool m_jobFetchAgain = false;
-    bool m_eventsFetching = false;
-    bool m_eventsFetchAgain = false;
     bool m_cancelling = false;
     bool m_relaunching = false;
-    int m_lastCounter = 0;
-    bool m_hasOutput = false;
-    bool m_autoScrolling = false;
-    QTextCharFormat m_baseFormat;
     QTimer m_clock;
 
     QLabel *m_titleLabel = nullptr;
@@ -114,12 +97,8 @@ private:
     QLabel *m_messageLabel = nullptr;
     QPushButton *m_cancelButton = nullptr;
     QPushButton *m_relaunchButton = nullptr;
-    QCheckBox *m_followBox = nullptr;
-    QPlainTextEdit *m_output = nullptr;
+    JobOutputPane *m_output = nullptr;
     QToolButton *m_relaunchModeButton = nullptr;
-    QWidget *m_findBar = nullptr;
-    QLineEdit *m_findEdit = nullptr;
-    QLabel *m_findStatus = nullptr;
     QTabWidget *m_pages = nullptr; // output, recap, details
     QTableView *m_recapView = nullptr;
     HostRecapModel *m_recapModel = nullptr;

@@ -111,3 +111,15 @@ pg_conn *nativeHandle(const QSqlDatabase &db) {
 }
 
 } // namespace playdeck
+
+namespace playdeck {
+
+QString likeContains(const QString &text) {
+    QString escaped = text;
+    escaped.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
+        .replace(QLatin1Char('%'), QStringLiteral("\\%"))
+        .replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return QLatin1Char('%') + escaped + QLatin1Char('%');
+}
+
+} // namespace playdeck

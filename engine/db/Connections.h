@@ -23,6 +23,8 @@ void closeConnection(const QString &name);
 // Runs `sql` with positional bindings; on failure returns the driver's message with the statement,
 // and the SQLSTATE as the failure's code.
 [[nodiscard]] Result<QSqlQuery> exec(QSqlDatabase &db, const QString &sql, const QVariantList &binds = {});
+// An ILIKE pattern that finds `text` anywhere, its % _ and \ taken literally.
+QString likeContains(const QString &text);
 
 // Whether a failure is the database refusing this data (SQLSTATE class 22 "data exception" or 23
 // "integrity constraint violation"). Every other failure means the database is away or in trouble,

@@ -2,6 +2,7 @@
 
 #include "db/DbPool.h"
 #include "dispatch/InstanceRegistry.h"
+#include "events/AnsiEscapes.h"
 #include "inventory/InventoryContent.h"
 #include "launch/ExtraVars.h"
 #include "launch/LaunchRules.h"
@@ -19,6 +20,7 @@
 
 #include <QObject>
 #include <QPromise>
+#include <QSaveFile>
 #include <QUuid>
 
 #include <memory>
@@ -350,6 +352,63 @@ QFuture<Result<QString>> JobService::stdoutText(qint64 jobId) {
 QFuture<Result<qint64>> JobService::dump(qint64 jobId, EventStore::Dump what, EventStore::DumpSink write) {
     return m_pool.run<Result<qint64>>(
         [=](QSqlDatabase &db) { return EventStore(db).dump(jobId, what, write); });
+}
+
+QFuture<Result<OutputPage>> JobService::outputPage(qint64 jobId, int firstLine, int count, int lineCount) {
+    return m_pool.run<Result<OutputPage>>([=](QSqlDatabase &db) -> Result<OutputPage> {
+        auto events = EventStore(db).outputEvents(jobId, firstLine, count);
+        if (!events)
+            return events.status();
+        return playdeck::outputPage(events.value(), firstLine, count, lineCount);
+    });
+}
+
+QFuture<Result<OutputExtent>> JobService::outputExtent(qint64 jobId) {
+    return m_pool.run<Result<OutputExtent>>(
+        [jobId](QSqlDatabase &db) { return EventStore(db).outputExtent(jobId); });
+}
+
+QFuture<Result<OutputMatches>> JobService::searchOutput(qint64 jobId, const OutputFilter &filter,
+                                                        int afterLine, int maxEvents) {
+    return m_pool.run<Result<OutputMatches>>([=](QSqlDatabase &db) -> Result<OutputMatches> {
+        const OutputMatcher matcher(filter);
+        if (!matcher.error().isEmpty())
+            return Result<OutputMatches>::failure(
+                QObject::tr("The regular expression is not valid: %1").arg(matcher.error()));
+        auto events = EventStore(db).outputEvents(jobId, afterLine, maxEvents, filter);
+        if (!events)
+            return events.status();
+        OutputMatches step;
+        matcher.scan(events.value(), step.ranges);
+        step.scannedTo = events.value().isEmpty() ? afterLine : events.value().last().endLine;
+        step.atEnd = events.value().size() < maxEvents;
+        return step;
+    });
+}
+
+QFuture<Result<qint64>> JobService::saveOutput(qint64 jobId, OutputFormat format, const QString &path) {
+    return m_pool.run<Result<qint64>>([=](QSqlDatabase &db) -> Result<qint64> {
+        QSaveFile file(path);
+        if (!file.open(QIODevice::WriteOnly))
+            return Result<qint64>::failure(
+                QObject::tr("%1 could not be written: %2").arg(path, file.errorString()));
+        const auto what =
+            format == OutputFormat::JsonLines ? EventStore::Dump::JsonLines : EventStore::Dump::Stdout;
+        auto rows = EventStore(db).dump(jobId, what, [&](const char *data, qsizetype size) {
+            if (format != OutputFormat::Plain)
+                return file.write(data, size) == size;
+            const QByteArray plain = stripAnsi(QString::fromUtf8(data, size)).toUtf8();
+            return file.write(plain) == plain.size();
+        });
+        if (!rows) {
+            file.cancelWriting();
+            return rows;
+        }
+        if (!file.commit())
+            return Result<qint64>::failure(
+                QObject::tr("%1 could not be written: %2").arg(path, file.errorString()));
+        return rows;
+    });
 }
 
 QFuture<Result<bool>> JobService::settleIfItsInstanceIsLost(qint64 jobId) {

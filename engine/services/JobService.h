@@ -86,6 +86,20 @@ public:
     // Streams the job's stdout or its events as JSON lines to `write`, which runs on a query thread
     // (EventStore::dump): for the command line, whose memory stays bounded for any job.
     QFuture<Result<qint64>> dump(qint64 jobId, EventStore::Dump what, EventStore::DumpSink write);
+
+    // The job view's output, by line. A page holds lines [firstLine, firstLine + count), cut at
+    // lineCount (what the view knows of; newer lines come with the next extent).
+    QFuture<Result<OutputPage>> outputPage(qint64 jobId, int firstLine, int count, int lineCount);
+    QFuture<Result<OutputExtent>> outputExtent(qint64 jobId);
+    // One step of a search: the lines after `afterLine` among the next `maxEvents` events that meet
+    // the filter's event conditions. The text is matched here, on a database thread, never on the
+    // caller's.
+    QFuture<Result<OutputMatches>> searchOutput(qint64 jobId, const OutputFilter &filter, int afterLine,
+                                                int maxEvents);
+    // Saves the job's whole output to `path` (atomically: the file is complete or not there), as
+    // printed, without its colours, or as JSON lines with timestamps. Returns the events written.
+    enum class OutputFormat { Ansi, Plain, JsonLines };
+    QFuture<Result<qint64>> saveOutput(qint64 jobId, OutputFormat format, const QString &path);
     // When the job's instance stopped before storing all its events: say so and finish its event
     // processing (see UnifiedJobStore::settleEventsOfLostInstances); whether it did.
     QFuture<Result<bool>> settleIfItsInstanceIsLost(qint64 jobId);

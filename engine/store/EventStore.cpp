@@ -372,6 +372,92 @@ Result<EventProgress> EventStore::progress(qint64 jobId) {
     return p;
 }
 
+namespace {
+
+QString outcomeCondition(LineOutcome outcome) {
+    switch (outcome) {
+    case LineOutcome::Ok:
+        return QStringLiteral("(event IN ('runner_on_ok', 'runner_item_on_ok', 'runner_on_async_ok')"
+                              " AND NOT changed AND NOT failed)");
+    case LineOutcome::Changed:
+        return QStringLiteral("(changed AND NOT failed)");
+    case LineOutcome::Failed:
+        return QStringLiteral("(failed AND event <> 'runner_on_unreachable')");
+    case LineOutcome::Unreachable:
+        return QStringLiteral("event = 'runner_on_unreachable'");
+    case LineOutcome::Skipped:
+        return QStringLiteral("event IN ('runner_on_skipped', 'runner_item_on_skipped')");
+    case LineOutcome::None:
+        break;
+    }
+    return QStringLiteral("false");
+}
+
+} // namespace
+
+Result<QList<OutputEvent>> EventStore::outputEvents(qint64 jobId, int afterLine, int limit,
+                                                    const OutputFilter &filter) {
+    // ORDER BY end_line walks the index from afterLine on and stops after `limit` rows: a jump to
+    // any line of a ten-million-line job reads a page, not the job. Events that print no line are
+    // skipped, so `limit` events cover at least `limit` lines.
+    QString sql =
+        QStringLiteral("SELECT counter, start_line, end_line, event, stdout, failed, changed"
+                       " FROM job_event WHERE job_id = ? AND end_line > ? AND end_line > start_line");
+    QVariantList values{jobId, afterLine};
+    const auto contains = [&](const char *column, const QString &value) {
+        if (value.isEmpty())
+            return;
+        sql += QStringLiteral(" AND %1 ILIKE ?").arg(QLatin1String(column));
+        values << likeContains(value);
+    };
+    contains("host_name", filter.host);
+    contains("play", filter.play);
+    contains("task", filter.task);
+    if (!filter.outcomes.isEmpty()) {
+        QStringList any;
+        for (const LineOutcome outcome : filter.outcomes)
+            any << outcomeCondition(outcome);
+        sql += QStringLiteral(" AND (%1)").arg(any.join(QLatin1String(" OR ")));
+    }
+    sql += QStringLiteral(" ORDER BY end_line LIMIT ?");
+    values << limit;
+    auto q = exec(m_db, sql, values);
+    if (!q)
+        return q.status();
+    QList<OutputEvent> out;
+    QSqlQuery &r = q.value();
+    while (r.next()) {
+        OutputEvent e;
+        e.counter = r.value(0).toInt();
+        e.startLine = r.value(1).toInt();
+        e.endLine = r.value(2).toInt();
+        e.event = r.value(3).toString();
+        e.stdout = r.value(4).toString();
+        e.failed = r.value(5).toBool();
+        e.changed = r.value(6).toBool();
+        out.append(std::move(e));
+    }
+    return out;
+}
+
+Result<OutputExtent> EventStore::outputExtent(qint64 jobId) {
+    auto q = exec(m_db,
+                  QStringLiteral("SELECT coalesce((SELECT end_line FROM job_event WHERE job_id = ?"
+                                 " ORDER BY end_line DESC LIMIT 1), 0), counter, created FROM job_event"
+                                 " WHERE job_id = ? ORDER BY counter DESC LIMIT 1"),
+                  {jobId, jobId});
+    if (!q)
+        return q.status();
+    OutputExtent extent;
+    QSqlQuery &r = q.value();
+    if (r.next()) {
+        extent.lineCount = r.value(0).toInt();
+        extent.lastCounter = r.value(1).toInt();
+        extent.newestCreated = r.value(2).toDateTime();
+    }
+    return extent;
+}
+
 Result<QString> EventStore::stdoutText(qint64 jobId) {
     auto q = exec(
         m_db,

@@ -3,6 +3,7 @@
 #include "core/JobStatus.h"
 #include "core/Result.h"
 #include "events/HostSummary.h"
+#include "events/OutputLines.h"
 #include "model/JobEvent.h"
 
 #include <QSqlDatabase>
@@ -50,6 +51,12 @@ public:
     using DumpSink = std::function<bool(const char *data, qsizetype size)>;
     [[nodiscard]] Result<qint64> dump(qint64 jobId, Dump what, const DumpSink &write);
     [[nodiscard]] Result<EventProgress> progress(qint64 jobId);
+    // The output's paging and searching, by line (the job_event_lines index): at most `limit`
+    // events that print lines after `afterLine`, in line order, and of those only the ones that
+    // meet `filter`'s event conditions (its text is OutputMatcher's).
+    [[nodiscard]] Result<QList<OutputEvent>> outputEvents(qint64 jobId, int afterLine, int limit,
+                                                          const OutputFilter &filter = {});
+    [[nodiscard]] Result<OutputExtent> outputExtent(qint64 jobId);
     // The job's recap, one row per host, by host name.
     [[nodiscard]] Result<QList<HostSummary>> hostSummaries(qint64 jobId);
 

@@ -386,11 +386,7 @@ Result<JobPage> UnifiedJobStore::find(const JobQuery &query) {
         binds << query.name;
     }
     if (!query.text.trimmed().isEmpty()) {
-        QString pattern = query.text.trimmed();
-        pattern.replace(QLatin1Char('\\'), QStringLiteral("\\\\"))
-            .replace(QLatin1Char('%'), QStringLiteral("\\%"))
-            .replace(QLatin1Char('_'), QStringLiteral("\\_"));
-        pattern = QLatin1Char('%') + pattern + QLatin1Char('%');
+        const QString pattern = likeContains(query.text.trimmed());
         where << QStringLiteral("(name ILIKE ? OR job_explanation ILIKE ? OR id::text = ?)");
         binds << pattern << pattern << query.text.trimmed();
     }

@@ -15,6 +15,7 @@
 #include "JobView.h"
 #include "LaunchDialog.h"
 #include "MainWindow.h"
+#include "OutputText.h"
 #include "ResourceActions.h"
 #include "ResourceEditor.h"
 #include "ResourceListModel.h"
@@ -452,9 +453,8 @@ private Q_SLOTS:
     void step6_watchTheOutputAndRelaunchOnTheFailedHosts() {
         JobView *view = nullptr;
         QTRY_VERIFY_WITH_TIMEOUT((view = m_window->jobView(m_job)) != nullptr, 10000);
-        auto *output = view->findChild<QPlainTextEdit *>(QStringLiteral("outputView"));
         QTRY_VERIFY_WITH_TIMEOUT(
-            output->toPlainText().contains(QLatin1String("ticket=OPS-12 who=alice note={{ lookup")), 60000);
+            test::outputText(view).contains(QLatin1String("ticket=OPS-12 who=alice note={{ lookup")), 60000);
         QTRY_COMPARE_WITH_TIMEOUT(view->status(), JobStatus::Failed, 60000);
         QVERIFY(!QFile::exists(QDir(m_engine->dataDir()).filePath(QStringLiteral("pwned"))));
         // A job launched here ends with a desktop notification: its status and its hosts.
