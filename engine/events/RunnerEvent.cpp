@@ -1,5 +1,6 @@
 #include "RunnerEvent.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 namespace playdeck {
@@ -45,6 +46,28 @@ JobEvent eventFromRunner(qint64 jobId, const QJsonObject &line) {
         e.changed = data.value(QLatin1String("res")).toObject().value(QLatin1String("changed")).toBool();
     }
     return e;
+}
+
+bool truncateEventRes(JobEvent &event, qsizetype limit) {
+    // Only an event_data bigger than the limit can hold a res bigger than it: most events cost one
+    // comparison here.
+    if (event.eventData.size() <= limit || event.event == QLatin1String("playbook_on_stats"))
+        return false;
+    QJsonObject data = QJsonDocument::fromJson(event.eventData).object();
+    const auto res = data.constFind(QLatin1String("res"));
+    if (res == data.constEnd())
+        return false;
+    const qsizetype bytes =
+        res->isObject()  ? QJsonDocument(res->toObject()).toJson(QJsonDocument::Compact).size()
+        : res->isArray() ? QJsonDocument(res->toArray()).toJson(QJsonDocument::Compact).size()
+                         : res->toString().toUtf8().size();
+    if (bytes <= limit)
+        return false;
+    data.insert(QLatin1String("res"), QJsonObject());
+    data.insert(QLatin1String("res_truncated"), QJsonObject{{QLatin1String("bytes"), double(bytes)},
+                                                            {QLatin1String("limit"), double(limit)}});
+    event.eventData = QJsonDocument(data).toJson(QJsonDocument::Compact);
+    return true;
 }
 
 } // namespace playdeck

@@ -39,7 +39,9 @@ Status writeRunnerEnvironment(const QString &dir, qint64 jobId, const QJsonObjec
         {QStringLiteral("ANSIBLE_PARAMIKO_RECORD_HOST_KEYS"), QStringLiteral("False")},
         {QStringLiteral("ANSIBLE_RETRY_FILES_ENABLED"), QStringLiteral("False")},
         {QStringLiteral("JOB_ID"), QString::number(jobId)},
-        {QStringLiteral("MAX_EVENT_RES"), QStringLiteral("700000")}, // AWX's MAX_EVENT_RES_DATA
+        // The callback's own limit would leave a bare {} nobody can tell from an empty result;
+        // Playdeck cuts at AWX's MAX_EVENT_RES_DATA itself and marks it (truncateEventRes).
+        {QStringLiteral("MAX_EVENT_RES"), QStringLiteral("2000000000")},
         {QStringLiteral("PYTHONUNBUFFERED"), QStringLiteral("1")},
     };
     for (auto it = extra.begin(); it != extra.end(); ++it)

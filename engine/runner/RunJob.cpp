@@ -242,6 +242,10 @@ void RunJob::handleItems(const QList<StreamItem> &items) {
         case StreamItem::Event: {
             JobEvent e = item.event;
             e.jobId = m_jobId;
+            // Before the redactor: it need not read what is not kept.
+            if (truncateEventRes(e))
+                qCInfo(lcRunner) << "job" << m_jobId << "event" << e.counter
+                                 << "result is bigger than MAX_EVENT_RES; stored without it";
             if (m_redactor.hasSecrets()) {
                 e.stdout = m_redactor.text(e.stdout);
                 e.eventData = m_redactor.json(e.eventData);

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void surrogatesNulAndInvalidUtf8AreStored();
     void textWithCopyDelimitersIsStoredExactly();
     void latin1OutputOfARealTaskIsStored();
+    void aHugeResultIsCutAndMarkedButItsStdoutIsKept();
     void symlinkTraversalInArtifactsIsRefused();
     void badCountersEndTheJobInErrorAndSayWhere();
     void hugeOrOverflowingArtifactSizesAreRefused();
@@ -413,6 +414,50 @@ void EventPipelineTest::latin1OutputOfARealTaskIsStored() {
     const QChar fffd(0xFFFD);
     QCOMPARE(result,
              QStringLiteral("caf") + fffd + QStringLiteral(" ") + fffd + fffd + QStringLiteral(" end"));
+}
+
+void EventPipelineTest::aHugeResultIsCutAndMarkedButItsStdoutIsKept() {
+    TestEngine real;
+    QVERIFY2(real.ok(), qPrintable(real.error()));
+    // 800,000 bytes of output: past AWX's MAX_EVENT_RES (700,000) in the result, and printed whole.
+    QVERIFY(real.addTemplate(QStringLiteral("Huge result"),
+                             QStringLiteral("- hosts: all\n  gather_facts: false\n  tasks:\n"
+                                            "    - name: Make a lot of output\n"
+                                            "      shell: head -c 800000 /dev/zero | tr '\\0' x\n"
+                                            "      register: out\n"
+                                            "    - name: Show it\n"
+                                            "      debug: var=out.stdout\n"
+                                            "    - name: Count it\n"
+                                            "      debug: msg={{ out.stdout | length }}\n")));
+    const qint64 id = real.launch(QStringLiteral("Huge result"));
+    QCOMPARE(real.waitForFinished(id), JobStatus::Successful);
+    const auto field = [&](const QString &task, const QString &path) {
+        return real
+            .scalar(QStringLiteral("SELECT event_data #>> '%1' FROM job_event WHERE job_id = ?"
+                                   " AND event = 'runner_on_ok' AND task = ?")
+                        .arg(path),
+                    {id, task})
+            .toString();
+    };
+    // The result was cut and says so, with its size; the event keeps everything else.
+    QCOMPARE(field(QStringLiteral("Make a lot of output"), QStringLiteral("{res}")), QStringLiteral("{}"));
+    QCOMPARE(field(QStringLiteral("Make a lot of output"), QStringLiteral("{res_truncated,limit}")),
+             QStringLiteral("700000"));
+    QVERIFY(field(QStringLiteral("Make a lot of output"), QStringLiteral("{res_truncated,bytes}")).toInt() >
+            800000);
+    QCOMPARE(field(QStringLiteral("Make a lot of output"), QStringLiteral("{host}")),
+             QStringLiteral("localhost"));
+    // The register was whole on the host: the next task counted all of it.
+    QCOMPARE(field(QStringLiteral("Count it"), QStringLiteral("{res,msg}")), QStringLiteral("800000"));
+    // Stdout is never cut: the debug line that printed it holds every byte.
+    const QString shown =
+        real.scalar(QStringLiteral("SELECT stdout FROM job_event WHERE job_id = ? AND event = 'runner_on_ok'"
+                                   " AND task = 'Show it'"),
+                    {id})
+            .toString();
+    QVERIFY2(shown.contains(QString(800000, QLatin1Char('x'))), qPrintable(shown.left(200)));
+    QCOMPARE(field(QStringLiteral("Show it"), QStringLiteral("{res_truncated,limit}")),
+             QStringLiteral("700000"));
 }
 
 void EventPipelineTest::symlinkTraversalInArtifactsIsRefused() {

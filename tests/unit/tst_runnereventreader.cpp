@@ -18,6 +18,7 @@ private Q_SLOTS:
     void leavesTheRestToTheStreamParser_data();
     void leavesTheRestToTheStreamParser();
     void readsInPlaceAndLargeLines();
+    void cutsResultsPastMaxEventRes();
 };
 
 namespace {
@@ -146,6 +147,48 @@ void RunnerEventReaderTest::readsInPlaceAndLargeLines() {
     // The small parser is still fine afterwards.
     QVERIFY(reader.read(padded, e));
     QCOMPARE(e.counter, 7);
+}
+
+// AWX's MAX_EVENT_RES: a result past the limit is dropped and the cut is marked; stdout, other
+// fields, small results and the recap stay as they came.
+void RunnerEventReaderTest::cutsResultsPastMaxEventRes() {
+    const qsizetype limit = 1000;
+    const QByteArray big = "{\"host\": \"web1\", \"task\": \"slurp\", \"res\": {\"content\": \"" +
+                           QByteArray(5000, 'x') + "\", \"changed\": false}}";
+    JobEvent e;
+    e.event = QStringLiteral("runner_on_ok");
+    e.stdout = QStringLiteral("ok: [web1]");
+    e.eventData = big;
+    QVERIFY(truncateEventRes(e, limit));
+    const QJsonObject data = QJsonDocument::fromJson(e.eventData).object();
+    QCOMPARE(data[QLatin1String("res")].toObject(), QJsonObject());
+    QCOMPARE(data[QLatin1String("res_truncated")][QLatin1String("limit")].toInt(), 1000);
+    QVERIFY(data[QLatin1String("res_truncated")][QLatin1String("bytes")].toInt() > 5000);
+    QCOMPARE(data[QLatin1String("host")].toString(), QStringLiteral("web1"));
+    QCOMPARE(data[QLatin1String("task")].toString(), QStringLiteral("slurp"));
+    QCOMPARE(e.stdout, QStringLiteral("ok: [web1]"));
+
+    // A big event whose result itself is small (a long task name, say) is kept whole.
+    JobEvent longName;
+    longName.event = QStringLiteral("runner_on_ok");
+    longName.eventData = "{\"task\": \"" + QByteArray(5000, 't') + "\", \"res\": {\"ok\": true}}";
+    const QByteArray before = longName.eventData;
+    QVERIFY(!truncateEventRes(longName, limit));
+    QCOMPARE(longName.eventData, before);
+
+    // The recap is never cut: host summaries come from it.
+    JobEvent stats;
+    stats.event = QStringLiteral("playbook_on_stats");
+    stats.eventData = big;
+    QVERIFY(!truncateEventRes(stats, limit));
+    QCOMPARE(stats.eventData, big);
+
+    // The default limit is AWX's.
+    JobEvent small;
+    small.event = QStringLiteral("runner_on_ok");
+    small.eventData = big;
+    QVERIFY(!truncateEventRes(small));
+    QCOMPARE(MaxEventRes, qsizetype(700000));
 }
 
 QTEST_GUILESS_MAIN(RunnerEventReaderTest)
