@@ -558,13 +558,13 @@
         <translation>In Job %1 gab es keine fehlgeschlagenen oder unerreichbaren Hosts.</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="377"/>
+        <location filename="../engine/services/JobService.cpp" line="390"/>
         <source>The regular expression is not valid: %1</source>
         <translation>Der reguläre Ausdruck ist ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/services/JobService.cpp" line="394"/>
-        <location filename="../engine/services/JobService.cpp" line="409"/>
+        <location filename="../engine/services/JobService.cpp" line="407"/>
+        <location filename="../engine/services/JobService.cpp" line="422"/>
         <source>%1 could not be written: %2</source>
         <translation>%1 konnte nicht geschrieben werden: %2</translation>
     </message>
@@ -664,12 +664,12 @@
         <translation>Die beim Start angegebenen zusätzlichen Variablen sind ungültig: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlanFiles.cpp" line="53"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="55"/>
         <source>Cannot pack the job&apos;s files: %1</source>
         <translation>Die Dateien des Jobs können nicht gepackt werden: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/PlanFiles.cpp" line="63"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="65"/>
         <source>The playbook %1 is missing from this build.</source>
         <translation>Das Playbook %1 fehlt in diesem Build.</translation>
     </message>
@@ -934,7 +934,7 @@
     </message>
     <message>
         <location filename="../engine/runner/InventoryUpdatePlan.cpp" line="22"/>
-        <location filename="../engine/runner/PlanFiles.cpp" line="60"/>
+        <location filename="../engine/runner/PlanFiles.cpp" line="62"/>
         <source>Cannot create %1.</source>
         <translation>%1 kann nicht angelegt werden.</translation>
     </message>
@@ -2831,6 +2831,74 @@
     </message>
 </context>
 <context>
+    <name>playdeck::EventTreeModel</name>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="220"/>
+        <source>Play: %1</source>
+        <translation>Play: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="223"/>
+        <source>Handler: %1</source>
+        <translation>Handler: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="224"/>
+        <source>Task: %1</source>
+        <translation>Task: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="230"/>
+        <source>ok</source>
+        <translation>ok</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="233"/>
+        <source>changed</source>
+        <translation>geändert</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="236"/>
+        <source>failed</source>
+        <translation>fehlgeschlagen</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="239"/>
+        <source>unreachable</source>
+        <translation>nicht erreichbar</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="242"/>
+        <source>skipped</source>
+        <translation>übersprungen</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="248"/>
+        <source>%1 (item=%2)</source>
+        <translation>%1 (item=%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="249"/>
+        <source>%1: %2</source>
+        <translation>%1: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="257"/>
+        <source>%1 (the first %2 shown)</source>
+        <translation>%1 (die ersten %2 gezeigt)</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="270"/>
+        <source>The rest are in the output: filter it by host or outcome</source>
+        <translation>Der Rest steht in der Ausgabe: filtern Sie sie nach Host oder Ergebnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/EventTreeModel.cpp" line="271"/>
+        <source>Event %1, line %2</source>
+        <translation>Ereignis %1, Zeile %2</translation>
+    </message>
+</context>
+<context>
     <name>playdeck::FailedHostsModel</name>
     <message>
         <location filename="../ui/DashboardModels.cpp" line="64"/>
@@ -3301,192 +3369,222 @@ ansible_host: 10.0.0.5</translation>
 <context>
     <name>playdeck::JobOutputPane</name>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="39"/>
+        <location filename="../ui/JobOutputPane.cpp" line="42"/>
         <source>Output</source>
         <translation>Ausgabe</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="42"/>
+        <location filename="../ui/JobOutputPane.cpp" line="45"/>
         <source>Follo&amp;w</source>
         <translation>&amp;Mitverfolgen</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="44"/>
+        <location filename="../ui/JobOutputPane.cpp" line="47"/>
         <source>Keep the newest output in view (End)</source>
         <translation>Die neueste Ausgabe im Blick behalten (Ende)</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="49"/>
+        <location filename="../ui/JobOutputPane.cpp" line="54"/>
+        <source>Plays, tasks and host results</source>
+        <translation>Plays, Tasks und Host-Ergebnisse</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="70"/>
+        <source>The plays and tasks could not be loaded: %1</source>
+        <translation>Die Plays und Tasks konnten nicht geladen werden: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="73"/>
+        <source>Tas&amp;ks</source>
+        <translation>Tas&amp;ks</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="75"/>
+        <source>Show the plays, tasks and host results beside the output</source>
+        <translation>Die Plays, Tasks und Host-Ergebnisse neben der Ausgabe zeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="79"/>
         <source>Wrap lines</source>
         <translation>Zeilen umbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="55"/>
+        <location filename="../ui/JobOutputPane.cpp" line="85"/>
         <source>Go to Line…</source>
         <translation>Gehe zu Zeile…</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="56"/>
+        <location filename="../ui/JobOutputPane.cpp" line="86"/>
         <source>Jump to a line of the output (Ctrl+L)</source>
         <translation>Zu einer Zeile der Ausgabe springen (Strg+L)</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="64"/>
+        <location filename="../ui/JobOutputPane.cpp" line="94"/>
         <source>Download</source>
         <translation>Herunterladen</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="65"/>
+        <location filename="../ui/JobOutputPane.cpp" line="95"/>
         <source>Save the whole output to a file</source>
         <translation>Die ganze Ausgabe in eine Datei speichern</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="68"/>
+        <location filename="../ui/JobOutputPane.cpp" line="98"/>
         <source>Plain Text…</source>
         <translation>Reiner Text…</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="70"/>
+        <location filename="../ui/JobOutputPane.cpp" line="100"/>
         <source>With ANSI Colours…</source>
         <translation>Mit ANSI-Farben…</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="72"/>
+        <location filename="../ui/JobOutputPane.cpp" line="102"/>
         <source>JSON Lines with Timestamps…</source>
         <translation>JSON-Zeilen mit Zeitstempeln…</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="79"/>
+        <location filename="../ui/JobOutputPane.cpp" line="109"/>
         <source>How long ago the newest event shown was made, and how many events arrive a second</source>
         <translation>Wie alt das neueste angezeigte Ereignis ist und wie viele Ereignisse pro Sekunde ankommen</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="121"/>
+        <location filename="../ui/JobOutputPane.cpp" line="152"/>
         <source>The event&apos;s data</source>
         <translation>Die Daten des Ereignisses</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="123"/>
+        <location filename="../ui/JobOutputPane.cpp" line="154"/>
         <source>Close</source>
         <translation>Schließen</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="124"/>
+        <location filename="../ui/JobOutputPane.cpp" line="155"/>
         <source>Close the event</source>
         <translation>Ereignis schließen</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="140"/>
+        <location filename="../ui/JobOutputPane.cpp" line="171"/>
         <source>Copied 1 line.</source>
         <translation>1 Zeile kopiert.</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="140"/>
+        <location filename="../ui/JobOutputPane.cpp" line="171"/>
         <source>Copied %1 lines.</source>
         <translation>%1 Zeilen kopiert.</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="157"/>
+        <location filename="../ui/JobOutputPane.cpp" line="190"/>
         <source>The output could not be loaded: %1</source>
         <translation>Die Ausgabe konnte nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="223"/>
+        <location filename="../ui/JobOutputPane.cpp" line="257"/>
         <source>%1 ms</source>
         <translation>%1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="223"/>
+        <location filename="../ui/JobOutputPane.cpp" line="257"/>
         <source>%1 s</source>
         <translation>%1 s</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="224"/>
+        <location filename="../ui/JobOutputPane.cpp" line="258"/>
         <source>Lag %1 · %2 events/s</source>
         <translation>Verzug %1 · %2 Ereignisse/s</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="261"/>
+        <location filename="../ui/JobOutputPane.cpp" line="297"/>
         <source>Not found yet</source>
         <translation>Noch nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="261"/>
+        <location filename="../ui/JobOutputPane.cpp" line="297"/>
         <source>Not found</source>
         <translation>Nicht gefunden</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="263"/>
+        <location filename="../ui/JobOutputPane.cpp" line="299"/>
         <source>1 match</source>
         <translation>1 Treffer</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="263"/>
+        <location filename="../ui/JobOutputPane.cpp" line="299"/>
         <source>%1 matches</source>
         <translation>%1 Treffer</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="265"/>
+        <location filename="../ui/JobOutputPane.cpp" line="301"/>
         <source>%1, searching…</source>
         <translation>%1, suche…</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="293"/>
+        <location filename="../ui/JobOutputPane.cpp" line="329"/>
         <source>%1 of %2</source>
         <translation>%1 von %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="294"/>
+        <location filename="../ui/JobOutputPane.cpp" line="330"/>
         <source>%1 of %2, searching…</source>
         <translation>%1 von %2, suche…</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="311"/>
+        <location filename="../ui/JobOutputPane.cpp" line="347"/>
         <source>Go to Line</source>
         <translation>Gehe zu Zeile</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="311"/>
+        <location filename="../ui/JobOutputPane.cpp" line="347"/>
         <source>Line (1 to %1):</source>
         <translation>Zeile (1 bis %1):</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="323"/>
+        <location filename="../ui/JobOutputPane.cpp" line="359"/>
         <source>Text (*.txt)</source>
         <translation>Text (*.txt)</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="327"/>
+        <location filename="../ui/JobOutputPane.cpp" line="363"/>
         <source>Text with ANSI colours (*.txt *.ansi)</source>
         <translation>Text mit ANSI-Farben (*.txt *.ansi)</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="331"/>
+        <location filename="../ui/JobOutputPane.cpp" line="367"/>
         <source>JSON lines (*.jsonl *.json)</source>
         <translation>JSON-Zeilen (*.jsonl *.json)</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="334"/>
+        <location filename="../ui/JobOutputPane.cpp" line="370"/>
         <source>Save the Output</source>
         <translation>Ausgabe speichern</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="340"/>
+        <location filename="../ui/JobOutputPane.cpp" line="376"/>
         <source>Saving %1…</source>
         <translation>Speichere %1…</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="347"/>
+        <location filename="../ui/JobOutputPane.cpp" line="383"/>
         <source>Saved to %1.</source>
         <translation>Gespeichert in %1.</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="364"/>
+        <location filename="../ui/JobOutputPane.cpp" line="422"/>
+        <source>The results of %1 could not be loaded: %2</source>
+        <translation>Die Ergebnisse von %1 konnten nicht geladen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="426"/>
+        <source>%1 has no results in this job.</source>
+        <translation>%1 hat in diesem Job keine Ergebnisse.</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobOutputPane.cpp" line="445"/>
         <source>Event %1 is not stored.</source>
         <translation>Ereignis %1 ist nicht gespeichert.</translation>
     </message>
     <message>
-        <location filename="../ui/JobOutputPane.cpp" line="369"/>
+        <location filename="../ui/JobOutputPane.cpp" line="450"/>
         <source>Event %1</source>
         <translation>Ereignis %1</translation>
     </message>
@@ -3554,90 +3652,95 @@ ansible_host: 10.0.0.5</translation>
         <translation>Zusammenfassung pro Host</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="172"/>
+        <location filename="../ui/JobView.cpp" line="161"/>
+        <source>Double-click a host to see its results</source>
+        <translation>Doppelklicken Sie auf einen Host, um seine Ergebnisse zu sehen</translation>
+    </message>
+    <message>
+        <location filename="../ui/JobView.cpp" line="182"/>
         <source>O&amp;utput</source>
         <translation>A&amp;usgabe</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="173"/>
-        <location filename="../ui/JobView.cpp" line="379"/>
+        <location filename="../ui/JobView.cpp" line="183"/>
+        <location filename="../ui/JobView.cpp" line="389"/>
         <source>Rec&amp;ap</source>
         <translation>Zusammen&amp;fassung</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="174"/>
+        <location filename="../ui/JobView.cpp" line="184"/>
         <source>&amp;Details</source>
         <translation>De&amp;tails</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="198"/>
+        <location filename="../ui/JobView.cpp" line="208"/>
         <source>Job #%1</source>
         <translation>Job #%1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="199"/>
+        <location filename="../ui/JobView.cpp" line="209"/>
         <source>%1 #%2</source>
         <translation>%1 #%2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="227"/>
+        <location filename="../ui/JobView.cpp" line="237"/>
         <source>Job %1 could not be canceled: %2</source>
         <translation>Job %1 konnte nicht abgebrochen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="243"/>
+        <location filename="../ui/JobView.cpp" line="253"/>
         <source>Job %1 could not be relaunched: %2</source>
         <translation>Job %1 konnte nicht erneut gestartet werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="263"/>
+        <location filename="../ui/JobView.cpp" line="273"/>
         <source>Job %1 could not be loaded: %2</source>
         <translation>Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="306"/>
+        <location filename="../ui/JobView.cpp" line="316"/>
         <source>loading…</source>
         <translation>wird geladen…</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="317"/>
+        <location filename="../ui/JobView.cpp" line="327"/>
         <source>Playbook: %1</source>
         <translation>Playbook: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="321"/>
-        <location filename="../ui/JobView.cpp" line="323"/>
+        <location filename="../ui/JobView.cpp" line="331"/>
+        <location filename="../ui/JobView.cpp" line="333"/>
         <source>Started: %1</source>
         <translation>Gestartet: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="326"/>
-        <location filename="../ui/JobView.cpp" line="328"/>
+        <location filename="../ui/JobView.cpp" line="336"/>
+        <location filename="../ui/JobView.cpp" line="338"/>
         <source>Finished: %1</source>
         <translation>Beendet: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="331"/>
+        <location filename="../ui/JobView.cpp" line="341"/>
         <source>Node: %1</source>
         <translation>Knoten: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="347"/>
+        <location filename="../ui/JobView.cpp" line="357"/>
         <source>1 event of this job is not stored: %1</source>
         <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="348"/>
+        <location filename="../ui/JobView.cpp" line="358"/>
         <source>%1 events of this job are not stored: %2</source>
         <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="376"/>
+        <location filename="../ui/JobView.cpp" line="386"/>
         <source>The recap of job %1 could not be loaded: %2</source>
         <translation>Die Zusammenfassung von Job %1 konnte nicht geladen werden: %2</translation>
     </message>
     <message>
-        <location filename="../ui/JobView.cpp" line="380"/>
+        <location filename="../ui/JobView.cpp" line="390"/>
         <source>Rec&amp;ap (%1)</source>
         <translation>Zusammen&amp;fassung (%1)</translation>
     </message>
@@ -4525,7 +4628,7 @@ name: wert</translation>
         <translation>Das Job-Verzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="426"/>
+        <location filename="../engine/runner/RunJob.cpp" line="430"/>
         <source>Cannot start the job&apos;s worker: %1. Is playdeck-helper installed next to playdeck, and ansible-runner (Debian package python3-ansible-runner)?</source>
         <translation>Der Worker des Jobs kann nicht gestartet werden: %1. Sind playdeck-helper (neben playdeck) und ansible-runner (Debian-Paket python3-ansible-runner) installiert?</translation>
     </message>

@@ -132,4 +132,22 @@ QList<AnsiRun> parseAnsi(QStringView text, const QTextCharFormat &base) {
     return runs;
 }
 
+QColor outcomeColor(LineOutcome outcome) {
+    switch (outcome) {
+    case LineOutcome::Ok:
+        return ansiColor(2);
+    case LineOutcome::Changed:
+        return ansiColor(3);
+    case LineOutcome::Failed:
+        return ansiColor(1);
+    case LineOutcome::Unreachable:
+        return ansiColor(9);
+    case LineOutcome::Skipped:
+        return ansiColor(6);
+    case LineOutcome::None:
+        break;
+    }
+    return {};
+}
+
 } // namespace playdeck

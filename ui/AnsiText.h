@@ -1,5 +1,7 @@
 #pragma once
 
+#include "events/OutputLines.h"
+
 #include <QList>
 #include <QString>
 #include <QStringView>
@@ -22,5 +24,9 @@ QList<AnsiRun> parseAnsi(QStringView text, const QTextCharFormat &base = QTextCh
 // The colour used for SGR colour `index` (0-7 normal, 8-15 bright), chosen to read well on a light
 // background.
 QColor ansiColor(int index);
+
+// The colour ansible prints an outcome in (ok green, changed yellow, failed red, ...); invalid for
+// None.
+QColor outcomeColor(LineOutcome outcome);
 
 } // namespace playdeck

@@ -1,5 +1,6 @@
 #include "JobOutputPane.h"
 
+#include "EventTreeModel.h"
 #include "OutputFindBar.h"
 #include "OutputLineModel.h"
 #include "OutputLinesView.h"
@@ -20,6 +21,7 @@
 #include <QShortcut>
 #include <QSplitter>
 #include <QToolButton>
+#include <QTreeView>
 #include <QVBoxLayout>
 
 #include <limits>
@@ -33,6 +35,7 @@ JobOutputPane::JobOutputPane(JobService &jobs, qint64 jobId, QWidget *parent)
     setObjectName(QStringLiteral("outputPane"));
     m_model = new OutputLineModel(jobs, jobId, this);
     m_search = new OutputSearch(jobs, jobId, this);
+    m_treeModel = new EventTreeModel(jobs, jobId, this);
 
     m_view = new OutputLinesView;
     m_view->setObjectName(QStringLiteral("outputView"));
@@ -45,6 +48,33 @@ JobOutputPane::JobOutputPane(JobService &jobs, qint64 jobId, QWidget *parent)
     m_followBox->setChecked(m_view->isFollowing());
     connect(m_followBox, &QCheckBox::toggled, m_view, &OutputLinesView::setFollowing);
     connect(m_view, &OutputLinesView::followingChanged, m_followBox, &QCheckBox::setChecked);
+
+    m_tree = new QTreeView;
+    m_tree->setObjectName(QStringLiteral("eventTree"));
+    m_tree->setAccessibleName(tr("Plays, tasks and host results"));
+    m_tree->setHeaderHidden(true);
+    m_tree->setUniformRowHeights(true);
+    m_tree->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_tree->setModel(m_treeModel);
+    connect(m_tree->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &current) { onTreeCurrent(current); });
+    connect(m_tree, &QTreeView::activated, this, &JobOutputPane::onTreeCurrent);
+    connect(m_treeModel, &QAbstractItemModel::rowsInserted, this, &JobOutputPane::onTreeRowsInserted);
+    connect(m_treeModel, &EventTreeModel::revealed, this, [this](const QModelIndex &index) {
+        for (QModelIndex up = index.parent(); up.isValid(); up = up.parent())
+            m_tree->expand(up);
+        m_tree->setCurrentIndex(index);
+        m_tree->scrollTo(index);
+    });
+    connect(m_treeModel, &EventTreeModel::loadFailed, this, [this](const QString &message) {
+        showStatus(tr("The plays and tasks could not be loaded: %1").arg(message), true);
+    });
+
+    m_treeBox = new QCheckBox(tr("Tas&ks"));
+    m_treeBox->setObjectName(QStringLiteral("treeBox"));
+    m_treeBox->setToolTip(tr("Show the plays, tasks and host results beside the output"));
+    m_treeBox->setChecked(true);
+    connect(m_treeBox, &QCheckBox::toggled, m_tree, &QWidget::setVisible);
 
     m_wrapBox = new QCheckBox(tr("Wrap lines"));
     m_wrapBox->setObjectName(QStringLiteral("wrapBox"));
@@ -85,6 +115,7 @@ JobOutputPane::JobOutputPane(JobService &jobs, qint64 jobId, QWidget *parent)
     m_statusLabel->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
 
     auto *tools = new QHBoxLayout;
+    tools->addWidget(m_treeBox);
     tools->addWidget(m_followBox);
     tools->addWidget(m_wrapBox);
     tools->addWidget(goTo);
@@ -141,10 +172,12 @@ JobOutputPane::JobOutputPane(JobService &jobs, qint64 jobId, QWidget *parent)
     });
 
     m_splitter = new QSplitter;
+    m_splitter->addWidget(m_tree);
     m_splitter->addWidget(m_view);
     m_splitter->addWidget(m_eventPanel);
-    m_splitter->setStretchFactor(0, 3);
-    m_splitter->setStretchFactor(1, 2);
+    m_splitter->setStretchFactor(0, 1);
+    m_splitter->setStretchFactor(1, 3);
+    m_splitter->setStretchFactor(2, 2);
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
@@ -177,6 +210,7 @@ void JobOutputPane::setFollowing(bool follow) {
 void JobOutputPane::jobAdvanced() {
     m_model->refresh();
     m_search->jobAdvanced();
+    m_treeModel->refresh();
 }
 
 void JobOutputPane::setJobRunning(bool running) {
@@ -239,6 +273,8 @@ void JobOutputPane::applyFilter() {
             highlight.setPatternOptions(QRegularExpression::CaseInsensitiveOption);
     }
     m_view->setHighlight(highlight);
+    m_autoExpanded = 0;
+    m_treeModel->setFilter(filter);
     if (m_findBar->onlyMatching() && !filter.isEmpty())
         m_model->setFilterRanges({});
     else
@@ -350,7 +386,52 @@ void JobOutputPane::saveOutput(JobService::OutputFormat format, const QString &p
 }
 
 void JobOutputPane::showEventOf(int row) {
-    const int counter = m_model->index(row, 0).data(OutputLineModel::CounterRole).toInt();
+    showEvent(m_model->index(row, 0).data(OutputLineModel::CounterRole).toInt());
+}
+
+void JobOutputPane::onTreeCurrent(const QModelIndex &index) {
+    if (!index.isValid())
+        return;
+    showEvent(index.data(EventTreeModel::CounterRole).toInt());
+    const int line = index.data(EventTreeModel::StartLineRole).toInt();
+    // A result that printed nothing (ansible's default callback hides skipped hosts, say) has no
+    // line of its own to go to.
+    if (m_view->currentRow() < 0 || m_model->lineOfRow(m_view->currentRow()) != line)
+        goToLine(line + 1);
+}
+
+void JobOutputPane::onTreeRowsInserted(const QModelIndex &parent, int first, int last) {
+    // A filtered tree is short: open its plays and tasks as they come, as far as a screen goes.
+    if (!m_treeModel->filter().hasEventConditions())
+        return;
+    for (int row = first; row <= last && m_autoExpanded < 40; ++row) {
+        const QModelIndex index = m_treeModel->index(row, 0, parent);
+        const auto kind = EventNodeKind(index.data(EventTreeModel::KindRole).toInt());
+        if (kind == EventNodeKind::Play || kind == EventNodeKind::Task) {
+            ++m_autoExpanded;
+            m_tree->expand(index);
+        }
+    }
+}
+
+void JobOutputPane::showHost(const QString &host) {
+    m_treeBox->setChecked(true);
+    m_findBar->setHost(host);
+    whenReady(m_jobs.firstResultOf(m_jobId, host), this, [this, host](Result<EventPath> path) {
+        if (!path) {
+            showStatus(tr("The results of %1 could not be loaded: %2").arg(host, path.error()), true);
+            return;
+        }
+        if (path.value().counter <= 0) {
+            showStatus(tr("%1 has no results in this job.").arg(host));
+            return;
+        }
+        showEvent(path.value().counter);
+        m_treeModel->reveal(path.value());
+    });
+}
+
+void JobOutputPane::showEvent(int counter) {
     if (counter <= 0)
         return;
     m_eventPanel->show();

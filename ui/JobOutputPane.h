@@ -11,17 +11,20 @@ class QCheckBox;
 class QLabel;
 class QPlainTextEdit;
 class QSplitter;
+class QTreeView;
 
 namespace playdeck {
 
+class EventTreeModel;
 class OutputFindBar;
 class OutputLineModel;
 class OutputLinesView;
 class OutputSearch;
 
-// A job's output page: the lines (paged from the database, never all held), find and filter
-// running on the engine's threads, the event behind a line, follow, wrap, go to line, downloads,
-// and while the job runs a lag gauge (how old the newest event is, and events per second).
+// A job's output page: the tree of plays, tasks and host results beside the lines (both paged
+// from the database, never all held), find and filter running on the engine's threads, the event
+// behind a line or a result, follow, wrap, go to line, downloads, and while the job runs a lag
+// gauge (how old the newest event is, and events per second).
 class JobOutputPane : public QWidget {
     Q_OBJECT
 public:
@@ -31,6 +34,10 @@ public:
     OutputLinesView *view() const { return m_view; }
     OutputSearch *search() const { return m_search; }
     OutputFindBar *findBar() const { return m_findBar; }
+    EventTreeModel *treeModel() const { return m_treeModel; }
+    QTreeView *treeView() const { return m_tree; }
+    // The counter of the event shown beside the output (0: none).
+    int shownEvent() const { return m_shownCounter; }
     // The highest event counter committed when last looked (0 before any).
     int lastCounter() const;
     bool isFollowing() const;
@@ -52,6 +59,10 @@ public Q_SLOTS:
     void saveOutput(playdeck::JobService::OutputFormat format, const QString &path);
     // The event behind a line, its event_data as JSON, beside the output.
     void showEventOf(int row);
+    void showEvent(int counter);
+    // The host's lines only, and its first failed (else first) result opened in the tree: where
+    // a recap row leads.
+    void showHost(const QString &host);
 
 Q_SIGNALS:
     void saved(const QString &path, qint64 events);
@@ -59,6 +70,8 @@ Q_SIGNALS:
 
 private:
     void applyFilter();
+    void onTreeRowsInserted(const QModelIndex &parent, int first, int last);
+    void onTreeCurrent(const QModelIndex &index);
     void onSearchProgress();
     void goToMatch(int line);
     void onExtent(const OutputExtent &extent);
@@ -77,6 +90,10 @@ private:
     QLabel *m_lagLabel = nullptr;
     QLabel *m_statusLabel = nullptr;
     QSplitter *m_splitter = nullptr;
+    EventTreeModel *m_treeModel = nullptr;
+    QTreeView *m_tree = nullptr;
+    QCheckBox *m_treeBox = nullptr;
+    int m_autoExpanded = 0; // nodes a filter opened by itself
     QWidget *m_eventPanel = nullptr;
     QLabel *m_eventTitle = nullptr;
     QPlainTextEdit *m_eventData = nullptr;

@@ -158,6 +158,16 @@ JobView::JobView(Controller &controller, qint64 jobId, QWidget *parent)
     m_recapView->verticalHeader()->hide();
     m_recapView->horizontalHeader()->setSectionResizeMode(HostRecapModel::HostColumn, QHeaderView::Stretch);
     m_recapView->setAccessibleName(tr("Recap per host"));
+    m_recapView->setToolTip(tr("Double-click a host to see its results"));
+    // A host's row leads to its results: the output shows its lines and the tree opens its first
+    // failure (or its first result).
+    connect(m_recapView, &QTableView::activated, this, [this](const QModelIndex &index) {
+        if (index.row() < 0 || index.row() >= m_recapModel->summaries().size())
+            return;
+        const QString host = m_recapModel->summaries().at(index.row()).host;
+        m_pages->setCurrentIndex(0);
+        m_output->showHost(host);
+    });
     m_detailsPanel = new JobDetailsPanel(m_controller);
     auto *detailsScroll = new QScrollArea;
     detailsScroll->setWidget(m_detailsPanel);

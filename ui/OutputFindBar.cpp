@@ -129,6 +129,12 @@ void OutputFindBar::setText(const QString &text) {
     settle();
 }
 
+void OutputFindBar::setHost(const QString &host) {
+    show();
+    m_host->setText(host);
+    settle();
+}
+
 void OutputFindBar::setStatus(const QString &status) {
     m_status->setText(status);
 }

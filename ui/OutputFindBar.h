@@ -25,6 +25,8 @@ public:
     // Show only the matching lines (always, when the filter has event conditions).
     bool onlyMatching() const;
     void setText(const QString &text);
+    // Shows only this host's lines (the host filter), at once.
+    void setHost(const QString &host);
     void setStatus(const QString &status);
     QString status() const;
     QLineEdit *textEdit() const { return m_text; }

@@ -18,25 +18,6 @@ namespace playdeck {
 
 namespace {
 
-// The outcome marks in the gutter, the colours of ansible's own output.
-QColor outcomeColor(LineOutcome outcome) {
-    switch (outcome) {
-    case LineOutcome::Ok:
-        return ansiColor(2);
-    case LineOutcome::Changed:
-        return ansiColor(3);
-    case LineOutcome::Failed:
-        return ansiColor(1);
-    case LineOutcome::Unreachable:
-        return ansiColor(9);
-    case LineOutcome::Skipped:
-        return ansiColor(6);
-    case LineOutcome::None:
-        break;
-    }
-    return {};
-}
-
 constexpr int TextMargin = 6;
 constexpr int MarkWidth = 3;
 

@@ -368,6 +368,19 @@ QFuture<Result<OutputExtent>> JobService::outputExtent(qint64 jobId) {
         [jobId](QSqlDatabase &db) { return EventStore(db).outputExtent(jobId); });
 }
 
+QFuture<Result<QList<EventNode>>> JobService::eventChildren(qint64 jobId, const QString &parentUuid,
+                                                            int afterCounter, int limit,
+                                                            const OutputFilter &filter) {
+    return m_pool.run<Result<QList<EventNode>>>([=](QSqlDatabase &db) {
+        return EventStore(db).eventChildren(jobId, parentUuid, afterCounter, limit, filter);
+    });
+}
+
+QFuture<Result<EventPath>> JobService::firstResultOf(qint64 jobId, const QString &host) {
+    return m_pool.run<Result<EventPath>>(
+        [=](QSqlDatabase &db) { return EventStore(db).firstResultOf(jobId, host); });
+}
+
 QFuture<Result<OutputMatches>> JobService::searchOutput(qint64 jobId, const OutputFilter &filter,
                                                         int afterLine, int maxEvents) {
     return m_pool.run<Result<OutputMatches>>([=](QSqlDatabase &db) -> Result<OutputMatches> {

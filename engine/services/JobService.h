@@ -96,6 +96,11 @@ public:
     // caller's.
     QFuture<Result<OutputMatches>> searchOutput(qint64 jobId, const OutputFilter &filter, int afterLine,
                                                 int maxEvents);
+    // The job view's tree of plays, tasks and host results (EventStore::eventChildren), and the
+    // node a host's recap row opens (EventStore::firstResultOf).
+    QFuture<Result<QList<EventNode>>> eventChildren(qint64 jobId, const QString &parentUuid, int afterCounter,
+                                                    int limit, const OutputFilter &filter);
+    QFuture<Result<EventPath>> firstResultOf(qint64 jobId, const QString &host);
     // Saves the job's whole output to `path` (atomically: the file is complete or not there), as
     // printed, without its colours, or as JSON lines with timestamps. Returns the events written.
     enum class OutputFormat { Ansi, Plain, JsonLines };

@@ -2,6 +2,7 @@
 
 #include "core/JobStatus.h"
 #include "core/Result.h"
+#include "events/EventTree.h"
 #include "events/HostSummary.h"
 #include "events/OutputLines.h"
 #include "model/JobEvent.h"
@@ -57,6 +58,15 @@ public:
     [[nodiscard]] Result<QList<OutputEvent>> outputEvents(qint64 jobId, int afterLine, int limit,
                                                           const OutputFilter &filter = {});
     [[nodiscard]] Result<OutputExtent> outputExtent(qint64 jobId);
+    // The tree of plays, tasks and results (job_event_children): at most `limit` children of the
+    // event `parentUuid` (empty: the playbook's, its plays) after `afterCounter`, in counter order.
+    // With `filter`'s event conditions, only the results that meet them, the tasks that have one,
+    // and the plays.
+    [[nodiscard]] Result<QList<EventNode>> eventChildren(qint64 jobId, const QString &parentUuid,
+                                                         int afterCounter, int limit,
+                                                         const OutputFilter &filter = {});
+    // The host's first failed or unreachable result, else its first result (counter 0: none).
+    [[nodiscard]] Result<EventPath> firstResultOf(qint64 jobId, const QString &host);
     // The job's recap, one row per host, by host name.
     [[nodiscard]] Result<QList<HostSummary>> hostSummaries(qint64 jobId);
 
