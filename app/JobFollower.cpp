@@ -4,8 +4,6 @@
 #include "runner/InputWait.h"
 #include "services/JobService.h"
 
-#include <limits>
-
 namespace playdeck {
 
 JobFollower::JobFollower(Controller &controller, qint64 jobId, bool printStdout, FILE *out, QObject *parent)
@@ -14,9 +12,11 @@ JobFollower::JobFollower(Controller &controller, qint64 jobId, bool printStdout,
     , m_jobId(jobId)
     , m_print(printStdout)
     , m_out(out) {
-    connect(&m_controller, &Controller::eventsCommitted, this, [this](qint64 id, int) {
-        if (id == m_jobId)
-            fetch();
+    connect(&m_controller, &Controller::eventsCommitted, this, [this](qint64 id, int counter) {
+        if (id != m_jobId)
+            return;
+        m_cursor.committedUpTo(counter);
+        fetch();
     });
     connect(&m_controller, &Controller::jobChanged, this, [this](const bus::JobChanged &change) {
         if (change.jobId == m_jobId)
@@ -36,8 +36,9 @@ void JobFollower::finish(const JobDetail &j) {
     m_finished = true;
     m_safety.stop();
     // Events committed just before the final status: print them, then end.
-    whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, std::numeric_limits<int>::max()), this,
-              [this, j](Result<QList<JobEvent>> rest) {
+    const EventCursor::Page page = m_cursor.nextPage();
+    whenReady(m_controller.jobs().events(m_jobId, page.after, page.limit), this,
+              [this, j, page](Result<QList<JobEvent>> rest) {
                   if (!rest) {
                       // Not without the last lines (the recap): try again shortly.
                       m_finished = false;
@@ -45,6 +46,13 @@ void JobFollower::finish(const JobDetail &j) {
                       return retryLater(rest.error());
                   }
                   print(rest.value());
+                  const int got = int(rest.value().size());
+                  m_cursor.pageRead(page, got, got > 0 ? rest.value().last().counter : 0);
+                  if (EventCursor::wasFull(page, got))
+                      return finish(j);
+                  // Processing had finished before this read: it had everything stored.
+                  m_cursor.finishedAt(m_cursor.position());
+                  Q_ASSERT(m_cursor.atEnd());
                   QString explanation = j.explanation;
                   if (j.refusedEvents > 0)
                       explanation +=
@@ -59,7 +67,6 @@ void JobFollower::finish(const JobDetail &j) {
 
 void JobFollower::print(const QList<JobEvent> &events) {
     for (const JobEvent &e : events) {
-        m_lastCounter = std::max(m_lastCounter, e.counter);
         if (m_print && !e.stdout.isEmpty()) {
             std::fputs(e.stdout.toUtf8().constData(), m_out);
             std::fputc('\n', m_out);
@@ -85,12 +92,15 @@ void JobFollower::fetch() {
     }
     m_fetching = true;
     m_again = false;
-    whenReady(m_controller.jobs().events(m_jobId, m_lastCounter, kPageSize), this,
-              [this](Result<QList<JobEvent>> events) {
+    const EventCursor::Page page = m_cursor.nextPage();
+    whenReady(m_controller.jobs().events(m_jobId, page.after, page.limit), this,
+              [this, page](Result<QList<JobEvent>> events) {
                   if (!events)
                       return retryLater(events.error());
                   print(events.value());
-                  if (events.value().size() == kPageSize) {
+                  const int got = int(events.value().size());
+                  m_cursor.pageRead(page, got, got > 0 ? events.value().last().counter : 0);
+                  if (EventCursor::wasFull(page, got)) {
                       m_fetching = false;
                       fetch(); // more are committed already
                       return;
@@ -128,7 +138,7 @@ void JobFollower::check() {
                 std::fprintf(stderr,
                              "playdeck: job %lld has ended (%s); waiting for its last events to be stored "
                              "(%d of %d so far)\n",
-                             m_jobId, qPrintable(statusName(j.status)), m_lastCounter, j.emittedEvents);
+                             m_jobId, qPrintable(statusName(j.status)), m_cursor.position(), j.emittedEvents);
             if (m_finalButUnsettled % kSettleAfterChecks == 0)
                 whenReady(m_controller.jobs().settleIfItsInstanceIsLost(m_jobId), this,
                           [this](Result<bool> settled) {

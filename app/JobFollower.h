@@ -2,6 +2,7 @@
 
 #include "Controller.h"
 #include "core/JobStatus.h"
+#include "events/EventCursor.h"
 #include "model/Job.h"
 #include "model/JobEvent.h"
 
@@ -25,7 +26,6 @@ public:
 
     void start();
 
-    static constexpr int kPageSize = 1000;
     static constexpr int kSafetyIntervalMs = 1000;
     // Checks of a final job whose events are not all stored before asking whether its instance died.
     static constexpr int kSettleAfterChecks = 3;
@@ -39,15 +39,16 @@ private:
     void fetch();
     void check();
     void retryLater(const QString &why);
-    // Prints the stdout of `events` (when printing) and notes how far it got.
+    // Prints the stdout of `events` (when printing).
     void print(const QList<JobEvent> &events);
+    // The job is over and its events all stored: read what is left, then end.
     void finish(const JobDetail &job);
 
     Controller &m_controller;
     qint64 m_jobId;
     bool m_print;
     FILE *m_out;
-    int m_lastCounter = 0;
+    EventCursor m_cursor;
     bool m_fetching = false;
     bool m_again = false;
     bool m_finished = false;

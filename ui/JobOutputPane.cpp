@@ -83,9 +83,9 @@ JobOutputPane::JobOutputPane(JobService &jobs, qint64 jobId, QWidget *parent)
     auto *goTo = new QToolButton;
     goTo->setObjectName(QStringLiteral("goToLineButton"));
     goTo->setText(tr("Go to Line…"));
-    goTo->setToolTip(tr("Jump to a line of the output (Ctrl+L)"));
+    goTo->setToolTip(tr("Jump to a line of the output (Ctrl+G)"));
     connect(goTo, &QToolButton::clicked, this, &JobOutputPane::askGoToLine);
-    auto *goToKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_L), this);
+    auto *goToKey = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_G), this);
     goToKey->setContext(Qt::WidgetWithChildrenShortcut);
     connect(goToKey, &QShortcut::activated, this, &JobOutputPane::askGoToLine);
 

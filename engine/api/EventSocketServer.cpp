@@ -10,6 +10,8 @@
 #include <QWebSocket>
 #include <QWebSocketServer>
 
+#include <limits>
+
 namespace playdeck {
 
 using namespace api;
@@ -154,7 +156,7 @@ void EventSocketServer::subscribe(Client &client, const QSet<Group> &groups) {
         }
     for (const Group &g : joined)
         if (const qint64 job = eventGroupJob(g)) {
-            client.cursor.insert(job, 0); // from the job's first event
+            client.cursor.insert(job, EventCursor()); // from the job's first event
             refreshFeed(job);
             schedulePump(job);
         }
@@ -270,15 +272,17 @@ void EventSocketServer::pump(qint64 jobId) {
             m_feeds.erase(feedIt);
         return;
     }
-    const int committed = feedIt->committed;
     const QString kind = feedIt->kind;
     // The page starts at the lowest position of those that can take more.
     QList<ClientPtr> readers;
-    int from = committed;
+    EventCursor::Page page;
+    page.after = std::numeric_limits<int>::max();
     for (const ClientPtr &c : subscribers) {
-        if (c->cursor.value(jobId) < committed && !full(*c)) {
+        EventCursor &cursor = feedIt->inform(c->cursor[jobId]);
+        if (cursor.hasUnread() && !full(*c)) {
             readers << c;
-            from = std::min(from, c->cursor.value(jobId));
+            if (cursor.position() < page.after)
+                page = cursor.nextPage();
         }
     }
     if (readers.isEmpty())
@@ -286,30 +290,32 @@ void EventSocketServer::pump(qint64 jobId) {
     auto db = m_connection->get(DbConnection::Probe::No);
     if (!db)
         return (void)QTimer::singleShot(500, this, [this, jobId] { schedulePump(jobId); });
-    auto page = EventStore(db.value()).load(jobId, from, kPage);
-    if (!page) {
-        qCWarning(lcApi) << "websocket: cannot read the events of job" << jobId << page.error();
+    auto events = EventStore(db.value()).load(jobId, page.after, page.limit);
+    if (!events) {
+        qCWarning(lcApi) << "websocket: cannot read the events of job" << jobId << events.error();
         m_connection->reset();
         return (void)QTimer::singleShot(500, this, [this, jobId] { schedulePump(jobId); });
     }
-    for (const JobEvent &e : page.value()) {
+    QSet<Client *> fell; // behind during this page: they did not get all of it
+    for (const JobEvent &e : events.value()) {
         const QString text = QString::fromUtf8(eventMessage(kind, e, e.rowId));
         for (const ClientPtr &c : std::as_const(readers)) {
             if (!writable(*c))
                 continue; // it went away during this page
-            int &at = c->cursor[jobId];
-            if (at >= e.counter)
+            EventCursor &cursor = c->cursor[jobId];
+            if (!cursor.isNew(e.counter) || fell.contains(c.get()))
                 continue;
             if (full(*c)) {
+                fell.insert(c.get());
                 if (!c->behind.contains(jobId)) {
                     c->behind.insert(jobId);
-                    c->socket->sendTextMessage(
-                        QString::fromUtf8(behindMessage(eventGroupOf(kind, jobId), jobId, at + 1)));
+                    c->socket->sendTextMessage(QString::fromUtf8(
+                        behindMessage(eventGroupOf(kind, jobId), jobId, cursor.position() + 1)));
                 }
                 continue;
             }
             c->socket->sendTextMessage(text);
-            at = e.counter;
+            cursor.advanceTo(e.counter);
         }
     }
     // Hand the page to the kernel now: left to the event loop, a socket writes one buffer block per
@@ -317,14 +323,14 @@ void EventSocketServer::pump(qint64 jobId) {
     for (const ClientPtr &c : std::as_const(readers))
         if (writable(*c))
             c->socket->flush();
-    // A short page read everything committed (counters the database refused leave gaps).
-    if (page.value().size() < kPage)
-        for (const ClientPtr &c : std::as_const(readers))
-            if (writable(*c) && !full(*c))
-                c->cursor[jobId] = std::max(c->cursor.value(jobId), committed);
+    const int got = int(events.value().size());
+    const int last = got > 0 ? events.value().last().counter : 0;
+    for (const ClientPtr &c : std::as_const(readers))
+        if (writable(*c) && !fell.contains(c.get()))
+            c->cursor[jobId].pageRead(page, got, last);
     sendSummaries(jobId);
     for (const ClientPtr &c : std::as_const(readers))
-        if (writable(*c) && c->cursor.value(jobId) < committed && !full(*c))
+        if (writable(*c) && c->cursor[jobId].hasUnread() && !full(*c))
             return schedulePump(jobId);
 }
 
@@ -337,7 +343,7 @@ void EventSocketServer::sendSummaries(qint64 jobId) {
     for (const ClientPtr &c : clients) {
         if (!writable(*c) || !c->groups.contains(kSummaryGroup) || c->summarized.contains(jobId))
             continue;
-        if (c->cursor.contains(jobId) && c->cursor.value(jobId) < feed->finalCounter)
+        if (c->cursor.contains(jobId) && !feed->inform(c->cursor[jobId]).atEnd())
             continue; // after its last event
         c->summarized.insert(jobId);
         c->socket->sendTextMessage(text);
@@ -348,9 +354,9 @@ void EventSocketServer::onBytesWritten(QWebSocket *socket) {
     const ClientPtr client = m_clients.value(socket);
     if (!client || socket->bytesToWrite() > kResumeBytes)
         return;
-    for (auto c = client->cursor.cbegin(); c != client->cursor.cend(); ++c) {
+    for (auto c = client->cursor.begin(); c != client->cursor.end(); ++c) {
         const auto feed = m_feeds.constFind(c.key());
-        if (feed != m_feeds.constEnd() && c.value() < feed->committed) {
+        if (feed != m_feeds.constEnd() && feed->inform(c.value()).hasUnread()) {
             client->behind.remove(c.key());
             schedulePump(c.key());
         }

@@ -4,6 +4,7 @@
 #include "EventSocketSettings.h"
 #include "bus/Messages.h"
 #include "db/DatabaseConfig.h"
+#include "events/EventCursor.h"
 
 #include <QHash>
 #include <QObject>
@@ -31,7 +32,6 @@ public:
     EventSocketServer(DatabaseConfig database, EventSocketSettings settings);
     ~EventSocketServer() override;
 
-    static constexpr int kPage = 1000;
     static constexpr qint64 kResumeBytes = 1 << 20;
 
     Q_INVOKABLE void start();
@@ -53,15 +53,23 @@ private:
         QPointer<QWebSocket> socket; // null once it is gone
         bool gone = false;
         QSet<api::Group> groups;
-        QHash<qint64, int> cursor; // job -> last counter sent
-        QSet<qint64> behind;       // jobs whose live events it missed
-        QSet<qint64> summarized;   // jobs whose summary it got
+        QHash<qint64, EventCursor> cursor; // job -> how far it was sent
+        QSet<qint64> behind;               // jobs whose live events it missed
+        QSet<qint64> summarized;           // jobs whose summary it got
     };
+    // What is known of a followed job, for all its clients (each has its own cursor).
     struct Feed {
         QString kind = QStringLiteral("job");
         int committed = 0;      // the highest counter known to be committed
         int finalCounter = -1;  // once the job's event processing finished
         bool scheduled = false; // a pump is queued
+        // Tells a client's cursor what the feed knows.
+        EventCursor &inform(EventCursor &cursor) const {
+            cursor.committedUpTo(committed);
+            if (finalCounter >= 0)
+                cursor.finishedAt(finalCounter);
+            return cursor;
+        }
     };
 
     void onNewConnection();

@@ -1,8 +1,10 @@
 #include "JobListModel.h"
+#include "JobOutputPane.h"
 #include "JobPresentation.h"
 #include "JobView.h"
 #include "LaunchDialog.h"
 #include "MainWindow.h"
+#include "OutputLinesView.h"
 #include "TemplateListModel.h"
 
 #include "Controller.h"
@@ -12,7 +14,9 @@
 #include "services/JobService.h"
 
 #include <QAbstractItemModelTester>
+#include <QApplication>
 #include <QComboBox>
+#include <QInputDialog>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListView>
@@ -198,6 +202,26 @@ void TestMainWindow::findInTheOutputAndKeyboardShortcuts() {
     QTRY_COMPARE(findStatus->text(), QStringLiteral("Not found"));
     QTest::keyClick(find, Qt::Key_Escape);
     QTRY_VERIFY(!find->isVisible());
+
+    // Ctrl+G in the output asks for a line and goes there (Ctrl+L is the window's launch: one key
+    // for both would be ambiguous, and Qt fires neither).
+    view->outputPane()->view()->setFocus();
+    QTRY_VERIFY(view->outputPane()->view()->hasFocus());
+    bool asked = false;
+    QTimer::singleShot(0, &window, [&asked] {
+        auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        if (!dialog)
+            return;
+        asked = true;
+        dialog->setIntValue(2);
+        dialog->accept();
+    });
+    QTest::keyClick(view->outputPane()->view(), Qt::Key_G, Qt::ControlModifier);
+    QTRY_VERIFY(asked);
+    QTRY_COMPARE(view->outputPane()->view()->currentRow(), 1);
+    // The offscreen platform does not give the window back its activation when a dialog closes.
+    window.activateWindow();
+    QTRY_VERIFY(window.isActiveWindow());
 
     // With a job open, no two controls of the window share an Alt+letter.
     const QStringList clashes = test::mnemonicClashes(&window);

@@ -1,0 +1,57 @@
+#pragma once
+
+#include <QtGlobal>
+
+namespace playdeck {
+
+// How far one reader of a job's committed events is, and what it should read next: the one set of
+// rules that `launch --follow` (JobFollower) and every websocket client (EventSocketServer) follow
+// a job by. Readers learn what is committed from notifications and from reads of the job; they
+// read pages of events after their position, in counter order, from the database.
+class EventCursor {
+public:
+    static constexpr int PageSize = 1000;
+
+    // A page to read: events with counter > after, at most limit of them.
+    struct Page {
+        int after = 0;
+        int limit = PageSize;
+        int committed = 0; // what was known committed when it was asked for
+    };
+
+    EventCursor() = default;
+
+    int position() const { return m_position; }
+    int committed() const { return m_committed; }
+    // The job's event processing has finished: committed() is its last counter.
+    bool isFinal() const { return m_final; }
+
+    // Events up to `counter` are committed (a notification, or a read of the job).
+    void committedUpTo(int counter);
+    // The job's event processing finished; `lastCounter` is the highest counter stored.
+    void finishedAt(int lastCounter);
+
+    // Events are known to be committed that this reader has not read.
+    bool hasUnread() const { return m_position < m_committed; }
+    // Every event is read and none will come.
+    bool atEnd() const { return m_final && m_position >= m_committed; }
+    // Whether an event is new to this reader (a page read for several readers starts at the lowest).
+    bool isNew(int counter) const { return counter > m_position; }
+
+    Page nextPage() const { return {m_position, PageSize, m_committed}; }
+    // This reader has `counter` (events come in counter order).
+    void advanceTo(int counter);
+    // `page` came back with `got` events, the last of them `lastCounter`. A full page may have more
+    // behind it. A short one read everything that was committed when it was asked for: the
+    // position moves there, over the counters the database refused (they are gaps, never filled).
+    void pageRead(const Page &page, int got, int lastCounter);
+    // Whether the page was full (more may be committed behind it).
+    static bool wasFull(const Page &page, int got) { return got >= page.limit; }
+
+private:
+    int m_position = 0;
+    int m_committed = 0;
+    bool m_final = false;
+};
+
+} // namespace playdeck
