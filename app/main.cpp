@@ -7,10 +7,14 @@
 #include "MainWindow.h"
 #include "ResourceCommands.h"
 #include "SignalWatcher.h"
+#include "WebSocketSettingsDialog.h"
+#include "api/ApiToken.h"
+#include "api/WebSocketControl.h"
 
 #include <QApplication>
 #include <QLibraryInfo>
 #include <QLocale>
+#include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTranslator>
@@ -85,11 +89,25 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
     installTranslators(app);
 
     EngineOptions engineOpts = engineOptions(options, EngineOptions::RunJobs::Always);
-    if (const QString spec = qEnvironmentVariable("PLAYDECK_WEBSOCKET"); !spec.isEmpty())
+    if (const QString spec = qEnvironmentVariable("PLAYDECK_WEBSOCKET"); !spec.isEmpty()) {
         if (Status s = enableWebSocket(engineOpts, options, spec); !s)
             qWarning().noquote() << s.error();
+    } else if (const auto stored = WebSocketSettingsDialog::load(QSettings()); stored && stored->enabled) {
+        // As the window's settings left it (File > Websocket Server).
+        if (auto token = readOrCreateApiToken(options.dataDir); token) {
+            engineOpts.webSocket = *stored;
+            engineOpts.webSocket.token = token.value();
+        } else {
+            qWarning().noquote() << token.error();
+        }
+    }
     Engine engine(engineOpts);
-    MainWindow window(engine.controller());
+    WebSocketControl webSocket(engine, options.dataDir);
+    MainWindow window(engine.controller(), &webSocket);
+    QObject::connect(&engine, &Engine::webSocketFailed, &window, [&window](const QString &message) {
+        window.statusBar()->showMessage(
+            QApplication::translate("main", "The websocket server cannot start: %1").arg(message), 30000);
+    });
     window.resize(1200, 760);
     QObject::connect(&engine, &Engine::databaseProblem, &window,
                      [&window](const QString &message) { window.statusBar()->showMessage(message, 30000); });

@@ -316,16 +316,32 @@ void Engine::startThreads() {
                 });
         });
     }
-    if (m_options.webSocket.enabled) {
-        m_socketServer = startInThread(new EventSocketServer(m_database, m_options.webSocket), m_apiThread,
-                                       QStringLiteral("api"));
-        connect(m_bus, &NotifyBus::eventsCommitted, m_socketServer, &EventSocketServer::onEventsCommitted);
-        connect(m_bus, &NotifyBus::jobChanged, m_socketServer, &EventSocketServer::onJobChanged);
-        connect(m_bus, &NotifyBus::resynced, m_socketServer, &EventSocketServer::onResynced);
-        connect(m_socketServer, &EventSocketServer::listening, this, &Engine::webSocketListening);
-        connect(m_socketServer, &EventSocketServer::failedToListen, this, &Engine::webSocketFailed);
-    }
+    startWebSocket();
     startInThread(m_bus, m_busThread, QStringLiteral("bus"));
+}
+
+void Engine::startWebSocket() {
+    if (!m_options.webSocket.enabled)
+        return;
+    m_socketServer = startInThread(new EventSocketServer(m_database, m_options.webSocket), m_apiThread,
+                                   QStringLiteral("api"));
+    connect(m_bus, &NotifyBus::eventsCommitted, m_socketServer, &EventSocketServer::onEventsCommitted);
+    connect(m_bus, &NotifyBus::jobChanged, m_socketServer, &EventSocketServer::onJobChanged);
+    connect(m_bus, &NotifyBus::resynced, m_socketServer, &EventSocketServer::onResynced);
+    connect(m_socketServer, &EventSocketServer::listening, this, &Engine::webSocketListening);
+    connect(m_socketServer, &EventSocketServer::failedToListen, this, &Engine::webSocketFailed);
+}
+
+void Engine::setWebSocket(const EventSocketSettings &settings) {
+    m_options.webSocket = settings;
+    if (m_state != State::Running)
+        return; // starting: the threads start with these; stopping: nothing to serve
+    if (EventSocketServer *old = std::exchange(m_socketServer, nullptr)) {
+        // Its port must be free before the next one binds it.
+        QMetaObject::invokeMethod(old, &EventSocketServer::stop, Qt::BlockingQueuedConnection);
+        old->deleteLater(); // in its own thread
+    }
+    startWebSocket();
 }
 
 void Engine::drain(std::function<void()> done) {

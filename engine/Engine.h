@@ -94,6 +94,9 @@ public:
 
     // The websocket server's port once it listens (0: off, not yet, or it could not).
     quint16 webSocketPort() const;
+    // Serve the websocket with these settings from now on: a running server stops (its clients
+    // are closed: they come back with the new token) and, when enabled, a new one starts.
+    void setWebSocket(const EventSocketSettings &settings);
 
 Q_SIGNALS:
     void started(const playdeck::Status &status);
@@ -143,6 +146,7 @@ private:
     QThread m_dispatcherThread;
     std::vector<std::unique_ptr<QThread>> m_receiverThreads;
     QThread m_apiThread;
+    void startWebSocket();
     EventSocketServer *m_socketServer = nullptr;
     ClusterKeeper *m_keeper = nullptr;
     NotifyBus *m_bus = nullptr;

@@ -2140,7 +2140,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="97"/>
+        <location filename="../app/main.cpp" line="109"/>
+        <source>The websocket server cannot start: %1</source>
+        <translation>Der Websocket-Server kann nicht starten: %1</translation>
+    </message>
+    <message>
+        <location filename="../app/main.cpp" line="115"/>
         <source>The database answers again.</source>
         <translation>Die Datenbank antwortet wieder.</translation>
     </message>
@@ -2812,7 +2817,7 @@
         <translation>Das Datenverzeichnis %1 kann nicht angelegt werden. Mit --data-dir oder PLAYDECK_DATA_DIR ein anderes wählen.</translation>
     </message>
     <message>
-        <location filename="../engine/Engine.cpp" line="358"/>
+        <location filename="../engine/Engine.cpp" line="374"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
@@ -2820,12 +2825,12 @@
 <context>
     <name>playdeck::EventSocketServer</name>
     <message>
-        <location filename="../engine/api/EventSocketServer.cpp" line="49"/>
+        <location filename="../engine/api/EventSocketServer.cpp" line="51"/>
         <source>The websocket server cannot listen on %1 port %2: %3</source>
         <translation>Der Websocket-Server kann nicht auf %1, Port %2 lauschen: %3</translation>
     </message>
     <message>
-        <location filename="../engine/api/EventSocketServer.cpp" line="103"/>
+        <location filename="../engine/api/EventSocketServer.cpp" line="105"/>
         <source>no such endpoint; use /websocket/</source>
         <translation>diesen Endpunkt gibt es nicht; bitte /websocket/ verwenden</translation>
     </message>
@@ -3328,12 +3333,12 @@ ansible_host: 10.0.0.5</translation>
 <context>
     <name>playdeck::JobFollower</name>
     <message>
-        <location filename="../app/JobFollower.cpp" line="53"/>
+        <location filename="../app/JobFollower.cpp" line="61"/>
         <source>1 event of this job is not stored: %1</source>
         <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
-        <location filename="../app/JobFollower.cpp" line="54"/>
+        <location filename="../app/JobFollower.cpp" line="62"/>
         <source>%1 events of this job are not stored: %2</source>
         <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
     </message>
@@ -3415,8 +3420,8 @@ ansible_host: 10.0.0.5</translation>
     </message>
     <message>
         <location filename="../ui/JobOutputPane.cpp" line="86"/>
-        <source>Jump to a line of the output (Ctrl+L)</source>
-        <translation>Zu einer Zeile der Ausgabe springen (Strg+L)</translation>
+        <source>Jump to a line of the output (Ctrl+G)</source>
+        <translation>Zu einer Zeile der Ausgabe springen (Strg+G)</translation>
     </message>
     <message>
         <location filename="../ui/JobOutputPane.cpp" line="94"/>
@@ -3998,293 +4003,298 @@ name: wert</translation>
 <context>
     <name>playdeck::MainWindow</name>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="47"/>
+        <location filename="../ui/MainWindow.cpp" line="49"/>
         <source>Playdeck</source>
         <translation>Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="60"/>
+        <location filename="../ui/MainWindow.cpp" line="62"/>
         <source>&amp;Templates</source>
         <translation>&amp;Vorlagen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="300"/>
+        <location filename="../ui/MainWindow.cpp" line="302"/>
         <source>&amp;Launch…</source>
         <translation>&amp;Starten…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="302"/>
+        <location filename="../ui/MainWindow.cpp" line="304"/>
         <source>Launch a job from the selected template</source>
         <translation>Einen Job aus der gewählten Vorlage starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="78"/>
+        <location filename="../ui/MainWindow.cpp" line="80"/>
         <source>J&amp;obs</source>
         <translation>J&amp;obs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="61"/>
+        <location filename="../ui/MainWindow.cpp" line="63"/>
         <source>&amp;Projects</source>
         <translation>&amp;Projekte</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="62"/>
+        <location filename="../ui/MainWindow.cpp" line="64"/>
         <source>&amp;Inventories</source>
         <translation>&amp;Inventare</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="63"/>
+        <location filename="../ui/MainWindow.cpp" line="65"/>
         <source>&amp;Sources</source>
         <translation>&amp;Quellen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="64"/>
+        <location filename="../ui/MainWindow.cpp" line="66"/>
         <source>Cr&amp;edentials</source>
         <translation>&amp;Zugangsdaten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="86"/>
+        <location filename="../ui/MainWindow.cpp" line="88"/>
         <source>Recent jobs</source>
         <translation>Letzte Jobs</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="126"/>
+        <location filename="../ui/MainWindow.cpp" line="128"/>
         <source>Dashboard</source>
         <translation>Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="157"/>
+        <location filename="../ui/MainWindow.cpp" line="159"/>
         <source>Templates could not be loaded: %1</source>
         <translation>Die Vorlagen konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="160"/>
+        <location filename="../ui/MainWindow.cpp" line="162"/>
         <source>Jobs could not be loaded: %1</source>
         <translation>Die Jobs konnten nicht geladen werden: %1</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="167"/>
+        <location filename="../ui/MainWindow.cpp" line="169"/>
         <source>%1 — %2</source>
         <translation>%1 — %2</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="202"/>
+        <location filename="../ui/MainWindow.cpp" line="204"/>
         <source>Starting the database…</source>
         <translation>Die Datenbank wird gestartet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="211"/>
-        <location filename="../ui/MainWindow.cpp" line="212"/>
+        <location filename="../ui/MainWindow.cpp" line="213"/>
+        <location filename="../ui/MainWindow.cpp" line="214"/>
         <source>Playdeck cannot start</source>
         <translation>Playdeck kann nicht starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="215"/>
+        <location filename="../ui/MainWindow.cpp" line="217"/>
         <source>Stopping…</source>
         <translation>Wird beendet…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="253"/>
+        <location filename="../ui/MainWindow.cpp" line="255"/>
         <source>Quit Playdeck</source>
         <translation>Playdeck beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="254"/>
+        <location filename="../ui/MainWindow.cpp" line="256"/>
         <source>A job is running in this window.</source>
         <translation>In diesem Fenster läuft ein Job.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="255"/>
+        <location filename="../ui/MainWindow.cpp" line="257"/>
         <source>%1 jobs are running in this window.</source>
         <translation>In diesem Fenster laufen %1 Jobs.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="260"/>
+        <location filename="../ui/MainWindow.cpp" line="262"/>
         <source>New jobs go to the other Playdeck that takes work.</source>
         <translation>Neue Jobs übernimmt das andere Playdeck, das Arbeit annimmt.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="261"/>
+        <location filename="../ui/MainWindow.cpp" line="263"/>
         <source>No other Playdeck takes work: new jobs wait until one does (the window, or `playdeck serve`).</source>
         <translation>Kein anderes Playdeck nimmt Arbeit an: Neue Jobs warten, bis eines das tut (das Fenster oder `playdeck serve`).</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="264"/>
+        <location filename="../ui/MainWindow.cpp" line="266"/>
         <source>Canceling stops its playbook now. Letting it finish closes the window at once; Playdeck quits when the job is done.</source>
         <translation>Abbrechen hält sein Playbook sofort an. Wenn er fertig laufen darf, schließt sich das Fenster sofort; Playdeck wird beendet, sobald der Job fertig ist.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="266"/>
+        <location filename="../ui/MainWindow.cpp" line="268"/>
         <source>Canceling stops their playbooks now. Letting them finish closes the window at once; Playdeck quits when they are done.</source>
         <translation>Abbrechen hält ihre Playbooks sofort an. Wenn sie fertig laufen dürfen, schließt sich das Fenster sofort; Playdeck wird beendet, sobald sie fertig sind.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="270"/>
+        <location filename="../ui/MainWindow.cpp" line="272"/>
         <source>&amp;Cancel Them and Quit</source>
         <translation>Jobs &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="270"/>
+        <location filename="../ui/MainWindow.cpp" line="272"/>
         <source>&amp;Cancel It and Quit</source>
         <translation>Job &amp;abbrechen und beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="273"/>
+        <location filename="../ui/MainWindow.cpp" line="275"/>
         <source>Let Them &amp;Finish, Then Quit</source>
         <translation>Jobs &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="273"/>
+        <location filename="../ui/MainWindow.cpp" line="275"/>
         <source>Let It &amp;Finish, Then Quit</source>
         <translation>Job &amp;fertig laufen lassen, dann beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="276"/>
+        <location filename="../ui/MainWindow.cpp" line="278"/>
         <source>&amp;Don&apos;t Quit</source>
         <translation>&amp;Nicht beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="295"/>
+        <location filename="../ui/MainWindow.cpp" line="297"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="305"/>
+        <location filename="../ui/MainWindow.cpp" line="307"/>
         <source>&amp;Cancel</source>
         <translation>&amp;Abbrechen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="307"/>
+        <location filename="../ui/MainWindow.cpp" line="309"/>
         <source>Stop the job shown</source>
         <translation>Den angezeigten Job anhalten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="310"/>
+        <location filename="../ui/MainWindow.cpp" line="312"/>
         <source>&amp;Relaunch</source>
         <translation>&amp;Erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="312"/>
+        <location filename="../ui/MainWindow.cpp" line="314"/>
         <source>Launch the job shown again with the same settings</source>
         <translation>Den angezeigten Job mit denselben Einstellungen erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="315"/>
+        <location filename="../ui/MainWindow.cpp" line="317"/>
         <source>Relaunch on &amp;Failed Hosts</source>
         <translation>Auf &amp;fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="317"/>
+        <location filename="../ui/MainWindow.cpp" line="319"/>
         <source>Launch the job shown again on the hosts that failed only</source>
         <translation>Den angezeigten Job nur auf den fehlgeschlagenen Hosts erneut starten</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="322"/>
+        <location filename="../ui/MainWindow.cpp" line="324"/>
         <source>Relaunch &amp;Exactly As It Ran</source>
         <translation>E&amp;xakt wiederholen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="324"/>
+        <location filename="../ui/MainWindow.cpp" line="326"/>
         <source>The same project revision, inventory and variables as the job shown, whatever changed since</source>
         <translation>Dieselbe Projektrevision, dasselbe Inventar und dieselben Variablen wie beim angezeigten Job, egal was sich seitdem geändert hat</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="330"/>
+        <location filename="../ui/MainWindow.cpp" line="332"/>
         <source>Close &amp;Tab</source>
         <translation>&amp;Tab schließen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="338"/>
+        <location filename="../ui/MainWindow.cpp" line="340"/>
         <source>&amp;Find in Output…</source>
         <translation>In Ausgabe &amp;suchen…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="347"/>
+        <location filename="../ui/MainWindow.cpp" line="349"/>
         <source>&amp;Refresh</source>
         <translation>&amp;Neu laden</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="349"/>
+        <location filename="../ui/MainWindow.cpp" line="351"/>
         <source>Read the lists and the job shown again</source>
         <translation>Die Listen und den angezeigten Job neu einlesen</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="360"/>
+        <location filename="../ui/MainWindow.cpp" line="362"/>
         <source>&amp;Dashboard</source>
         <translation>&amp;Dashboard</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="364"/>
+        <location filename="../ui/MainWindow.cpp" line="366"/>
         <source>&amp;About Playdeck</source>
         <translation>&amp;Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="370"/>
+        <location filename="../ui/MainWindow.cpp" line="372"/>
         <source>&amp;File</source>
         <translation>&amp;Datei</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="371"/>
+        <location filename="../ui/MainWindow.cpp" line="373"/>
         <source>&amp;New</source>
         <translation>&amp;Neu</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="372"/>
+        <location filename="../ui/MainWindow.cpp" line="374"/>
         <source>&amp;Template…</source>
         <translation>&amp;Vorlage…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="373"/>
+        <location filename="../ui/MainWindow.cpp" line="375"/>
         <source>&amp;Project…</source>
         <translation>&amp;Projekt…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="374"/>
+        <location filename="../ui/MainWindow.cpp" line="376"/>
         <source>&amp;Inventory…</source>
         <translation>&amp;Inventar…</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="375"/>
+        <location filename="../ui/MainWindow.cpp" line="377"/>
         <source>&amp;Credential…</source>
         <translation>&amp;Zugangsdaten…</translation>
     </message>
     <message>
         <location filename="../ui/MainWindow.cpp" line="388"/>
+        <source>&amp;Websocket Server…</source>
+        <translation>&amp;Websocket-Server…</translation>
+    </message>
+    <message>
+        <location filename="../ui/MainWindow.cpp" line="398"/>
         <source>&amp;View</source>
         <translation>A&amp;nsicht</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="393"/>
+        <location filename="../ui/MainWindow.cpp" line="403"/>
         <source>&amp;Job</source>
         <translation>&amp;Job</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="403"/>
+        <location filename="../ui/MainWindow.cpp" line="413"/>
         <source>&amp;Help</source>
         <translation>&amp;Hilfe</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="405"/>
+        <location filename="../ui/MainWindow.cpp" line="415"/>
         <source>About &amp;Qt</source>
         <translation>Über &amp;Qt</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="414"/>
+        <location filename="../ui/MainWindow.cpp" line="424"/>
         <source>About Playdeck</source>
         <translation>Über Playdeck</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="416"/>
+        <location filename="../ui/MainWindow.cpp" line="426"/>
         <source>&lt;b&gt;Playdeck %1&lt;/b&gt;</source>
         <translation>&lt;b&gt;Playdeck %1&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="417"/>
+        <location filename="../ui/MainWindow.cpp" line="427"/>
         <source>An Ansible automation controller on the desktop: AWX&apos;s engine, its projects, inventories, credentials and templates, in one window. Secrets stay in the keychain; jobs run with ansible-runner.&lt;br&gt;&lt;br&gt;Built with Qt %1.</source>
         <translation>Ein Ansible-Automatisierungscontroller für den Desktop: die Engine von AWX mit ihren Projekten, Inventaren, Zugangsdaten und Vorlagen in einem Fenster. Geheimnisse bleiben im Schlüsselbund; Jobs laufen mit ansible-runner.&lt;br&gt;&lt;br&gt;Erstellt mit Qt %1.</translation>
     </message>
     <message>
-        <location filename="../ui/MainWindow.cpp" line="485"/>
+        <location filename="../ui/MainWindow.cpp" line="495"/>
         <source>Job %1 launched.</source>
         <translation>Job %1 gestartet.</translation>
     </message>
@@ -4994,6 +5004,99 @@ Zusätzliche Variable %2</translation>
         <location filename="../ui/TemplatesPane.cpp" line="138"/>
         <source>The template cannot be filed</source>
         <translation>Die Vorlage kann nicht abgelegt werden</translation>
+    </message>
+</context>
+<context>
+    <name>playdeck::WebSocketSettingsDialog</name>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="34"/>
+        <source>Websocket Server</source>
+        <translation>Websocket-Server</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="37"/>
+        <source>Serves AWX&apos;s websocket (/websocket/), so that AWX&apos;s websocket clients can follow jobs and their events live.</source>
+        <translation>Stellt den Websocket von AWX bereit (/websocket/), damit Websocket-Clients von AWX Jobs und ihre Ereignisse live verfolgen können.</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="41"/>
+        <source>&amp;Serve the websocket</source>
+        <translation>Websocket &amp;bereitstellen</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="47"/>
+        <source>This computer only (127.0.0.1)</source>
+        <translation>Nur dieser Computer (127.0.0.1)</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="48"/>
+        <source>Every network (0.0.0.0)</source>
+        <translation>Alle Netzwerke (0.0.0.0)</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="69"/>
+        <source>Token</source>
+        <translation>Token</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="72"/>
+        <source>Show</source>
+        <translation>Zeigen</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="78"/>
+        <source>Copy</source>
+        <translation>Kopieren</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="81"/>
+        <source>&amp;New Token</source>
+        <translation>&amp;Neues Token</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="83"/>
+        <source>Make a new token: clients with the old one are disconnected and refused</source>
+        <translation>Ein neues Token erzeugen: Clients mit dem alten werden getrennt und abgewiesen</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="90"/>
+        <source>Clients show it as &quot;Authorization: Bearer TOKEN&quot;, as the password of Basic authentication, or as ?token=TOKEN in the address.</source>
+        <translation>Clients zeigen es als „Authorization: Bearer TOKEN“, als Passwort der Basic-Authentifizierung oder als ?token=TOKEN in der Adresse.</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="96"/>
+        <source>&amp;Listen on:</source>
+        <translation>&amp;Lauschen auf:</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="97"/>
+        <source>&amp;Port:</source>
+        <translation>&amp;Port:</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="98"/>
+        <source>Token:</source>
+        <translation>Token:</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="199"/>
+        <source>Not serving: %1</source>
+        <translation>Nicht bereitgestellt: %1</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="201"/>
+        <source>Not serving.</source>
+        <translation>Nicht bereitgestellt.</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="203"/>
+        <source>Starting…</source>
+        <translation>Startet…</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="205"/>
+        <source>Serving at %1</source>
+        <translation>Bereitgestellt unter %1</translation>
     </message>
 </context>
 </TS>

@@ -14,6 +14,7 @@
 #include "ResourcesPane.h"
 #include "TemplateListModel.h"
 #include "TemplatesPane.h"
+#include "WebSocketSettingsDialog.h"
 #include "db/DbPool.h"
 #include "services/JobService.h"
 #include "services/ResourceService.h"
@@ -40,9 +41,10 @@
 
 namespace playdeck {
 
-MainWindow::MainWindow(Controller &controller, QWidget *parent)
+MainWindow::MainWindow(Controller &controller, WebSocketControl *webSocket, QWidget *parent)
     : QMainWindow(parent)
-    , m_controller(controller) {
+    , m_controller(controller)
+    , m_webSocket(webSocket) {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("Playdeck"));
     setWindowIcon(appIcon());
@@ -380,6 +382,14 @@ void MainWindow::createMenus() {
         connect(action, &QAction::triggered, this, [this, kind = kind] {
             showResources(kind);
             m_resourceActions->createNew(kind);
+        });
+    }
+    if (m_webSocket) {
+        QAction *webSocket = fileMenu->addAction(tr("&Websocket Server…"));
+        webSocket->setObjectName(QStringLiteral("webSocketAction"));
+        connect(webSocket, &QAction::triggered, this, [this] {
+            WebSocketSettingsDialog dialog(*m_webSocket, this);
+            dialog.exec();
         });
     }
     fileMenu->addSeparator();

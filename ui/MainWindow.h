@@ -31,6 +31,7 @@ class ResourceActions;
 class ResourcesPane;
 class TemplateListModel;
 class TemplatesPane;
+class WebSocketControl;
 
 // Templates, projects, inventories and credentials on the left with the recent jobs below them;
 // the dashboard and one tab per opened job in the middle.
@@ -45,7 +46,9 @@ public:
     };
     Q_ENUM(QuitMode)
 
-    explicit MainWindow(Controller &controller, QWidget *parent = nullptr);
+    // `webSocket`: the websocket server's settings, when this process may serve it.
+    explicit MainWindow(Controller &controller, WebSocketControl *webSocket = nullptr,
+                        QWidget *parent = nullptr);
     ~MainWindow() override;
 
     TemplateListModel *templateModel() const { return m_templateModel; }
@@ -94,6 +97,7 @@ private:
     void showError(const QString &title, const QString &message);
 
     Controller &m_controller;
+    WebSocketControl *m_webSocket = nullptr;
     TemplateListModel *m_templateModel = nullptr;
     JobListModel *m_jobModel = nullptr;
 

@@ -1,0 +1,67 @@
+#include "WebSocketControl.h"
+
+#include "ApiToken.h"
+#include "Engine.h"
+
+namespace playdeck {
+
+WebSocketControl::WebSocketControl(Engine &engine, QString dataDir, QObject *parent)
+    : QObject(parent)
+    , m_engine(engine)
+    , m_dataDir(std::move(dataDir)) {
+    connect(&m_engine, &Engine::webSocketListening, this, &WebSocketControl::listening);
+    connect(&m_engine, &Engine::webSocketFailed, this, &WebSocketControl::failed);
+}
+
+EventSocketSettings WebSocketControl::settings() const {
+    EventSocketSettings s = m_engine.options().webSocket;
+    s.token.clear();
+    return s;
+}
+
+quint16 WebSocketControl::port() const {
+    return m_engine.webSocketPort();
+}
+
+QString WebSocketControl::url() const {
+    const quint16 p = port();
+    if (p == 0)
+        return {};
+    const QHostAddress address = m_engine.options().webSocket.address;
+    QString host = address.toString();
+    if (address.protocol() == QAbstractSocket::IPv6Protocol)
+        host = QLatin1Char('[') + host + QLatin1Char(']');
+    return QStringLiteral("ws://%1:%2/websocket/").arg(host).arg(p);
+}
+
+Result<QString> WebSocketControl::token() const {
+    return readOrCreateApiToken(m_dataDir);
+}
+
+Status WebSocketControl::apply(const EventSocketSettings &settings) {
+    EventSocketSettings s = settings;
+    if (s.enabled) {
+        auto t = readOrCreateApiToken(m_dataDir);
+        if (!t)
+            return t.status();
+        s.token = t.value();
+    }
+    m_engine.setWebSocket(s);
+    if (!s.enabled)
+        Q_EMIT stopped();
+    return {};
+}
+
+Result<QString> WebSocketControl::rotateToken() {
+    auto t = rotateApiToken(m_dataDir);
+    if (!t)
+        return t;
+    EventSocketSettings s = m_engine.options().webSocket;
+    if (s.enabled) {
+        s.token = t.value();
+        m_engine.setWebSocket(s);
+    }
+    return t;
+}
+
+} // namespace playdeck
