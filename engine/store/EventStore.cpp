@@ -372,6 +372,47 @@ Result<EventProgress> EventStore::progress(qint64 jobId) {
     return p;
 }
 
+Result<int> EventStore::dropEventsOfJobsBefore(qint64 jobId) {
+    // Partition job_event_pN holds job ids [N * 1000, (N + 1) * 1000). Attached ones, ones whose
+    // DETACH ... CONCURRENTLY was interrupted (inhdetachpending), and detached ones not dropped yet.
+    auto q =
+        exec(m_db,
+             QStringLiteral("SELECT c.relname, i.inhrelid IS NOT NULL, coalesce(i.inhdetachpending, false)"
+                            " FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+                            " LEFT JOIN pg_inherits i ON i.inhrelid = c.oid"
+                            " WHERE n.nspname = current_schema() AND c.relkind = 'r'"
+                            " AND c.relname ~ '^job_event_p[0-9]+$'"
+                            " AND (substring(c.relname FROM 12)::bigint + 1) * 1000 <= ?"
+                            " ORDER BY substring(c.relname FROM 12)::bigint"),
+             {jobId});
+    if (!q)
+        return q.status();
+    struct Partition {
+        QString name;
+        bool attached;
+        bool detachPending;
+    };
+    QList<Partition> partitions;
+    while (q.value().next())
+        partitions.append(
+            {q.value().value(0).toString(), q.value().value(1).toBool(), q.value().value(2).toBool()});
+    int dropped = 0;
+    for (const Partition &p : partitions) {
+        // The names come from the catalog and match ^job_event_p[0-9]+$: safe to splice in.
+        if (p.attached) {
+            const QString detach =
+                p.detachPending ? QStringLiteral("ALTER TABLE job_event DETACH PARTITION %1 FINALIZE")
+                                : QStringLiteral("ALTER TABLE job_event DETACH PARTITION %1 CONCURRENTLY");
+            if (auto r = exec(m_db, detach.arg(p.name)); !r)
+                return r.status();
+        }
+        if (auto r = exec(m_db, QStringLiteral("DROP TABLE %1").arg(p.name)); !r)
+            return r.status();
+        ++dropped;
+    }
+    return dropped;
+}
+
 Result<QString> EventStore::stdoutText(qint64 jobId) {
     auto q = exec(
         m_db,

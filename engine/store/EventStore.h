@@ -41,6 +41,12 @@ public:
     // by the database as bad data, the first for `refusedReason`): event processing is finished.
     [[nodiscard]] Status finishJob(qint64 jobId, int emitted, int refused, const QString &refusedReason);
 
+    // Retention: drops the event partitions (a thousand job ids each, see migration 0006) that hold
+    // only jobs before `jobId`, each detached concurrently (writers and readers of other jobs go on)
+    // and then dropped; what a killed earlier call left half done is finished. The jobs themselves
+    // stay (their events are gone). Returns the partitions dropped.
+    [[nodiscard]] Result<int> dropEventsOfJobsBefore(qint64 jobId);
+
     // Events with counter > afterCounter, in counter order, at most maxCount of them.
     [[nodiscard]] Result<QList<JobEvent>> load(qint64 jobId, int afterCounter, int maxCount);
     // The job's whole stdout: every event's stdout in counter order, a line break after each.

@@ -37,6 +37,8 @@ private Q_SLOTS:
     void aLanesWorkRunsInOrder();
     void aGoneCallerIsNotAnswered();
     void afterAReconnectEachNotificationArrivesOnce();
+    // Last: it drops the partitions of every job before it.
+    void oldJobsEventsGoWithTheirPartition();
 
 private:
     qint64 newJob(const LaunchConfig &prompts = {});
@@ -236,6 +238,65 @@ void StoresTest::eventsAFinishedJobsLostInstanceNeverStoredAreCounted() {
         m_engine->scalar(QStringLiteral("SELECT refused_reason FROM unified_job WHERE id = ?"), {id})
             .toString();
     QVERIFY2(reason.contains(QStringLiteral("gone:3")), qPrintable(reason));
+}
+
+void StoresTest::oldJobsEventsGoWithTheirPartition() {
+    // Jobs far apart, as months of work would leave them: each range of a thousand job ids has
+    // its partition, made when its first job is.
+    const auto partition = [this](int n) {
+        return m_engine
+            ->scalar(QStringLiteral("SELECT to_regclass(?) IS NOT NULL"),
+                     {QStringLiteral("job_event_p%1").arg(n)})
+            .toBool();
+    };
+    const auto events = [this](qint64 job) {
+        return m_engine->scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ?"), {job})
+            .toInt();
+    };
+    for (const qint64 job : {201500, 202500}) {
+        QVERIFY(
+            m_engine
+                ->scalar(QStringLiteral("INSERT INTO unified_job (id, name) VALUES (?, 'old') RETURNING id"),
+                         {job})
+                .isValid());
+        QVERIFY(m_engine
+                    ->scalar(QStringLiteral("INSERT INTO job_event (job_id, counter, event, created, stdout)"
+                                            " SELECT ?, g, 'runner_on_ok', now(), 'line' FROM"
+                                            " generate_series(1, 50) g RETURNING job_id"),
+                             {job})
+                    .isValid());
+    }
+    QVERIFY(partition(201));
+    QVERIFY(partition(202));
+    QVERIFY(!partition(203));
+    // Near the end of a range the next partition is made ahead of its first job.
+    QVERIFY(m_engine
+                ->scalar(
+                    QStringLiteral("INSERT INTO unified_job (id, name) VALUES (202950, 'late') RETURNING id"))
+                .isValid());
+    QVERIFY(partition(203));
+    // A duplicate counter is still stored once.
+    QVERIFY(
+        !m_engine
+             ->scalar(QStringLiteral("INSERT INTO job_event (job_id, counter, event, created) VALUES"
+                                     " (202500, 7, 'again', now()) ON CONFLICT DO NOTHING RETURNING job_id"))
+             .isValid());
+    QCOMPARE(events(202500), 50);
+
+    QSqlDatabase db = m_engine->db();
+    auto dropped = EventStore(db).dropEventsOfJobsBefore(202000);
+    QVERIFY2(dropped, qPrintable(dropped.error()));
+    QVERIFY(dropped.value() >= 1);
+    QVERIFY(!partition(201));
+    QCOMPARE(events(201500), 0);
+    QVERIFY(partition(202));
+    QCOMPARE(events(202500), 50);
+    // The jobs stay; a second call finds nothing more to do.
+    QCOMPARE(m_engine->scalar(QStringLiteral("SELECT count(*) FROM unified_job WHERE id = 201500")).toInt(),
+             1);
+    auto again = EventStore(db).dropEventsOfJobsBefore(202000);
+    QVERIFY(again);
+    QCOMPARE(again.value(), 0);
 }
 
 void StoresTest::aLanesWorkRunsInOrder() {
