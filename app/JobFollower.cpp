@@ -48,7 +48,7 @@ void JobFollower::finish(const JobDetail &j) {
                   print(rest.value());
                   const int got = int(rest.value().size());
                   m_cursor.pageRead(page, got, got > 0 ? rest.value().last().counter : 0);
-                  if (EventCursor::wasFull(page, got))
+                  if (m_cursor.mayHaveMoreAfter(page, got))
                       return finish(j);
                   // Processing had finished before this read: it had everything stored.
                   m_cursor.finishedAt(m_cursor.position());
@@ -100,7 +100,7 @@ void JobFollower::fetch() {
                   print(events.value());
                   const int got = int(events.value().size());
                   m_cursor.pageRead(page, got, got > 0 ? events.value().last().counter : 0);
-                  if (EventCursor::wasFull(page, got)) {
+                  if (m_cursor.mayHaveMoreAfter(page, got)) {
                       m_fetching = false;
                       fetch(); // more are committed already
                       return;

@@ -1,6 +1,7 @@
 #include "EventCursor.h"
 
 #include <algorithm>
+#include <limits>
 
 namespace playdeck {
 
@@ -18,11 +19,22 @@ void EventCursor::advanceTo(int counter) {
     m_committed = std::max(m_committed, m_position);
 }
 
+namespace {
+
+int rangeEnd(const EventCursor::Page &page) {
+    return int(std::min<qint64>(qint64(page.after) + page.limit, std::numeric_limits<int>::max()));
+}
+
+} // namespace
+
 void EventCursor::pageRead(const Page &page, int got, int lastCounter) {
     if (got > 0)
         advanceTo(lastCounter);
-    if (!wasFull(page, got))
-        m_position = std::max(m_position, page.committed);
+    m_position = std::max(m_position, std::min(rangeEnd(page), page.committed));
+}
+
+bool EventCursor::mayHaveMoreAfter(const Page &page, int got) const {
+    return got >= page.limit || hasUnread();
 }
 
 } // namespace playdeck

@@ -12,7 +12,10 @@ class EventCursor {
 public:
     static constexpr int PageSize = 1000;
 
-    // A page to read: events with counter > after, at most limit of them.
+    // A page to read: the events with counters in (after, after + limit]. A range of counters, not
+    // "the next limit events": the database reads that range and no more whatever its plan (the
+    // statistics of a job's partition lag behind while it grows), and a range of counters the
+    // database refused is simply empty.
     struct Page {
         int after = 0;
         int limit = PageSize;
@@ -41,12 +44,13 @@ public:
     Page nextPage() const { return {m_position, PageSize, m_committed}; }
     // This reader has `counter` (events come in counter order).
     void advanceTo(int counter);
-    // `page` came back with `got` events, the last of them `lastCounter`. A full page may have more
-    // behind it. A short one read everything that was committed when it was asked for: the
-    // position moves there, over the counters the database refused (they are gaps, never filled).
+    // `page` came back with `got` events, the last of them `lastCounter`: every counter of its range
+    // that was committed when it was asked for has been read, so the position moves over those the
+    // database refused (gaps, never filled) as well.
     void pageRead(const Page &page, int got, int lastCounter);
-    // Whether the page was full (more may be committed behind it).
-    static bool wasFull(const Page &page, int got) { return got >= page.limit; }
+    // Whether events may lie after the page just read (its range was full, or more is known
+    // committed than the reader has).
+    bool mayHaveMoreAfter(const Page &page, int got) const;
 
 private:
     int m_position = 0;

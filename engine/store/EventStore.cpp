@@ -15,6 +15,9 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
+#include <limits>
+
 namespace playdeck {
 
 namespace {
@@ -206,8 +209,9 @@ Result<QList<JobEvent>> EventStore::load(qint64 jobId, int afterCounter, int max
         m_db,
         QStringLiteral("SELECT counter, event, event_data::text, uuid, parent_uuid, host_name, play, task,"
                        " role, stdout, start_line, end_line, verbosity, failed, changed, created, id"
-                       " FROM job_event WHERE job_id = ? AND counter > ? ORDER BY counter LIMIT ?"),
-        {jobId, afterCounter, maxCount});
+                       " FROM job_event WHERE job_id = ? AND counter > ? AND counter <= ? ORDER BY counter"),
+        {jobId, afterCounter,
+         int(std::min<qint64>(qint64(afterCounter) + maxCount, std::numeric_limits<int>::max()))});
     if (!q)
         return q.status();
     QList<JobEvent> out;

@@ -47,7 +47,10 @@ public:
     // stay (their events are gone). Returns the partitions dropped.
     [[nodiscard]] Result<int> dropEventsOfJobsBefore(qint64 jobId);
 
-    // Events with counter > afterCounter, in counter order, at most maxCount of them.
+    // The events with counters in (afterCounter, afterCounter + maxCount], in counter order: a range
+    // of counters, which the database reads and no more, however its plan guesses the job's size
+    // (a scan and a sort of a whole million-event job per page, seen while a partition's
+    // statistics lagged behind it). Counters are dense but for the ones the database refused.
     [[nodiscard]] Result<QList<JobEvent>> load(qint64 jobId, int afterCounter, int maxCount);
     // The job's whole stdout: every event's stdout in counter order, a line break after each.
     [[nodiscard]] Result<QString> stdoutText(qint64 jobId);

@@ -24,21 +24,25 @@ private Q_SLOTS:
         p = c.nextPage();
         QCOMPARE(p.after, 1000);
         c.pageRead(p, 1000, 2000);
-        c.pageRead(c.nextPage(), 500, 2500);
+        const EventCursor::Page third = c.nextPage();
+        QCOMPARE(third.after, 2000);
+        c.pageRead(third, 500, 2500);
         QCOMPARE(c.position(), 2500);
+        QVERIFY(!c.mayHaveMoreAfter(third, 500));
         QVERIFY(!c.hasUnread());
         QVERIFY(!c.atEnd()); // the job may still make events
     }
 
-    void aShortPageStepsOverRefusedCounters() {
-        // 7 and 8 were refused by the database: the page up to 10 holds 8 events, ending at 10;
-        // one that ends before the committed counter (refused at the end) still caught up.
+    void aPageStepsOverRefusedCounters() {
+        // 7 and 8 were refused by the database: the range up to 12 holds 10 events, ending at 10
+        // (11 and 12 refused too); the reader is past all of them.
         EventCursor c;
         c.committedUpTo(12);
         const EventCursor::Page p = c.nextPage();
-        c.pageRead(p, 9, 10);
+        c.pageRead(p, 8, 10);
         QCOMPARE(c.position(), 12);
         QVERIFY(!c.hasUnread());
+        QVERIFY(!c.mayHaveMoreAfter(p, 8));
         // A page asked for before a commit arrived does not skip what came after it.
         c.committedUpTo(20);
         const EventCursor::Page before = c.nextPage();
@@ -46,16 +50,35 @@ private Q_SLOTS:
         c.pageRead(before, 8, 20);
         QCOMPARE(c.position(), 20);
         QVERIFY(c.hasUnread());
+        QVERIFY(c.mayHaveMoreAfter(before, 8));
     }
 
-    void aFullPageLeavesTheRestToTheNext() {
+    void aRangeOfGapsIsStillRead() {
+        // A whole page of refused counters (a burst the database would not take) is an empty range,
+        // not the end: the next page starts after it.
         EventCursor c;
-        c.committedUpTo(5000);
+        c.committedUpTo(2500);
         const EventCursor::Page p = c.nextPage();
-        // Counters refused inside the page: a full page says nothing of what lies behind it.
-        c.pageRead(p, EventCursor::PageSize, 1010);
-        QCOMPARE(c.position(), 1010);
-        QVERIFY(c.hasUnread());
+        c.pageRead(p, 0, 0);
+        QCOMPARE(c.position(), EventCursor::PageSize);
+        QVERIFY(c.mayHaveMoreAfter(p, 0));
+        QCOMPARE(c.nextPage().after, EventCursor::PageSize);
+    }
+
+    void aFullRangeLeavesTheRestToTheNext() {
+        // Known committed or not (a follower that read before any notice), a full range may have
+        // more behind it.
+        EventCursor c;
+        const EventCursor::Page p = c.nextPage();
+        c.pageRead(p, EventCursor::PageSize, EventCursor::PageSize);
+        QCOMPARE(c.position(), EventCursor::PageSize);
+        QVERIFY(c.mayHaveMoreAfter(p, EventCursor::PageSize));
+        // Without counters past the range known committed, a range that was not full is the end
+        // for now.
+        const EventCursor::Page q = c.nextPage();
+        c.pageRead(q, 10, EventCursor::PageSize + 10);
+        QVERIFY(!c.mayHaveMoreAfter(q, 10));
+        QCOMPARE(c.position(), EventCursor::PageSize + 10);
     }
 
     void endsOnlyWhenFinalAndRead() {
