@@ -1,27 +1,21 @@
-// Playdeck's composition root: parses the command line, builds the engine, hands its Controller to
-// the window (or runs a command without one), and tears everything down in reverse order.
+// Playdeck's command line: parses the global options and runs a command (each builds the engine
+// it needs), or, without one, starts the window's program (WindowMain.cpp).
 
 #include "Commands.h"
-#include "Engine.h"
-#include "LogFile.h"
-#include "MainWindow.h"
 #include "ResourceCommands.h"
-#include "SignalWatcher.h"
-#include "WebSocketSettingsDialog.h"
-#include "api/ApiToken.h"
-#include "api/WebSocketControl.h"
+#include "Startup.h"
 
-#include <QApplication>
-#include <QLibraryInfo>
-#include <QLocale>
-#include <QSettings>
-#include <QStandardPaths>
-#include <QStatusBar>
-#include <QTranslator>
+#include <QCoreApplication>
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
 
+#include <cerrno>
 #include <csignal>
 #include <cstdio>
-#include <memory>
+#include <cstring>
+
+#include <unistd.h>
 
 using namespace playdeck;
 
@@ -63,82 +57,30 @@ const char *const kUsage =
     "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program),\n"
     "             PLAYDECK_WEBSOCKET=[ADDRESS:]PORT (the window serves the websocket)\n";
 
-// Playdeck's strings, and Qt's own (dialog buttons and the like), in the user's language.
-void installTranslators(QCoreApplication &app) {
-    auto *qt = new QTranslator(&app);
-    if (qt->load(QLocale(), QStringLiteral("qtbase"), QStringLiteral("_"),
-                 QLibraryInfo::path(QLibraryInfo::TranslationsPath)))
-        QCoreApplication::installTranslator(qt);
-    auto *own = new QTranslator(&app);
-    if (own->load(QLocale(), QStringLiteral("playdeck"), QStringLiteral("_"), QStringLiteral(":/i18n")))
-        QCoreApplication::installTranslator(own);
-}
-
-bool hasDisplay() {
-    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
-           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
-}
-
-int runWindow(int argc, char **argv, const GlobalOptions &options) {
-    QApplication app(argc, argv);
-    QApplication::setApplicationName(QStringLiteral("playdeck"));
-    QApplication::setApplicationDisplayName(QStringLiteral("Playdeck"));
-    QApplication::setDesktopFileName(QStringLiteral("io.playdeck.Playdeck"));
-    // The window hides at once when asked to quit; the process ends when the engine has stopped.
-    QApplication::setQuitOnLastWindowClosed(false);
-    installTranslators(app);
-
-    EngineOptions engineOpts = engineOptions(options, EngineOptions::RunJobs::Always);
-    if (const QString spec = qEnvironmentVariable("PLAYDECK_WEBSOCKET"); !spec.isEmpty()) {
-        if (Status s = enableWebSocket(engineOpts, options, spec); !s)
-            qWarning().noquote() << s.error();
-    } else if (const auto stored = WebSocketSettingsDialog::load(QSettings()); stored && stored->enabled) {
-        // As the window's settings left it (File > Websocket Server).
-        if (auto token = readOrCreateApiToken(options.dataDir); token) {
-            engineOpts.webSocket = *stored;
-            engineOpts.webSocket.token = token.value();
-        } else {
-            qWarning().noquote() << token.error();
-        }
+// The window is its own program: the command line loads no GUI library (its memory is what a
+// command needs, as KeePassXC's CLI links only its core). Next to this one when built, in
+// libexec when installed; PLAYDECK_WINDOW says otherwise.
+int execWindow(char **argv) {
+    QStringList candidates;
+    if (const QString env = qEnvironmentVariable("PLAYDECK_WINDOW"); !env.isEmpty())
+        candidates << env;
+    const QString self = QFileInfo(QStringLiteral("/proc/self/exe")).symLinkTarget();
+    if (!self.isEmpty())
+        candidates << QFileInfo(self).dir().filePath(QStringLiteral("playdeck-window"));
+    candidates << QStringLiteral(PLAYDECK_WINDOW_INSTALLED);
+    for (const QString &path : std::as_const(candidates)) {
+        if (!QFileInfo(path).isExecutable())
+            continue;
+        const QByteArray program = QFile::encodeName(path);
+        argv[0] = const_cast<char *>(program.constData());
+        ::execv(program.constData(), argv);
+        std::fprintf(stderr, "playdeck: cannot start the window (%s): %s\n", program.constData(),
+                     std::strerror(errno));
+        return 1;
     }
-    Engine engine(engineOpts);
-    WebSocketControl webSocket(engine, options.dataDir);
-    MainWindow window(engine.controller(), &webSocket);
-    QObject::connect(&engine, &Engine::webSocketFailed, &window, [&window](const QString &message) {
-        window.statusBar()->showMessage(
-            QApplication::translate("main", "The websocket server cannot start: %1").arg(message), 30000);
-    });
-    window.resize(1200, 760);
-    QObject::connect(&engine, &Engine::databaseProblem, &window,
-                     [&window](const QString &message) { window.statusBar()->showMessage(message, 30000); });
-    QObject::connect(&engine, &Engine::databaseBack, &window, [&window] {
-        window.statusBar()->showMessage(QApplication::translate("main", "The database answers again."), 5000);
-    });
-    QObject::connect(&window, &MainWindow::quitRequested, &engine, [&](MainWindow::QuitMode mode) {
-        window.hide();
-        switch (mode) {
-        case MainWindow::QuitMode::Now:
-            engine.stop();
-            break;
-        case MainWindow::QuitMode::CancelJobs:
-            engine.stop(true);
-            break;
-        case MainWindow::QuitMode::FinishFirst:
-            // New work goes elsewhere at once; this process stays until its jobs are done.
-            engine.drain([&engine] { engine.stop(); });
-            break;
-        }
-    });
-    QObject::connect(&engine, &Engine::stopped, &app, &QApplication::quit);
-    SignalWatcher signals;
-    QObject::connect(&signals, &SignalWatcher::signalled, &engine, [&](int) {
-        // SIGTERM or a session ending: as AWX's dispatcher on shutdown, running jobs end as failed.
-        window.hide();
-        engine.stop();
-    });
-    window.show();
-    engine.start();
-    return QApplication::exec();
+    std::fprintf(stderr, "playdeck: the window's program (playdeck-window) is not installed; looked in: %s\n",
+                 qPrintable(candidates.join(QStringLiteral(", "))));
+    return 1;
 }
 
 } // namespace
@@ -151,38 +93,9 @@ int main(int argc, char **argv) {
         args << QString::fromLocal8Bit(argv[i]);
 
     GlobalOptions options;
-    options.dataDir = qEnvironmentVariable("PLAYDECK_DATA_DIR");
-    options.databaseUrl = qEnvironmentVariable("PLAYDECK_DATABASE_URL");
-    // Global options come before the command.
     qsizetype i = 1;
-    while (i < args.size() && args.at(i).startsWith(QLatin1String("--"))) {
-        const QString arg = args.at(i);
-        if ((arg == QLatin1String("--data-dir") || arg == QLatin1String("--database")) &&
-            i + 1 < args.size()) {
-            (arg == QLatin1String("--data-dir") ? options.dataDir : options.databaseUrl) = args.at(i + 1);
-            i += 2;
-        } else if (arg.startsWith(QLatin1String("--data-dir="))) {
-            options.dataDir = arg.mid(11);
-            ++i;
-        } else if (arg.startsWith(QLatin1String("--database="))) {
-            options.databaseUrl = arg.mid(11);
-            ++i;
-        } else if (arg == QLatin1String("--help") || arg == QLatin1String("-h")) {
-            std::fputs(kUsage, stdout);
-            return 0;
-        } else if (arg == QLatin1String("--version")) {
-            std::puts("playdeck " PLAYDECK_VERSION);
-            return 0;
-        } else {
-            break;
-        }
-    }
-    if (options.dataDir.isEmpty()) {
-        QCoreApplication::setApplicationName(QStringLiteral("playdeck"));
-        options.dataDir = QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation) +
-                          QStringLiteral("/playdeck");
-    }
-    installLogFile(options.dataDir);
+    if (const auto done = parseGlobalOptions(args, options, i, kUsage))
+        return *done;
 
     const QString command = i < args.size() ? args.at(i) : QString();
     if (command.isEmpty()) {
@@ -192,7 +105,7 @@ int main(int argc, char **argv) {
                        stderr);
             return 2;
         }
-        return runWindow(argc, argv, options);
+        return execWindow(argv);
     }
 
     QCoreApplication app(argc, argv);

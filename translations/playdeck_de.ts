@@ -959,12 +959,12 @@
         <translation>Hosts: %1 hinzugefügt, %2 aktualisiert, %3 entfernt. Gruppen: %4 hinzugefügt, %5 aktualisiert, %6 entfernt.</translation>
     </message>
     <message>
-        <location filename="../engine/store/EventStore.cpp" line="346"/>
+        <location filename="../engine/store/EventStore.cpp" line="350"/>
         <source>Writing the job&apos;s output failed.</source>
         <translation>Die Ausgabe des Jobs konnte nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../engine/store/EventStore.cpp" line="349"/>
+        <location filename="../engine/store/EventStore.cpp" line="353"/>
         <source>The database sent the job&apos;s output in a form Playdeck does not read.</source>
         <translation>Die Datenbank hat die Ausgabe des Jobs in einer Form geschickt, die Playdeck nicht liest.</translation>
     </message>
@@ -2140,12 +2140,12 @@
 <context>
     <name>main</name>
     <message>
-        <location filename="../app/main.cpp" line="109"/>
+        <location filename="../app/WindowMain.cpp" line="55"/>
         <source>The websocket server cannot start: %1</source>
         <translation>Der Websocket-Server kann nicht starten: %1</translation>
     </message>
     <message>
-        <location filename="../app/main.cpp" line="115"/>
+        <location filename="../app/WindowMain.cpp" line="61"/>
         <source>The database answers again.</source>
         <translation>Die Datenbank antwortet wieder.</translation>
     </message>
