@@ -402,12 +402,12 @@ void JobOutputPane::onTreeCurrent(const QModelIndex &index) {
 
 void JobOutputPane::onTreeRowsInserted(const QModelIndex &parent, int first, int last) {
     // A filtered tree is short: open its plays and tasks as they come, as far as a screen goes.
-    if (!m_treeModel->filter().hasEventConditions())
-        return;
+    // Unfiltered, the plays open (their tasks are what one looks for), not the tasks.
+    const bool filtered = m_treeModel->filter().hasEventConditions();
     for (int row = first; row <= last && m_autoExpanded < 40; ++row) {
         const QModelIndex index = m_treeModel->index(row, 0, parent);
         const auto kind = EventNodeKind(index.data(EventTreeModel::KindRole).toInt());
-        if (kind == EventNodeKind::Play || kind == EventNodeKind::Task) {
+        if (kind == EventNodeKind::Play || (filtered && kind == EventNodeKind::Task)) {
             ++m_autoExpanded;
             m_tree->expand(index);
         }
