@@ -46,9 +46,8 @@ void JobFollower::finish(const JobDetail &j) {
                       return retryLater(rest.error());
                   }
                   print(rest.value());
-                  const int got = int(rest.value().size());
-                  m_cursor.pageRead(page, got, got > 0 ? rest.value().last().counter : 0);
-                  if (m_cursor.mayHaveMoreAfter(page, got))
+                  m_cursor.pageRead(page, rest.value());
+                  if (m_cursor.mayHaveMoreAfter(page, int(rest.value().size())))
                       return finish(j);
                   // Processing had finished before this read: it had everything stored.
                   m_cursor.finishedAt(m_cursor.position());
@@ -98,9 +97,8 @@ void JobFollower::fetch() {
                   if (!events)
                       return retryLater(events.error());
                   print(events.value());
-                  const int got = int(events.value().size());
-                  m_cursor.pageRead(page, got, got > 0 ? events.value().last().counter : 0);
-                  if (m_cursor.mayHaveMoreAfter(page, got)) {
+                  m_cursor.pageRead(page, events.value());
+                  if (m_cursor.mayHaveMoreAfter(page, int(events.value().size()))) {
                       m_fetching = false;
                       fetch(); // more are committed already
                       return;

@@ -58,9 +58,21 @@ void installTranslators(QCoreApplication &app) {
         QCoreApplication::installTranslator(own);
 }
 
-bool hasDisplay() {
-    return qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
-           qEnvironmentVariableIsSet("QT_QPA_PLATFORM");
+QStringList arguments(int argc, char **argv) {
+    QStringList args;
+    for (int i = 0; i < argc; ++i)
+        args << QString::fromLocal8Bit(argv[i]);
+    return args;
+}
+
+bool hasDisplayOrSaySo() {
+    if (qEnvironmentVariableIsSet("DISPLAY") || qEnvironmentVariableIsSet("WAYLAND_DISPLAY") ||
+        qEnvironmentVariableIsSet("QT_QPA_PLATFORM"))
+        return true;
+    std::fputs(
+        "playdeck: no display to open a window on. Try: playdeck launch \"Demo Job Template\" --follow\n",
+        stderr);
+    return false;
 }
 
 } // namespace playdeck

@@ -20,6 +20,10 @@ std::optional<int> parseGlobalOptions(const QStringList &args, GlobalOptions &op
 // Playdeck's strings, and Qt's own (dialog buttons and the like), in the user's language.
 void installTranslators(QCoreApplication &app);
 
-bool hasDisplay();
+// The process's arguments as Qt strings, argv[0] first.
+QStringList arguments(int argc, char **argv);
+
+// Whether there is a display to open the window on; when not, says what to run instead.
+bool hasDisplayOrSaySo();
 
 } // namespace playdeck

@@ -7,7 +7,6 @@
 #include "SignalWatcher.h"
 #include "Startup.h"
 #include "WebSocketSettingsDialog.h"
-#include "api/ApiToken.h"
 #include "api/WebSocketControl.h"
 
 #include <QApplication>
@@ -35,20 +34,18 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
     installTranslators(app);
 
     EngineOptions engineOpts = engineOptions(options, EngineOptions::RunJobs::Always);
-    if (const QString spec = qEnvironmentVariable("PLAYDECK_WEBSOCKET"); !spec.isEmpty()) {
+    const QString spec = qEnvironmentVariable("PLAYDECK_WEBSOCKET");
+    if (!spec.isEmpty())
         if (Status s = enableWebSocket(engineOpts, options, spec); !s)
             qWarning().noquote() << s.error();
-    } else if (const auto stored = WebSocketSettingsDialog::load(QSettings()); stored && stored->enabled) {
-        // As the window's settings left it (File > Websocket Server).
-        if (auto token = readOrCreateApiToken(options.dataDir); token) {
-            engineOpts.webSocket = *stored;
-            engineOpts.webSocket.token = token.value();
-        } else {
-            qWarning().noquote() << token.error();
-        }
-    }
     Engine engine(engineOpts);
     WebSocketControl webSocket(engine, options.dataDir);
+    // Otherwise as the window's settings left it (File > Websocket Server); before the engine
+    // starts, this only sets what it starts with.
+    if (const auto stored = WebSocketSettingsDialog::load(QSettings());
+        spec.isEmpty() && stored && stored->enabled)
+        if (Status s = webSocket.apply(*stored); !s)
+            qWarning().noquote() << s.error();
     MainWindow window(engine.controller(), &webSocket);
     QObject::connect(&engine, &Engine::webSocketFailed, &window, [&window](const QString &message) {
         window.statusBar()->showMessage(
@@ -91,18 +88,11 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
 
 int main(int argc, char **argv) {
     ::signal(SIGPIPE, SIG_IGN);
-    QStringList args;
-    for (int i = 0; i < argc; ++i)
-        args << QString::fromLocal8Bit(argv[i]);
     GlobalOptions options;
     qsizetype next = 1;
-    if (const auto done = parseGlobalOptions(args, options, next, kUsage))
+    if (const auto done = parseGlobalOptions(arguments(argc, argv), options, next, kUsage))
         return *done;
-    if (!hasDisplay()) {
-        std::fputs("playdeck: no display to open a window on. Try: playdeck launch \"Demo Job Template\" "
-                   "--follow\n",
-                   stderr);
+    if (!hasDisplayOrSaySo())
         return 2;
-    }
     return runWindow(argc, argv, options);
 }

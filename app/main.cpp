@@ -88,10 +88,7 @@ int execWindow(char **argv) {
 int main(int argc, char **argv) {
     // A closed pipe or terminal makes writes fail with an error instead of killing the process.
     ::signal(SIGPIPE, SIG_IGN);
-    QStringList args;
-    for (int i = 0; i < argc; ++i)
-        args << QString::fromLocal8Bit(argv[i]);
-
+    const QStringList args = arguments(argc, argv);
     GlobalOptions options;
     qsizetype i = 1;
     if (const auto done = parseGlobalOptions(args, options, i, kUsage))
@@ -99,12 +96,8 @@ int main(int argc, char **argv) {
 
     const QString command = i < args.size() ? args.at(i) : QString();
     if (command.isEmpty()) {
-        if (!hasDisplay()) {
-            std::fputs("playdeck: no display to open a window on. Try: playdeck launch \"Demo Job Template\" "
-                       "--follow\n",
-                       stderr);
+        if (!hasDisplayOrSaySo())
             return 2;
-        }
         return execWindow(argv);
     }
 

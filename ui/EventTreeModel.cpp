@@ -13,16 +13,16 @@ struct EventTreeModel::Node {
     Node *parent = nullptr;
     int row = 0;
     std::vector<std::unique_ptr<Node>> children;
-    bool fetched = false; // a page came back
-    bool atEnd = false;   // the last page came back short: every child committed so far is here
+    bool atEnd = false; // the last page came back short: every child committed so far is here
     bool fetching = false;
-    bool capped = false; // MaxChildren reached
 
     bool expandable() const {
         const EventNodeKind kind = event.kind();
         return parent == nullptr || kind == EventNodeKind::Play || kind == EventNodeKind::Task;
     }
     Node *last() const { return children.empty() ? nullptr : children.back().get(); }
+    bool capped() const { return int(children.size()) >= MaxChildren; }
+    bool emptyLeaf() const { return atEnd && children.empty(); }
 };
 
 EventTreeModel::EventTreeModel(JobService &jobs, qint64 jobId, QObject *parent)
@@ -79,7 +79,7 @@ bool EventTreeModel::hasChildren(const QModelIndex &parent) const {
 
 bool EventTreeModel::canFetchMore(const QModelIndex &parent) const {
     const Node *node = nodeOf(parent);
-    return node->expandable() && !node->atEnd && !node->fetching && !node->capped;
+    return node->expandable() && !node->atEnd && !node->fetching && !node->capped();
 }
 
 void EventTreeModel::fetchMore(const QModelIndex &parent) {
@@ -88,7 +88,7 @@ void EventTreeModel::fetchMore(const QModelIndex &parent) {
 }
 
 void EventTreeModel::fetch(Node *node) {
-    if (node->fetching || node->capped)
+    if (node->fetching || node->capped())
         return;
     node->fetching = true;
     ++m_inFlight;
@@ -110,8 +110,9 @@ void EventTreeModel::fetch(Node *node) {
 }
 
 void EventTreeModel::onChildren(Node *node, const QList<EventNode> &children, bool wholePage) {
-    const bool wasEmptyLeaf = node->atEnd && node->children.empty();
-    node->fetched = true;
+    // What the view shows of the node itself: its expander, and the "first N shown" of its label.
+    const bool wasEmptyLeaf = node->emptyLeaf();
+    const bool wasCapped = node->capped();
     node->atEnd = !wholePage;
     if (!children.isEmpty()) {
         const int first = int(node->children.size());
@@ -125,13 +126,9 @@ void EventTreeModel::onChildren(Node *node, const QList<EventNode> &children, bo
         }
         endInsertRows();
     }
-    const bool capped = int(node->children.size()) >= MaxChildren;
-    if (capped != node->capped || (wasEmptyLeaf != (node->atEnd && node->children.empty()))) {
-        node->capped = capped;
-        if (node != m_root.get()) {
-            const QModelIndex index = indexOf(node);
-            Q_EMIT dataChanged(index, index);
-        }
+    if (node != m_root.get() && (wasCapped != node->capped() || wasEmptyLeaf != node->emptyLeaf())) {
+        const QModelIndex index = indexOf(node);
+        Q_EMIT dataChanged(index, index);
     }
     continueReveal();
 }
@@ -164,7 +161,7 @@ void EventTreeModel::refreshNow() {
     for (Node *node = m_root.get(); node != nullptr; node = node->last()) {
         if (!node->expandable())
             break;
-        if (node->fetched && node->atEnd && !node->fetching)
+        if (node->atEnd && !node->fetching)
             fetch(node);
     }
 }
@@ -190,7 +187,7 @@ void EventTreeModel::continueReveal() {
             return found;
         if (parent->fetching)
             return nullptr; // its next page will call again
-        if (parent->atEnd || parent->capped) {
+        if (parent->atEnd || parent->capped()) {
             m_reveal = {};
             Q_EMIT revealFailed();
         } else {
@@ -253,7 +250,7 @@ QString EventTreeModel::label(const Node &node) const {
         text = e.event;
         break;
     }
-    if (node.capped)
+    if (node.capped())
         text = tr("%1 (the first %2 shown)").arg(text, QLocale().toString(MaxChildren));
     return text;
 }
@@ -267,8 +264,8 @@ QVariant EventTreeModel::data(const QModelIndex &index, int role) const {
     case Qt::DisplayRole:
         return label(node);
     case Qt::ToolTipRole:
-        return node.capped ? tr("The rest are in the output: filter it by host or outcome")
-                           : tr("Event %1, line %2").arg(e.counter).arg(e.startLine + 1);
+        return node.capped() ? tr("The rest are in the output: filter it by host or outcome")
+                             : tr("Event %1, line %2").arg(e.counter).arg(e.startLine + 1);
     case Qt::ForegroundRole: {
         const QColor colour = outcomeColor(e.outcome());
         return colour.isValid() ? QVariant(colour) : QVariant();

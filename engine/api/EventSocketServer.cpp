@@ -323,11 +323,9 @@ void EventSocketServer::pump(qint64 jobId) {
     for (const ClientPtr &c : std::as_const(readers))
         if (writable(*c))
             c->socket->flush();
-    const int got = int(events.value().size());
-    const int last = got > 0 ? events.value().last().counter : 0;
     for (const ClientPtr &c : std::as_const(readers))
         if (writable(*c) && !fell.contains(c.get()))
-            c->cursor[jobId].pageRead(page, got, last);
+            c->cursor[jobId].pageRead(page, events.value());
     sendSummaries(jobId);
     for (const ClientPtr &c : std::as_const(readers))
         if (writable(*c) && c->cursor[jobId].hasUnread() && !full(*c))

@@ -1,6 +1,8 @@
 #pragma once
 
-#include <QtGlobal>
+#include "model/JobEvent.h"
+
+#include <QList>
 
 namespace playdeck {
 
@@ -48,6 +50,10 @@ public:
     // that was committed when it was asked for has been read, so the position moves over those the
     // database refused (gaps, never filled) as well.
     void pageRead(const Page &page, int got, int lastCounter);
+    // The same, from the events the page came back with.
+    void pageRead(const Page &page, const QList<JobEvent> &events) {
+        pageRead(page, int(events.size()), events.isEmpty() ? 0 : events.last().counter);
+    }
     // Whether events may lie after the page just read (its range was full, or more is known
     // committed than the reader has).
     bool mayHaveMoreAfter(const Page &page, int got) const;
