@@ -51,7 +51,10 @@ void CallbackReceiver::stop() {
 }
 
 void CallbackReceiver::addEvents(const QList<JobEvent> &events) {
-    m_buffer.append(events);
+    if (m_buffer.isEmpty())
+        m_buffer = events; // shared, not copied event by event
+    else
+        m_buffer.append(events);
     for (const JobEvent &e : events)
         m_bufferedBytes += e.weight();
     if ((m_buffer.size() >= kMaxBatch || m_bufferedBytes >= kMaxBatchBytes) && m_retryDelayMs == 0)
@@ -138,21 +141,23 @@ void CallbackReceiver::flush() {
         qint64 bytes = 0;
         while (count < m_buffer.size() && count < kMaxBatch && (count == 0 || bytes < kMaxBatchBytes))
             bytes += m_buffer.at(count++).weight();
-        const QList<JobEvent> batch = m_buffer.mid(0, count);
+        // A view of the buffer's front: a batch is taken off only once it is stored.
+        const std::span<const JobEvent> batch(m_buffer.constData(), size_t(count));
         const Write result = write(batch);
         if (result == Write::DatabaseAway)
             return backOff();
         if (result == Write::Stored) {
-            m_buffer.remove(0, batch.size());
+            m_buffer.remove(0, count);
             m_bufferedBytes -= bytes;
             if (m_backlog)
-                m_backlog->release(batch.size(), bytes);
+                m_backlog->release(count, bytes);
             continue;
         }
         // The database refused the batch as bad data: one bad event must not hold up the others, so
         // store them one by one; only what is refused on its own is not stored.
-        for (const JobEvent &e : batch) {
-            const Write single = batch.size() == 1 ? Write::Refused : write({e});
+        for (qsizetype i = 0; i < count; ++i) {
+            const JobEvent e = m_buffer.constFirst(); // a copy: the buffer gives it up below
+            const Write single = count == 1 ? Write::Refused : write({&e, 1});
             if (single == Write::DatabaseAway)
                 return backOff();
             if (single == Write::Refused) {
@@ -174,7 +179,7 @@ void CallbackReceiver::flush() {
     storedAgain();
 }
 
-CallbackReceiver::Write CallbackReceiver::write(const QList<JobEvent> &batch) {
+CallbackReceiver::Write CallbackReceiver::write(std::span<const JobEvent> batch) {
     auto opened = m_connection->get(DbConnection::Probe::No);
     if (!opened) {
         noteFailure(opened.error());

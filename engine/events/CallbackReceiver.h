@@ -11,6 +11,7 @@
 #include <QTimer>
 
 #include <memory>
+#include <span>
 
 namespace playdeck {
 
@@ -70,7 +71,7 @@ private:
 
     void scheduleFlush();
     void flush();
-    Write write(const QList<JobEvent> &batch);
+    Write write(std::span<const JobEvent> batch);
     bool finishJobs();
     void backOff();
     void storedAgain();

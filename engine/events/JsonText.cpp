@@ -226,4 +226,33 @@ bool sanitizeJsonText(QByteArray &json) {
     return out.finish(json);
 }
 
+bool hasUnstorableEscape(QByteArrayView validJson) {
+    const auto *p = reinterpret_cast<const unsigned char *>(validJson.data());
+    const qsizetype size = validJson.size();
+    for (qsizetype at = 0; at < size;) {
+        const void *found = std::memchr(p + at, '\\', size_t(size - at));
+        if (!found)
+            return false;
+        at = static_cast<const unsigned char *>(found) - p;
+        if (at + 1 >= size)
+            return true;
+        if (p[at + 1] != 'u') {
+            at += 2; // `\\`, `\"`, `\n`, ...: the escaped character is not a backslash that starts one
+            continue;
+        }
+        const int unit = hexUnit(p, size, at + 2);
+        if (unit <= 0 || isLowSurrogate(unit))
+            return true;
+        if (isHighSurrogate(unit)) {
+            const bool escapeFollows = size - at >= 8 && p[at + 6] == '\\' && p[at + 7] == 'u';
+            if (!escapeFollows || !isLowSurrogate(hexUnit(p, size, at + 8)))
+                return true;
+            at += 12;
+            continue;
+        }
+        at += 6;
+    }
+    return false;
+}
+
 } // namespace playdeck

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QByteArrayView>
 
 namespace playdeck {
 
@@ -19,5 +20,11 @@ namespace playdeck {
 // Outside strings nothing else changes: what is not JSON there stays for the parser to refuse.
 // Returns whether anything changed. Sanitizing its own output changes nothing.
 bool sanitizeJsonText(QByteArray &json);
+
+// For a text a strict JSON parser has accepted (valid UTF-8, no raw control byte in a string, only
+// escapes JSON defines): whether sanitizeJsonText would still change it, that is whether it has a
+// `\u0000` or an escaped lone surrogate. One memchr-driven pass over the backslashes instead of the
+// sanitizer's look at every byte; the runner's lines nearly always answer no.
+bool hasUnstorableEscape(QByteArrayView validJson);
 
 } // namespace playdeck

@@ -136,10 +136,15 @@ void ResultStreamParser::takeLine(QByteArray line, QList<StreamItem> &items) {
     line = std::move(line).trimmed();
     if (line.isEmpty())
         return;
-    sanitizeJsonText(line);
-    // Nearly every line is an ordinary event: read it without building a QJsonObject. What the fast
-    // reader does not take is parsed below, where every rule of the stream is checked.
-    if (JobEvent event; m_reader.read(line, event)) {
+    // Nearly every line is an ordinary event: read it without building a QJsonObject. The reader's
+    // parser validates UTF-8 and escapes, so a line it takes needs the sanitizer only for an escape
+    // PostgreSQL refuses; any other line is sanitized and read again. What the fast reader does not
+    // take is parsed below, where every rule of the stream is checked.
+    JobEvent event;
+    bool read = m_reader.read(line, event) && !hasUnstorableEscape(line);
+    if (!read && sanitizeJsonText(line))
+        read = m_reader.read(line, event);
+    if (read) {
         m_lineFollowsArtifacts = false;
         return addEvent(std::move(event), std::move(line), items);
     }

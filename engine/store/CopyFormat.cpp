@@ -1,135 +1,112 @@
 #include "CopyFormat.h"
 
 #include <QDateTime>
+#include <QStringEncoder>
 
-#include <charconv>
-#include <chrono>
 #include <cstdint>
 
 namespace playdeck {
 
 namespace {
 
-// COPY's text format: backslash escapes for the characters that delimit rows and columns, copied
-// in runs between them (this is on every event's path). Text that reaches here has no NUL
-// (JsonText's sanitizer replaced it), but a NUL must never end a row early.
-// Whether any of the eight bytes of `w` is one COPY text must escape: a word at a time, since nearly
-// all text (event_data's JSON above all) has none of them for hundreds of bytes.
-bool hasCopySpecial(std::uint64_t w) {
-    constexpr std::uint64_t ones = 0x0101010101010101ULL;
-    constexpr std::uint64_t highs = 0x8080808080808080ULL;
-    const auto zero = [&](std::uint64_t x) { return (x - ones) & ~x & highs; };
-    return (zero(w) | zero(w ^ (ones * '\\')) | zero(w ^ (ones * '\n')) | zero(w ^ (ones * '\r')) |
-            zero(w ^ (ones * '\t'))) != 0;
+// COPY's binary format: each field its length and its bytes, so nothing is escaped on either side
+// (the text format made this process escape every event_data and the server unescape it). Text
+// that reaches here has no NUL (JsonText's sanitizer replaced it in JSON), but a text column must
+// never hold one: the server would refuse the whole batch for it.
+
+void appendBigEndian(QByteArray &out, quint64 v, int bytes) {
+    char b[8];
+    for (int i = bytes - 1; i >= 0; --i, v >>= 8)
+        b[i] = char(v & 0xFF);
+    out.append(b, bytes);
 }
 
-void appendCopyText(QByteArray &out, const char *p, qsizetype n) {
-    const char *run = p;
-    const char *const end = p + n;
-    while (p < end) {
-        if (end - p >= 8) {
-            std::uint64_t w;
-            std::memcpy(&w, p, 8);
-            if (!hasCopySpecial(w)) {
-                p += 8;
-                continue;
-            }
-        }
-        const char c = *p;
-        if (c != '\\' && c != '\n' && c != '\r' && c != '\t' && c != '\0') {
-            ++p;
-            continue;
-        }
-        out.append(run, p - run);
-        switch (c) {
-        case '\\':
-            out.append("\\\\", 2);
-            break;
-        case '\n':
-            out.append("\\n", 2);
-            break;
-        case '\r':
-            out.append("\\r", 2);
-            break;
-        case '\t':
-            out.append("\\t", 2);
-            break;
-        default:
-            out.append("\xEF\xBF\xBD", 3); // U+FFFD
-        }
-        run = ++p;
-    }
-    out.append(run, end - run);
+void putLength(QByteArray &out, qsizetype at, qsizetype length) {
+    const auto v = quint32(length);
+    char *p = out.data() + at;
+    p[0] = char(v >> 24);
+    p[1] = char(v >> 16);
+    p[2] = char(v >> 8);
+    p[3] = char(v);
 }
 
-void appendCopyText(QByteArray &out, const QByteArray &value) {
-    appendCopyText(out, value.constData(), value.size());
+// Replaces each NUL in out[from..] by U+FFFD.
+void replaceNuls(QByteArray &out, qsizetype from) {
+    for (qsizetype at = out.indexOf('\0', from); at >= 0; at = out.indexOf('\0', at + 3))
+        out.replace(at, 1, "\xEF\xBF\xBD", 3);
 }
 
-void appendCopyText(QByteArray &out, const QString &value) {
-    if (!value.isEmpty())
-        appendCopyText(out, value.toUtf8());
+// A text field: its int32 length, then its bytes, written in place (no UTF-8 copy of the QString).
+void appendTextField(QByteArray &out, QStringView text, const char *prefix = nullptr, int prefixSize = 0) {
+    const qsizetype at = out.size();
+    out.resize(at + 4 + prefixSize + text.size() * 3);
+    char *begin = out.data() + at + 4;
+    if (prefixSize)
+        std::memcpy(begin, prefix, size_t(prefixSize));
+    QStringEncoder encoder(QStringEncoder::Utf8, QStringEncoder::Flag::Stateless);
+    char *end = encoder.appendToBuffer(begin + prefixSize, text);
+    out.resize(end - out.constData());
+    if (std::memchr(begin, 0, size_t(end - begin)))
+        replaceNuls(out, at + 4);
+    putLength(out, at, out.size() - at - 4);
 }
 
-void appendNumber(QByteArray &out, qint64 n) {
-    char digits[24];
-    const auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
-    out.append(digits, end - digits);
+void appendBytesField(QByteArray &out, QByteArrayView bytes, const char *prefix, int prefixSize) {
+    const qsizetype at = out.size();
+    out.resize(at + 4);
+    out.append(prefix, prefixSize);
+    out.append(bytes.data(), bytes.size());
+    if (std::memchr(out.constData() + at + 4, 0, size_t(out.size() - at - 4)))
+        replaceNuls(out, at + 4);
+    putLength(out, at, out.size() - at - 4);
 }
 
-// "2026-12-01 12:00:00.123+00" without QDateTime::toString (~1 µs an event).
-void appendTimestamp(QByteArray &out, const QDateTime &t) {
-    using namespace std::chrono;
+void appendInt32Field(QByteArray &out, qint32 n) {
+    appendBigEndian(out, 4, 4);
+    appendBigEndian(out, quint32(n), 4);
+}
+
+void appendBoolField(QByteArray &out, bool b) {
+    appendBigEndian(out, 1, 4);
+    out += b ? '\1' : '\0';
+}
+
+// timestamptz: microseconds since 2000-01-01 00:00 UTC.
+void appendTimestampField(QByteArray &out, const QDateTime &t) {
+    constexpr qint64 kPostgresEpochMs = 946684800000;
     const qint64 ms = t.isValid() ? t.toMSecsSinceEpoch() : QDateTime::currentMSecsSinceEpoch();
-    const sys_time<milliseconds> at{milliseconds(ms)};
-    const auto day = floor<days>(at);
-    const year_month_day date{day};
-    const hh_mm_ss<milliseconds> time{at - day};
-    const int year = int(date.year());
-    if (year < 1 || year > 9999) { // never from a runner: as before, Qt's ISO text
-        out += QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(Qt::ISODateWithMs).toUtf8();
-        return;
-    }
-    char text[] = "0000-00-00 00:00:00.000+00";
-    const auto put = [&text](int at, int width, int value) {
-        for (int i = at + width - 1; i >= at; --i, value /= 10)
-            text[i] = char('0' + value % 10);
-    };
-    put(0, 4, year);
-    put(5, 2, int(unsigned(date.month())));
-    put(8, 2, int(unsigned(date.day())));
-    put(11, 2, int(time.hours().count()));
-    put(14, 2, int(time.minutes().count()));
-    put(17, 2, int(time.seconds().count()));
-    put(20, 3, int(time.subseconds().count()));
-    out.append(text, sizeof text - 1);
+    appendBigEndian(out, 8, 4);
+    appendBigEndian(out, quint64((ms - kPostgresEpochMs) * 1000), 8);
 }
 
 } // namespace
 
-void appendCopyRow(QByteArray &out, const JobEvent &e) {
-    appendNumber(out, e.jobId);
-    out += '\t';
-    appendNumber(out, e.counter);
-    out += '\t';
-    appendCopyText(out, e.event);
-    out += '\t';
-    if (e.eventData.isEmpty())
-        out += "{}";
-    else
-        appendCopyText(out, e.eventData);
-    for (const QString *text : {&e.uuid, &e.parentUuid, &e.hostName, &e.play, &e.task, &e.role, &e.stdout}) {
-        out += '\t';
-        appendCopyText(out, *text);
-    }
-    for (const int n : {e.startLine, e.endLine, e.verbosity}) {
-        out += '\t';
-        appendNumber(out, n);
-    }
-    out += e.failed ? "\tt" : "\tf";
-    out += e.changed ? "\tt\t" : "\tf\t";
-    appendTimestamp(out, e.created);
-    out += '\n';
+void appendBinaryCopyHeader(QByteArray &out) {
+    out.append("PGCOPY\n\377\r\n\0", 11);
+    appendBigEndian(out, 0, 4); // flags: no OIDs
+    appendBigEndian(out, 0, 4); // no header extension
+}
+
+void appendBinaryCopyTrailer(QByteArray &out) {
+    appendBigEndian(out, 0xFFFF, 2);
+}
+
+void appendBinaryRow(QByteArray &out, const JobEvent &e) {
+    static constexpr char kJsonbVersion = 1;
+    appendBigEndian(out, 17, 2);
+    appendBigEndian(out, 8, 4);
+    appendBigEndian(out, quint64(e.jobId), 8);
+    appendInt32Field(out, e.counter);
+    appendTextField(out, e.event);
+    appendBytesField(out, e.eventData.isEmpty() ? QByteArrayView("{}") : QByteArrayView(e.eventData),
+                     &kJsonbVersion, 1);
+    for (const QString *text : {&e.uuid, &e.parentUuid, &e.hostName, &e.play, &e.task, &e.role, &e.stdout})
+        appendTextField(out, *text);
+    for (const int n : {e.startLine, e.endLine, e.verbosity})
+        appendInt32Field(out, n);
+    appendBoolField(out, e.failed);
+    appendBoolField(out, e.changed);
+    appendTimestampField(out, e.created);
 }
 
 void appendJsonString(QByteArray &out, QByteArrayView text) {

@@ -13,10 +13,13 @@ namespace playdeck {
 
 // PostgreSQL's COPY formats, both ways, for the event pipeline's hot paths.
 
-// One job_event row in COPY's text format, in the column order of EventStore's COPY (job_id,
-// counter, event, event_data, uuid, parent_uuid, host_name, play, task, role, stdout, start_line,
-// end_line, verbosity, failed, changed, created), with its line break.
-void appendCopyRow(QByteArray &out, const JobEvent &e);
+// One job_event row in COPY's binary format, in the column order of EventStore's COPY (job_id,
+// counter, event, event_data (jsonb), uuid, parent_uuid, host_name, play, task, role, stdout,
+// start_line, end_line, verbosity, failed, changed, created); the rows of one COPY go between its
+// header and its trailer.
+void appendBinaryCopyHeader(QByteArray &out);
+void appendBinaryRow(QByteArray &out, const JobEvent &e);
+void appendBinaryCopyTrailer(QByteArray &out);
 
 // A JSON string of UTF-8 text: quotes, backslashes and control characters escaped (the text of a
 // job_event column has no invalid UTF-8 and no NUL: the receiver stored it sanitized).

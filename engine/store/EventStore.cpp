@@ -26,9 +26,9 @@ const char *const kColumns =
     "job_id, counter, event, event_data, uuid, parent_uuid, host_name, play, task, role,"
     " stdout, start_line, end_line, verbosity, failed, changed, created";
 
-// COPY into job_event (or the staging table, which has the same columns), in appendCopyRow's order.
+// COPY into job_event (or the staging table, which has the same columns), in appendBinaryRow's order.
 QByteArray copyStatement(const char *table) {
-    return QByteArray("COPY ") + table + " (" + kColumns + ") FROM STDIN";
+    return QByteArray("COPY ") + table + " (" + kColumns + ") FROM STDIN WITH (FORMAT binary)";
 }
 
 Status libpqFailure(PGconn *conn, const PGresult *result) {
@@ -134,14 +134,14 @@ Status EventStore::prepareWriterSession() {
     // A temporary table lives as long as its session: created on every new connection.
     return exec(m_db,
                 QStringLiteral("CREATE TEMP TABLE IF NOT EXISTS job_event_staging (job_id bigint,"
-                               " counter integer, event text, event_data text, uuid text, parent_uuid text,"
+                               " counter integer, event text, event_data jsonb, uuid text, parent_uuid text,"
                                " host_name text, play text, task text, role text, stdout text,"
                                " start_line integer, end_line integer, verbosity integer, failed boolean,"
                                " changed boolean, created timestamptz) ON COMMIT DELETE ROWS"))
         .status();
 }
 
-Status EventStore::storeBatch(const QList<JobEvent> &batch) {
+Status EventStore::storeBatch(std::span<const JobEvent> batch) {
     QByteArray rows;
     qint64 size = 0;
     for (const JobEvent &e : batch)
@@ -149,11 +149,13 @@ Status EventStore::storeBatch(const QList<JobEvent> &batch) {
     rows.reserve(qsizetype(std::min<qint64>(size, 64 << 20)));
     QHash<qint64, int> highest;
     bool stats = false;
+    appendBinaryCopyHeader(rows);
     for (const JobEvent &e : batch) {
-        appendCopyRow(rows, e);
+        appendBinaryRow(rows, e);
         highest[e.jobId] = std::max(highest.value(e.jobId), e.counter);
         stats = stats || e.event == QLatin1String("playbook_on_stats");
     }
+    appendBinaryCopyTrailer(rows);
     const auto store = [&](bool idempotent) {
         return inTransaction<bool>(
                    m_db,
@@ -167,7 +169,7 @@ Status EventStore::storeBatch(const QList<JobEvent> &batch) {
                            auto inserted =
                                exec(m_db,
                                     QStringLiteral("INSERT INTO job_event (%1) SELECT job_id, counter, event,"
-                                                   " event_data::jsonb, uuid, parent_uuid, host_name, play,"
+                                                   " event_data, uuid, parent_uuid, host_name, play,"
                                                    " task, role, stdout, start_line, end_line, verbosity,"
                                                    " failed, changed, created FROM job_event_staging"
                                                    " ON CONFLICT (job_id, counter) DO NOTHING")

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <span>
+
 #include "core/JobStatus.h"
 #include "core/Result.h"
 #include "events/EventTree.h"
@@ -36,7 +38,7 @@ public:
     // into a staging table and insert what is not there yet; host summaries for playbook_on_stats;
     // then tells listeners how far each job's events are committed. A failure's code is the SQLSTATE
     // (see isDataError).
-    [[nodiscard]] Status storeBatch(const QList<JobEvent> &batch);
+    [[nodiscard]] Status storeBatch(std::span<const JobEvent> batch);
     // The receiver has stored every event the runner handed it (`refused` of `emitted` were refused
     // by the database as bad data, the first for `refusedReason`): event processing is finished.
     [[nodiscard]] Status finishJob(qint64 jobId, int emitted, int refused, const QString &refusedReason);

@@ -104,6 +104,29 @@ private Q_SLOTS:
         QCOMPARE(text, before);
     }
 
+    // The shortcut for lines a strict parser took agrees with the sanitizer on every such line: it
+    // answers yes exactly where sanitizing would change the text.
+    void unstorableEscapeAgreesWithSanitizer_data() { addRuleRows(); }
+    void unstorableEscapeAgreesWithSanitizer() {
+        QFETCH(QByteArray, input);
+        QJsonParseError error{};
+        QJsonDocument::fromJson(input, &error);
+        const bool strictlyValid = error.error == QJsonParseError::NoError && !input.contains('\0') &&
+                                   !input.contains("\\q") && !input.contains('\x01') &&
+                                   !input.contains('\xFF') && QString::fromUtf8(input).toUtf8() == input;
+        if (!strictlyValid)
+            QSKIP("not a text a strict parser accepts");
+        QByteArray text = input;
+        QCOMPARE(hasUnstorableEscape(input), sanitizeJsonText(text));
+    }
+
+    void eventLinesHaveNoUnstorableEscape() {
+        QVERIFY(!hasUnstorableEscape(eventLine()));
+        QVERIFY(!hasUnstorableEscape(loopSummaryLine()));
+        QVERIFY(hasUnstorableEscape(R"(["\\\u0000"])"));
+        QVERIFY(hasUnstorableEscape(R"(["\udcff"])"));
+    }
+
     void dirtByteAtEveryWordOffset() {
         // The scan goes eight bytes at a time: a bad byte must be found wherever it sits.
         for (int at = 0; at < 24; ++at) {
