@@ -6,7 +6,9 @@
 
 #include <chrono>
 #include <climits>
+#include <cstring>
 #include <string_view>
+#include <utility>
 
 namespace playdeck {
 
@@ -92,6 +94,87 @@ bool nonEmptyObject(const element &e) {
     return !e.get_object().get(o) && o.begin() != o.end();
 }
 
+// Raw spans of a JSON text the parser has accepted (so it is well formed, and nothing is checked).
+
+// The index after the string whose opening quote is at p[i]: memchr from quote to quote, since a
+// result's strings are most of an event.
+size_t skipString(const char *p, size_t n, size_t i) {
+    for (++i;;) {
+        const auto *quote = static_cast<const char *>(std::memchr(p + i, '"', n - i));
+        if (!quote)
+            return n;
+        const size_t at = size_t(quote - p);
+        size_t backslashes = 0;
+        while (at - backslashes > i && p[at - backslashes - 1] == '\\')
+            ++backslashes;
+        if (backslashes % 2 == 0)
+            return at + 1;
+        i = at + 1;
+    }
+}
+
+size_t skipSpace(const char *p, size_t n, size_t i) {
+    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+        ++i;
+    return i;
+}
+
+// The index after the value that starts at p[i].
+size_t skipValue(const char *p, size_t n, size_t i) {
+    if (p[i] == '"')
+        return skipString(p, n, i);
+    if (p[i] != '{' && p[i] != '[') {
+        while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' && p[i] != '\t' &&
+               p[i] != '\n' && p[i] != '\r')
+            ++i;
+        return i;
+    }
+    int depth = 0;
+    while (i < n) {
+        const char c = p[i];
+        if (c == '"') {
+            i = skipString(p, n, i);
+            continue;
+        }
+        if (c == '{' || c == '[') {
+            ++depth;
+        } else if ((c == '}' || c == ']') && --depth == 0) {
+            return i + 1;
+        }
+        ++i;
+    }
+    return n;
+}
+
+// The text of the top-level member spelled `key` (its last one), and how many there are: the
+// runner's event_data as it came, so that it is not serialised again (PostgreSQL's jsonb reads it
+// the same either way).
+std::pair<std::string_view, int> rawMember(std::string_view json, std::string_view key) {
+    const char *p = json.data();
+    const size_t n = json.size();
+    std::string_view found;
+    int count = 0;
+    size_t i = skipSpace(p, n, 0);
+    if (i >= n || p[i] != '{')
+        return {found, 0};
+    for (i = skipSpace(p, n, i + 1); i < n && p[i] == '"';) {
+        const size_t keyEnd = skipString(p, n, i);
+        const std::string_view name = json.substr(i + 1, keyEnd - i - 2);
+        i = skipSpace(p, n, keyEnd);
+        i = skipSpace(p, n, i + 1); // the colon
+        const size_t valueEnd = skipValue(p, n, i);
+        if (name == key) {
+            found = json.substr(i, valueEnd - i);
+            ++count;
+        }
+        i = skipSpace(p, n, valueEnd);
+        if (i >= n || p[i] != ',')
+            break;
+        i = skipSpace(p, n, i + 1);
+    }
+    return {found, count};
+}
+
 // One pass over the keys (a lookup per key would walk the object a dozen times); a repeated key
 // counts by its last value, as in QJsonObject.
 bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &e) {
@@ -101,6 +184,7 @@ bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &
         return false;
     std::string_view event, created;
     bool hasEvent = false, hasCounter = false, hasData = false;
+    int dataKeys = 0;
     int64_t counter = 0;
     object data;
     e = JobEvent();
@@ -130,6 +214,7 @@ bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &
                 created = {};
         } else if (key == "event_data") {
             hasData = !v.get_object().get(data);
+            ++dataKeys;
         }
     }
     if (!hasEvent || !hasCounter || counter < 1 || counter > INT_MAX)
@@ -140,8 +225,14 @@ bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &
     const bool stats = event == "playbook_on_stats";
     bool ignoreErrors = false;
     if (hasData) {
-        const std::string compact = simdjson::minify(data);
-        e.eventData = QByteArray(compact.data(), qsizetype(compact.size()));
+        // As it came; serialised again only if its key is spelled with escapes.
+        const auto [raw, rawKeys] = rawMember({line.constData(), size_t(line.size())}, "event_data");
+        if (rawKeys == dataKeys && raw.starts_with('{')) {
+            e.eventData = QByteArray(raw.data(), qsizetype(raw.size()));
+        } else {
+            const std::string compact = simdjson::minify(data);
+            e.eventData = QByteArray(compact.data(), qsizetype(compact.size()));
+        }
         for (const auto field : data) {
             const std::string_view key = field.key;
             const element &v = field.value;

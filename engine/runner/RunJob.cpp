@@ -234,13 +234,14 @@ void RunJob::onErrorOutput(const QByteArray &chunk) {
         m_stderrTail = m_stderrTail.right(kStderrTail);
 }
 
-void RunJob::handleItems(const QList<StreamItem> &items) {
+void RunJob::handleItems(QList<StreamItem> items) {
     QList<JobEvent> batch;
+    batch.reserve(items.size());
     const qint64 now = m_clock.elapsed();
-    for (const StreamItem &item : items) {
+    for (StreamItem &item : items) {
         switch (item.kind) {
         case StreamItem::Event: {
-            JobEvent e = item.event;
+            JobEvent e = std::move(item.event);
             e.jobId = m_jobId;
             // Before the redactor: it need not read what is not kept.
             if (truncateEventRes(e))

@@ -88,7 +88,7 @@ private:
     void onOutput(const QByteArray &chunk);
     void onErrorOutput(const QByteArray &chunk);
     void onExited(const TransportExit &exit);
-    void handleItems(const QList<StreamItem> &items);
+    void handleItems(QList<StreamItem> items);
     void handleStatus(const QJsonObject &line);
     void unpackArtifacts();
     void updateInputPrompt();

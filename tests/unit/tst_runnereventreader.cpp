@@ -19,6 +19,7 @@ private Q_SLOTS:
     void leavesTheRestToTheStreamParser();
     void readsInPlaceAndLargeLines();
     void cutsResultsPastMaxEventRes();
+    void keepsEventDataAsItCame();
 };
 
 namespace {
@@ -87,6 +88,26 @@ void RunnerEventReaderTest::agreesWithTheQtReader_data() {
         << line(R"({"task": "Grüße \"quoted\" \\ back\tslash \u00e9 \ud83d\ude00", "host": "ü"})");
     QTest::newRow("nested arrays") << line(
         R"({"res": {"results": [{"item": 1, "changed": true}, [1, 2.5, -3e5, null, false]]}})");
+    // event_data is kept as it came: its text must be found whatever surrounds it.
+    QTest::newRow("braces and quotes in strings")
+        << line(R"({"res": {"msg": "} { ] [ \" \\\" \\", "k\"}": "{"}, "host": "h"})");
+    QTest::newRow("string ends in backslashes") << line(R"({"a": "x\\\\", "b": {"c": "\\"}})");
+    QTest::newRow("event_data before other keys")
+        << line(QByteArray())
+               .replace(R"("uuid": "u-1")", R"("event_data": {"host": "first"}, "uuid": "u-1")");
+    QTest::newRow("event_data twice")
+        << line(R"({"host": "second"})", R"(, "event_data": {"host": "first"})");
+    QTest::newRow("event_data spelled with an escape")
+        << line(R"({"host": "plain"})").replace(R"("event_data")", R"("event\u005fdata")");
+    QTest::newRow("escaped spelling after a plain one")
+        << line(R"({"host": "escaped"})", R"(, "event_data": {"host": "plain"})")
+               .replace(R"(, "event_data": {"host": "escaped"})",
+                        R"(, "event\u005fdata": {"host": "escaped"})");
+    QTest::newRow("no spaces") << QByteArray(
+        R"({"uuid":"u","counter":1,"event":"runner_on_ok","event_data":{"host":"h","res":{"changed":true}},"pid":1})");
+    QTest::newRow("spaces everywhere")
+        << QByteArray("{ \"counter\" :\t1 ,\n \"event\" : \"runner_on_ok\" , \"event_data\" :\r\n { \"host\" "
+                      ": \"h\" } , \"pid\" : 1 }");
     QTest::newRow("verbosity") << line("{}", R"(, "verbosity": 3)");
     QTest::newRow("lines as doubles") << line("{}").replace("\"start_line\": 7", "\"start_line\": 7.0");
     QTest::newRow("lines not numbers") << line("{}").replace("\"end_line\": 8", "\"end_line\": \"8\"");
@@ -99,6 +120,18 @@ void RunnerEventReaderTest::agreesWithTheQtReader_data() {
     QTest::newRow("created with a zone") << line("{}").replace("12:00:00.123456", "12:00:00.123+02:00");
     QTest::newRow("created, Z") << line("{}").replace("12:00:00.123456", "12:00:00.123Z");
 }
+// Not serialised again: the bytes between the braces are the runner's (PostgreSQL's jsonb reads
+// them as it would a compact copy).
+void RunnerEventReaderTest::keepsEventDataAsItCame() {
+    const QByteArray data = R"({"host": "h",  "n": 1.50, "s": "\u00e9\/"})";
+    JobEvent e;
+    RunnerEventReader reader;
+    QVERIFY(reader.read(line(data), e));
+    QCOMPARE(e.eventData, data);
+    QVERIFY(reader.read(line(data).replace(R"("event_data")", R"("event\u005fdata")"), e));
+    QCOMPARE(e.eventData, QByteArray(R"({"host":"h","n":1.5,"s":"é/"})"));
+}
+
 void RunnerEventReaderTest::agreesWithTheQtReader() {
     QFETCH(QByteArray, text);
     const QJsonObject object = QJsonDocument::fromJson(text).object();
