@@ -15,8 +15,8 @@ namespace playdeck {
 class EventBacklog : public QObject {
     Q_OBJECT
 public:
-    static constexpr qint64 kHighWater = 4000;
-    static constexpr qint64 kLowWater = 1000;
+    static constexpr qint64 kHighWater = 8000;
+    static constexpr qint64 kLowWater = 4000;
     static constexpr qint64 kHighWaterBytes = 64 << 20;
     static constexpr qint64 kLowWaterBytes = 16 << 20;
 

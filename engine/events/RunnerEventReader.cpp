@@ -4,6 +4,7 @@
 
 #include <simdjson.h>
 
+#include <array>
 #include <chrono>
 #include <climits>
 #include <cstring>
@@ -72,6 +73,38 @@ QString text(const element &v) {
     std::string_view s;
     return v.get_string().get(s) ? QString() : QString::fromUtf8(s.data(), qsizetype(s.size()));
 }
+
+// The names an event shares with the events around it (its event, parent, host, play, task, role,
+// action) as QStrings shared with those events: a job repeats a few dozen of them thousands of
+// times, and each would otherwise be a UTF-16 conversion, an allocation here and a free in the
+// receiver's thread. A direct-mapped table; a collision replaces the older entry.
+class SharedTexts {
+public:
+    QString text(const element &v) {
+        std::string_view s;
+        return v.get_string().get(s) ? QString() : text(s);
+    }
+
+    QString text(std::string_view s) {
+        if (s.empty() || s.size() > kLongest)
+            return QString::fromUtf8(s.data(), qsizetype(s.size()));
+        Entry &entry = m_entries[std::hash<std::string_view>{}(s) % kEntries];
+        if (entry.utf8 != s) {
+            entry.utf8.assign(s);
+            entry.value = QString::fromUtf8(s.data(), qsizetype(s.size()));
+        }
+        return entry.value;
+    }
+
+private:
+    static constexpr size_t kEntries = 256;
+    static constexpr size_t kLongest = 256;
+    struct Entry {
+        std::string utf8;
+        QString value;
+    };
+    std::array<Entry, kEntries> m_entries;
+};
 
 // QJsonValue::toInt(): a number that is a whole int, anything else 0.
 int wholeNumber(const element &e) {
@@ -177,7 +210,7 @@ std::pair<std::string_view, int> rawMember(std::string_view json, std::string_vi
 
 // One pass over the keys (a lookup per key would walk the object a dozen times); a repeated key
 // counts by its last value, as in QJsonObject.
-bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &e) {
+bool readEvent(simdjson::dom::parser &parser, SharedTexts &shared, const QByteArray &line, JobEvent &e) {
     const bool padded = line.capacity() - line.size() >= qsizetype(simdjson::SIMDJSON_PADDING);
     object top;
     if (parser.parse(line.constData(), size_t(line.size()), !padded).get_object().get(top))
@@ -200,7 +233,7 @@ bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &
         } else if (key == "uuid") {
             e.uuid = text(v);
         } else if (key == "parent_uuid") {
-            e.parentUuid = text(v);
+            e.parentUuid = shared.text(v);
         } else if (key == "stdout") {
             e.stdout = text(v);
         } else if (key == "start_line") {
@@ -220,7 +253,7 @@ bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &
     if (!hasEvent || !hasCounter || counter < 1 || counter > INT_MAX)
         return false;
     e.counter = int(counter);
-    e.event = QString::fromUtf8(event.data(), qsizetype(event.size()));
+    e.event = shared.text(event);
     e.created = created.empty() ? QDateTime::currentDateTimeUtc() : createdTime(created);
     const bool stats = event == "playbook_on_stats";
     bool ignoreErrors = false;
@@ -237,15 +270,15 @@ bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &
             const std::string_view key = field.key;
             const element &v = field.value;
             if (key == "host") {
-                e.hostName = text(v);
+                e.hostName = shared.text(v);
             } else if (key == "play") {
-                e.play = text(v);
+                e.play = shared.text(v);
             } else if (key == "task") {
-                e.task = text(v);
+                e.task = shared.text(v);
             } else if (key == "role") {
-                e.role = text(v);
+                e.role = shared.text(v);
             } else if (key == "task_action") {
-                e.taskAction = text(v);
+                e.taskAction = shared.text(v);
             } else if (key == "ignore_errors") {
                 ignoreErrors = flag(v);
             } else if (stats && (key == "failures" || key == "dark")) {
@@ -270,6 +303,7 @@ bool readEvent(simdjson::dom::parser &parser, const QByteArray &line, JobEvent &
 
 struct RunnerEventReader::Parsers {
     simdjson::dom::parser kept{kKeptParserBytes};
+    SharedTexts shared;
 };
 
 RunnerEventReader::RunnerEventReader()
@@ -283,9 +317,9 @@ qsizetype RunnerEventReader::padding() {
 
 bool RunnerEventReader::read(const QByteArray &line, JobEvent &event) {
     if (size_t(line.size()) <= kKeptParserBytes)
-        return readEvent(m_parsers->kept, line, event);
+        return readEvent(m_parsers->kept, m_parsers->shared, line, event);
     simdjson::dom::parser large;
-    return readEvent(large, line, event);
+    return readEvent(large, m_parsers->shared, line, event);
 }
 
 } // namespace playdeck
