@@ -69,9 +69,13 @@ QDateTime createdTime(std::string_view s) {
     return t;
 }
 
+QString fromUtf8(std::string_view s) {
+    return QString::fromUtf8(s.data(), qsizetype(s.size()));
+}
+
 QString text(const element &v) {
     std::string_view s;
-    return v.get_string().get(s) ? QString() : QString::fromUtf8(s.data(), qsizetype(s.size()));
+    return v.get_string().get(s) ? QString() : fromUtf8(s);
 }
 
 // The names an event shares with the events around it (its event, parent, host, play, task, role,
@@ -87,11 +91,11 @@ public:
 
     QString text(std::string_view s) {
         if (s.empty() || s.size() > kLongest)
-            return QString::fromUtf8(s.data(), qsizetype(s.size()));
+            return fromUtf8(s);
         Entry &entry = m_entries[std::hash<std::string_view>{}(s) % kEntries];
         if (entry.utf8 != s) {
             entry.utf8.assign(s);
-            entry.value = QString::fromUtf8(s.data(), qsizetype(s.size()));
+            entry.value = fromUtf8(s);
         }
         return entry.value;
     }
@@ -146,8 +150,12 @@ size_t skipString(const char *p, size_t n, size_t i) {
     }
 }
 
+bool isSpace(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
 size_t skipSpace(const char *p, size_t n, size_t i) {
-    while (i < n && (p[i] == ' ' || p[i] == '\t' || p[i] == '\n' || p[i] == '\r'))
+    while (i < n && isSpace(p[i]))
         ++i;
     return i;
 }
@@ -157,8 +165,7 @@ size_t skipValue(const char *p, size_t n, size_t i) {
     if (p[i] == '"')
         return skipString(p, n, i);
     if (p[i] != '{' && p[i] != '[') {
-        while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && p[i] != ' ' && p[i] != '\t' &&
-               p[i] != '\n' && p[i] != '\r')
+        while (i < n && p[i] != ',' && p[i] != '}' && p[i] != ']' && !isSpace(p[i]))
             ++i;
         return i;
     }

@@ -14,51 +14,44 @@ namespace {
 // that reaches here has no NUL (JsonText's sanitizer replaced it in JSON), but a text column must
 // never hold one: the server would refuse the whole batch for it.
 
+void writeBigEndian(char *p, quint64 v, int bytes) {
+    for (int i = bytes - 1; i >= 0; --i, v >>= 8)
+        p[i] = char(v & 0xFF);
+}
+
 void appendBigEndian(QByteArray &out, quint64 v, int bytes) {
     char b[8];
-    for (int i = bytes - 1; i >= 0; --i, v >>= 8)
-        b[i] = char(v & 0xFF);
+    writeBigEndian(b, v, bytes);
     out.append(b, bytes);
 }
 
-void putLength(QByteArray &out, qsizetype at, qsizetype length) {
-    const auto v = quint32(length);
-    char *p = out.data() + at;
-    p[0] = char(v >> 24);
-    p[1] = char(v >> 16);
-    p[2] = char(v >> 8);
-    p[3] = char(v);
+// Ends the field whose int32 length goes at out[at]: each NUL in its bytes becomes U+FFFD, then
+// the length is written.
+void endField(QByteArray &out, qsizetype at) {
+    const qsizetype begin = at + 4;
+    if (std::memchr(out.constData() + begin, 0, size_t(out.size() - begin)))
+        for (qsizetype nul = out.indexOf('\0', begin); nul >= 0; nul = out.indexOf('\0', nul + 3))
+            out.replace(nul, 1, "\xEF\xBF\xBD", 3);
+    writeBigEndian(out.data() + at, quint32(out.size() - begin), 4);
 }
 
-// Replaces each NUL in out[from..] by U+FFFD.
-void replaceNuls(QByteArray &out, qsizetype from) {
-    for (qsizetype at = out.indexOf('\0', from); at >= 0; at = out.indexOf('\0', at + 3))
-        out.replace(at, 1, "\xEF\xBF\xBD", 3);
-}
-
-// A text field: its int32 length, then its bytes, written in place (no UTF-8 copy of the QString).
-void appendTextField(QByteArray &out, QStringView text, const char *prefix = nullptr, int prefixSize = 0) {
+// A text field, its UTF-8 written in place (no copy of the QString in UTF-8 first).
+void appendTextField(QByteArray &out, QStringView text) {
     const qsizetype at = out.size();
-    out.resize(at + 4 + prefixSize + text.size() * 3);
-    char *begin = out.data() + at + 4;
-    if (prefixSize)
-        std::memcpy(begin, prefix, size_t(prefixSize));
+    out.resize(at + 4 + text.size() * 3);
     QStringEncoder encoder(QStringEncoder::Utf8, QStringEncoder::Flag::Stateless);
-    char *end = encoder.appendToBuffer(begin + prefixSize, text);
+    const char *end = encoder.appendToBuffer(out.data() + at + 4, text);
     out.resize(end - out.constData());
-    if (std::memchr(begin, 0, size_t(end - begin)))
-        replaceNuls(out, at + 4);
-    putLength(out, at, out.size() - at - 4);
+    endField(out, at);
 }
 
-void appendBytesField(QByteArray &out, QByteArrayView bytes, const char *prefix, int prefixSize) {
+// A jsonb field: the format's version, 1, then the JSON text.
+void appendJsonbField(QByteArray &out, QByteArrayView json) {
     const qsizetype at = out.size();
     out.resize(at + 4);
-    out.append(prefix, prefixSize);
-    out.append(bytes.data(), bytes.size());
-    if (std::memchr(out.constData() + at + 4, 0, size_t(out.size() - at - 4)))
-        replaceNuls(out, at + 4);
-    putLength(out, at, out.size() - at - 4);
+    out += '\1';
+    out.append(json.data(), json.size());
+    endField(out, at);
 }
 
 void appendInt32Field(QByteArray &out, qint32 n) {
@@ -92,14 +85,12 @@ void appendBinaryCopyTrailer(QByteArray &out) {
 }
 
 void appendBinaryRow(QByteArray &out, const JobEvent &e) {
-    static constexpr char kJsonbVersion = 1;
     appendBigEndian(out, 17, 2);
     appendBigEndian(out, 8, 4);
     appendBigEndian(out, quint64(e.jobId), 8);
     appendInt32Field(out, e.counter);
     appendTextField(out, e.event);
-    appendBytesField(out, e.eventData.isEmpty() ? QByteArrayView("{}") : QByteArrayView(e.eventData),
-                     &kJsonbVersion, 1);
+    appendJsonbField(out, e.eventData.isEmpty() ? QByteArrayView("{}") : QByteArrayView(e.eventData));
     for (const QString *text : {&e.uuid, &e.parentUuid, &e.hostName, &e.play, &e.task, &e.role, &e.stdout})
         appendTextField(out, *text);
     for (const int n : {e.startLine, e.endLine, e.verbosity})
