@@ -45,8 +45,9 @@ QByteArray errorMessage(const QString &error);
 
 // An event of `group` as AWX sends it: id, <kind>: job id, created, modified, group_name, counter,
 // uuid, parent_uuid, event, event_data, stdout, start_line, end_line, failed, changed, event_level,
-// play, role, task, host_name. `eventData` is the stored JSON text, inserted as it is.
-QByteArray eventMessage(const QString &kind, const JobEvent &event, qint64 rowId);
+// play, role, task, host_name. `eventData` is the stored JSON text, inserted as it is. A QString:
+// it goes out as a text frame, and QWebSocket takes those as QStrings.
+QString eventMessage(const QString &kind, const JobEvent &event, qint64 rowId);
 // {"unified_job_id", "status", "type", "group_name": "jobs", "finished"? }
 QByteArray statusMessage(qint64 jobId, const QString &kind, JobStatus status, const QDateTime &finished);
 // {"group_name": "jobs", "unified_job_id", "final_counter"}: all of a job's events are out.

@@ -298,7 +298,7 @@ void EventSocketServer::pump(qint64 jobId) {
     }
     QSet<Client *> fell; // behind during this page: they did not get all of it
     for (const JobEvent &e : events.value()) {
-        const QString text = QString::fromUtf8(eventMessage(kind, e, e.rowId));
+        const QString text = eventMessage(kind, e, e.rowId);
         for (const ClientPtr &c : std::as_const(readers)) {
             if (!writable(*c))
                 continue; // it went away during this page

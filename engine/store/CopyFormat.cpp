@@ -100,41 +100,4 @@ void appendBinaryRow(QByteArray &out, const JobEvent &e) {
     appendTimestampField(out, e.created);
 }
 
-void appendJsonString(QByteArray &out, QByteArrayView text) {
-    out += '"';
-    const char *run = text.data();
-    const char *const end = text.data() + text.size();
-    for (const char *p = run; p < end; ++p) {
-        const auto c = static_cast<unsigned char>(*p);
-        if (c >= 0x20 && c != '"' && c != '\\')
-            continue;
-        out.append(run, p - run);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default: {
-            const char hex[] = "0123456789abcdef";
-            const char escape[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-            out.append(escape, 6);
-        }
-        }
-        run = p + 1;
-    }
-    out.append(run, end - run);
-    out += '"';
-}
-
 } // namespace playdeck

@@ -21,10 +21,6 @@ void appendBinaryCopyHeader(QByteArray &out);
 void appendBinaryRow(QByteArray &out, const JobEvent &e);
 void appendBinaryCopyTrailer(QByteArray &out);
 
-// A JSON string of UTF-8 text: quotes, backslashes and control characters escaped (the text of a
-// job_event column has no invalid UTF-8 and no NUL: the receiver stored it sanitized).
-void appendJsonString(QByteArray &out, QByteArrayView text);
-
 // Reads the tuples of a binary COPY as they arrive in CopyData messages, whose boundaries it does
 // not rely on: the 19-byte header, then per row an int16 field count and per field an int32 length
 // (-1: NULL) and the bytes; a count of -1 ends it.

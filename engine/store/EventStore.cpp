@@ -3,6 +3,7 @@
 #include "CopyFormat.h"
 #include "UnifiedJobStore.h"
 #include "bus/Publisher.h"
+#include "core/JsonWriter.h"
 #include "db/Connections.h"
 #include "events/HostSummary.h"
 
@@ -210,8 +211,9 @@ Result<QList<JobEvent>> EventStore::load(qint64 jobId, int afterCounter, int max
     auto q = exec(
         m_db,
         QStringLiteral("SELECT counter, event, event_data::text, uuid, parent_uuid, host_name, play, task,"
-                       " role, stdout, start_line, end_line, verbosity, failed, changed, created, id"
-                       " FROM job_event WHERE job_id = ? AND counter > ? AND counter <= ? ORDER BY counter"),
+                       " role, stdout, start_line, end_line, verbosity, failed, changed,"
+                       " floor(extract(epoch FROM created) * 1000)::int8, id FROM job_event WHERE job_id = ? "
+                       "AND counter > ? AND counter <= ? ORDER BY counter"),
         {jobId, afterCounter,
          int(std::min<qint64>(qint64(afterCounter) + maxCount, std::numeric_limits<int>::max()))});
     if (!q)
@@ -236,7 +238,9 @@ Result<QList<JobEvent>> EventStore::load(qint64 jobId, int afterCounter, int max
         e.verbosity = r.value(12).toInt();
         e.failed = r.value(13).toBool();
         e.changed = r.value(14).toBool();
-        e.created = r.value(15).toDateTime();
+        // Milliseconds since the epoch, not the driver's QDateTime: it converts each one to local
+        // time, and glibc reads /etc/localtime's status for every conversion.
+        e.created = QDateTime::fromMSecsSinceEpoch(r.value(15).toLongLong(), Qt::UTC);
         e.rowId = r.value(16).toLongLong();
         out.append(e);
     }

@@ -59,7 +59,8 @@ private Q_SLOTS:
         e.eventData = R"({"host": "web1", "res": {"changed": false}})";
         e.created = QDateTime(QDate(2026, 12, 1), QTime(12, 0, 0, 123), Qt::UTC);
         e.hostName = QStringLiteral("web1");
-        const QJsonObject o = QJsonDocument::fromJson(eventMessage(QStringLiteral("job"), e, 900)).object();
+        const QJsonObject o =
+            QJsonDocument::fromJson(eventMessage(QStringLiteral("job"), e, 900).toUtf8()).object();
         QCOMPARE(o.value(QStringLiteral("id")).toInt(), 900);
         QCOMPARE(o.value(QStringLiteral("job")).toInt(), 5);
         QCOMPARE(o.value(QStringLiteral("group_name")).toString(), QStringLiteral("job_events"));
@@ -71,14 +72,23 @@ private Q_SLOTS:
                  QStringLiteral("web1"));
         // A project update's events carry its id under its kind, as AWX's do.
         const QJsonObject update =
-            QJsonDocument::fromJson(eventMessage(QStringLiteral("project_update"), e, 901)).object();
+            QJsonDocument::fromJson(eventMessage(QStringLiteral("project_update"), e, 901).toUtf8()).object();
         QCOMPARE(update.value(QStringLiteral("project_update")).toInt(), 5);
         QCOMPARE(update.value(QStringLiteral("group_name")).toString(),
                  QStringLiteral("project_update_events"));
         QVERIFY(!update.contains(QStringLiteral("url")));
+        // Text that JSON escapes comes back as it was: quotes, backslashes, ANSI colours, newlines,
+        // other control characters and characters beyond Latin-1.
+        e.stdout = QStringLiteral(
+            "say \"hi\" \\ \x1b[0;32mok\x1b[0m\r\n\ttab \x01 gr\u00fc\u00dfe \u2713 \U0001F600");
+        e.task = QStringLiteral("quote \" and \u007f");
+        const QJsonObject escaped =
+            QJsonDocument::fromJson(eventMessage(QStringLiteral("job"), e, 902).toUtf8()).object();
+        QCOMPARE(escaped.value(QStringLiteral("stdout")).toString(), e.stdout);
+        QCOMPARE(escaped.value(QStringLiteral("task")).toString(), e.task);
         // Empty event_data is still an object.
         e.eventData.clear();
-        QVERIFY(QJsonDocument::fromJson(eventMessage(QStringLiteral("job"), e, 1))
+        QVERIFY(QJsonDocument::fromJson(eventMessage(QStringLiteral("job"), e, 1).toUtf8())
                     .object()
                     .value(QStringLiteral("event_data"))
                     .isObject());
