@@ -12,8 +12,14 @@ void appendAscii(QByteArray &out, const char *ascii, qsizetype n) {
 void appendAscii(QString &out, const char *ascii, qsizetype n) {
     out.append(QLatin1String(ascii, n));
 }
+void appendAscii(std::string &out, const char *ascii, qsizetype n) {
+    out.append(ascii, size_t(n));
+}
 void appendRun(QByteArray &out, const char *run, qsizetype n) {
     out.append(run, n);
+}
+void appendRun(std::string &out, const char *run, qsizetype n) {
+    out.append(run, size_t(n));
 }
 void appendRun(QString &out, const char16_t *run, qsizetype n) {
     out.append(reinterpret_cast<const QChar *>(run), n);
@@ -60,6 +66,10 @@ template <typename Out, typename Char> void appendEscaped(Out &out, const Char *
 } // namespace
 
 void appendJsonString(QByteArray &out, QByteArrayView text) {
+    appendEscaped(out, text.data(), text.data() + text.size());
+}
+
+void appendJsonString(std::string &out, QByteArrayView text) {
     appendEscaped(out, text.data(), text.data() + text.size());
 }
 

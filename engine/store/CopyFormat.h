@@ -28,18 +28,38 @@ class BinaryCopyReader {
 public:
     using Fields = QVarLengthArray<QByteArrayView, 20>;
     // Feeds bytes; calls `row` for each complete row. False on a malformed stream or when `row` is.
+    // Rows are read where they lie when nothing is left over from the last call (libpq hands COPY
+    // OUT over a row at a time): only an incomplete tail is copied.
     bool feed(const char *data, qsizetype size, const std::function<bool(const Fields &)> &row) {
-        m_buffer.append(data, size);
-        qsizetype at = 0;
         bool ok = true;
+        if (m_buffer.isEmpty()) {
+            const qsizetype used = consume(data, size, row, ok);
+            if (ok)
+                m_buffer.append(data + used, size - used);
+            return ok;
+        }
+        m_buffer.append(data, size);
+        const qsizetype used = consume(m_buffer.constData(), m_buffer.size(), row, ok);
+        m_buffer.remove(0, used);
+        return ok;
+    }
+    bool ended() const { return m_ended; }
+
+private:
+    // Reads the complete rows at the start of `data`; returns the bytes they took.
+    qsizetype consume(const char *data, qsizetype size, const std::function<bool(const Fields &)> &row,
+                      bool &ok) {
+        qsizetype at = 0;
         while (ok) {
-            const qsizetype left = m_buffer.size() - at;
-            const char *p = m_buffer.constData() + at;
+            const qsizetype left = size - at;
+            const char *p = data + at;
             if (!m_sawHeader) {
                 if (left < 19)
                     break;
-                if (std::memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0 || number(p + 15, 4) != 0)
-                    return false;
+                if (std::memcmp(p, "PGCOPY\n\377\r\n\0", 11) != 0 || number(p + 15, 4) != 0) {
+                    ok = false;
+                    break;
+                }
                 m_sawHeader = true;
                 at += 19;
                 continue;
@@ -52,8 +72,10 @@ public:
                 at += 2;
                 break;
             }
-            if (count < 1 || count > 20)
-                return false;
+            if (count < 1 || count > 20) {
+                ok = false;
+                break;
+            }
             Fields fields;
             qsizetype used = 2;
             for (qint64 i = 0; i < count; ++i) {
@@ -75,12 +97,8 @@ public:
             ok = row(fields);
             at += used;
         }
-        m_buffer.remove(0, at);
-        return ok;
+        return at;
     }
-    bool ended() const { return m_ended; }
-
-private:
     static quint32 number(const char *p, int bytes) {
         quint32 v = 0;
         for (int i = 0; i < bytes; ++i)

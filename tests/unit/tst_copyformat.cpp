@@ -92,6 +92,54 @@ private Q_SLOTS:
         QCOMPARE(QString::fromUtf8(rows.at(0)[10]), QStringLiteral("a\uFFFDb\uFFFD"));
         QCOMPARE(rows.at(0)[3], QByteArray("\x01{\"x\":1}\xEF\xBF\xBD"));
     }
+
+    // libpq hands a COPY over a row at a time, but the reader does not rely on it: rows split
+    // anywhere, several in one piece, or the whole stream at once read the same.
+    void rowsReadTheSameInAnyPieces() {
+        QByteArray stream;
+        appendBinaryCopyHeader(stream);
+        for (int i = 0; i < 5; ++i) {
+            JobEvent e;
+            e.counter = i + 1;
+            e.event = QStringLiteral("runner_on_ok");
+            e.stdout = QString(i * 40, QLatin1Char('x'));
+            appendBinaryRow(stream, e);
+        }
+        appendBinaryCopyTrailer(stream);
+        bool ended = false;
+        const auto whole = readRows(stream, &ended);
+        QVERIFY(ended);
+        QCOMPARE(whole.size(), 5);
+        for (const qsizetype piece : {1, 2, 7, 19, 64, 301}) {
+            BinaryCopyReader reader;
+            QList<QList<QByteArray>> rows;
+            for (qsizetype at = 0; at < stream.size(); at += piece) {
+                QVERIFY(reader.feed(stream.constData() + at, std::min(piece, stream.size() - at),
+                                    [&](const BinaryCopyReader::Fields &f) {
+                                        QList<QByteArray> row;
+                                        for (QByteArrayView v : f)
+                                            row << v.toByteArray();
+                                        rows << row;
+                                        return true;
+                                    }));
+            }
+            QVERIFY2(reader.ended(), qPrintable(QString::number(piece)));
+            QCOMPARE(rows, whole);
+        }
+    }
+
+    // A stream that is not a binary COPY is refused, not read as rows.
+    void refusesWhatIsNotBinaryCopy() {
+        BinaryCopyReader reader;
+        const QByteArray text("1\trunner_on_ok\n2\trunner_on_ok\n\\.\n");
+        int rows = 0;
+        QVERIFY(!reader.feed(text.constData(), text.size(), [&](const BinaryCopyReader::Fields &) {
+            ++rows;
+            return true;
+        }));
+        QCOMPARE(rows, 0);
+        QVERIFY(!reader.ended());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestCopyFormat)
