@@ -10,7 +10,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 BUILD_PACKAGES := build-essential cmake ninja-build pkg-config ccache clang-format \
 	qt6-base-dev qt6-base-dev-tools qt6-websockets-dev qt6-charts-dev libqt6opengl6-dev qt6-tools-dev qt6-l10n-tools \
 	qtkeychain-qt6-dev libarchive-dev libpq-dev libyaml-dev libsimdjson-dev
-RUN_PACKAGES := libqt6sql6-psql libsimdjson14 libqt6charts6 qt6-translations-l10n postgresql ansible-core python3-ansible-runner git openssh-client \
+RUN_PACKAGES := libqt6sql6-psql libsimdjson14 libqt6charts6 qt6-translations-l10n postgresql ansible-core python3-ansible-runner git openssh-client openssl \
 	libsecret-1-0 gnome-keyring fonts-dejavu-core
 TEST_PACKAGES := xvfb xauth dbus-daemon
 PACKAGES := $(BUILD_PACKAGES) $(RUN_PACKAGES) $(TEST_PACKAGES)

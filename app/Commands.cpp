@@ -6,6 +6,7 @@
 #include "JobFollower.h"
 #include "SignalWatcher.h"
 #include "api/ApiToken.h"
+#include "api/TlsIdentity.h"
 #include "db/DbPool.h"
 #include "services/JobService.h"
 
@@ -152,6 +153,19 @@ Status enableWebSocket(EngineOptions &engine, const GlobalOptions &options, cons
     return {};
 }
 
+Status enableWebSocketTls(EngineOptions &engine, const GlobalOptions &options, const QString &certificateFile,
+                          const QString &keyFile) {
+    if (certificateFile.isEmpty() != keyFile.isEmpty())
+        return Status::failure(
+            Commands::tr("wss:// needs both --tls-certificate and --tls-key, or neither (a self-signed "
+                         "certificate in the data directory)."));
+    engine.webSocket.tls = true;
+    engine.webSocket.certificateFile = certificateFile;
+    engine.webSocket.keyFile = keyFile;
+    useDefaultTlsFiles(engine.webSocket, options.dataDir);
+    return {};
+}
+
 int runWebSocketToken(const GlobalOptions &options, const QStringList &args) {
     QCommandLineParser parser;
     const QCommandLineOption rotate(
@@ -179,19 +193,47 @@ int runServe(const GlobalOptions &options, const QStringList &args) {
             "Serve AWX's websocket at ws://ADDRESS:PORT/websocket/ (ADDRESS 127.0.0.1 unless given); "
             "clients show the token of `playdeck websocket-token`."),
         QStringLiteral("[address:]port"));
-    parser.addOption(webSocket);
-    if (!parse(parser, args, QStringLiteral("serve [--websocket [ADDRESS:]PORT]"), 0))
+    const QCommandLineOption tls(
+        QStringLiteral("tls"),
+        Commands::tr("Serve wss:// (TLS) with a self-signed certificate kept in the data directory; its "
+                     "SHA-256 fingerprint is printed."));
+    const QCommandLineOption certificate(QStringLiteral("tls-certificate"),
+                                         Commands::tr("Serve wss:// with this PEM certificate (chain)."),
+                                         QStringLiteral("file"));
+    const QCommandLineOption key(QStringLiteral("tls-key"),
+                                 Commands::tr("The certificate's unencrypted PEM private key."),
+                                 QStringLiteral("file"));
+    parser.addOptions({webSocket, tls, certificate, key});
+    if (!parse(parser, args,
+               QStringLiteral(
+                   "serve [--websocket [ADDRESS:]PORT [--tls | --tls-certificate FILE --tls-key FILE]]"),
+               0))
         return 2;
     EngineOptions engineOpts = engineOptions(options, EngineOptions::RunJobs::Always);
-    if (parser.isSet(webSocket))
-        if (Status s = enableWebSocket(engineOpts, options, parser.value(webSocket)); !s) {
+    const bool wantsTls = parser.isSet(tls) || parser.isSet(certificate) || parser.isSet(key);
+    if (wantsTls && !parser.isSet(webSocket)) {
+        printError(Commands::tr("--tls, --tls-certificate and --tls-key go with --websocket."));
+        return 2;
+    }
+    if (parser.isSet(webSocket)) {
+        Status s = enableWebSocket(engineOpts, options, parser.value(webSocket));
+        if (s && wantsTls)
+            s = enableWebSocketTls(engineOpts, options, parser.value(certificate), parser.value(key));
+        if (!s) {
             printError(s.error());
             return 2;
         }
+    }
     Engine engine(engineOpts);
     QObject::connect(&engine, &Engine::webSocketListening, &engine, [&engineOpts](quint16 port) {
-        std::fprintf(stderr, "playdeck: websocket at ws://%s:%u/websocket/\n",
-                     qPrintable(engineOpts.webSocket.address.toString()), unsigned(port));
+        const EventSocketSettings &ws = engineOpts.webSocket;
+        std::fprintf(stderr, "playdeck: websocket at %s://%s:%u/websocket/\n", ws.tls ? "wss" : "ws",
+                     qPrintable(ws.address.toString()), unsigned(port));
+        if (ws.tls)
+            if (auto identity = loadTlsIdentity(ws.certificateFile, ws.keyFile, false))
+                std::fprintf(stderr, "playdeck: its certificate %s, SHA-256 %s\n",
+                             qPrintable(ws.certificateFile),
+                             qPrintable(tlsFingerprint(identity.value().certificate)));
     });
     QObject::connect(&engine, &Engine::webSocketFailed, &engine,
                      [](const QString &message) { printError(message); });

@@ -30,6 +30,10 @@ int runServe(const GlobalOptions &options, const QStringList &args);
 // the window), with the data directory's token; a message when the spec or the token is bad.
 [[nodiscard]] Status enableWebSocket(EngineOptions &engine, const GlobalOptions &options,
                                      const QString &spec);
+// Serves it as wss:// with a PEM certificate and key, or, when both are empty, with the data
+// directory's self-signed certificate (made on first use); a message when only one is given.
+[[nodiscard]] Status enableWebSocketTls(EngineOptions &engine, const GlobalOptions &options,
+                                        const QString &certificateFile, const QString &keyFile);
 // `websocket-token [--rotate]`: prints the token websocket clients show.
 int runWebSocketToken(const GlobalOptions &options, const QStringList &args);
 int runJobs(const GlobalOptions &options, const QStringList &args);

@@ -35,9 +35,12 @@ int runWindow(int argc, char **argv, const GlobalOptions &options) {
 
     EngineOptions engineOpts = engineOptions(options, EngineOptions::RunJobs::Always);
     const QString spec = qEnvironmentVariable("PLAYDECK_WEBSOCKET");
-    if (!spec.isEmpty())
+    if (!spec.isEmpty()) {
         if (Status s = enableWebSocket(engineOpts, options, spec); !s)
             qWarning().noquote() << s.error();
+        else if (qEnvironmentVariableIntValue("PLAYDECK_WEBSOCKET_TLS") == 1)
+            (void)enableWebSocketTls(engineOpts, options, {}, {}); // the data directory's certificate
+    }
     Engine engine(engineOpts);
     WebSocketControl webSocket(engine, options.dataDir);
     // Otherwise as the window's settings left it (File > Websocket Server); before the engine

@@ -30,9 +30,10 @@ const char *const kUsage =
     "  launch TEMPLATE [--extra-vars JSON|YAML|@file] [--limit PATTERN] [--verbosity N] [--check] "
     "[--follow]\n"
     "                  launch a job template; prints the job id, waits for the job, exits 0 if it succeeded\n"
-    "  serve [--websocket [ADDRESS:]PORT]\n"
+    "  serve [--websocket [ADDRESS:]PORT [--tls | --tls-certificate FILE --tls-key FILE]]\n"
     "                  run the engine without a window until SIGTERM; with --websocket, serve AWX's\n"
-    "                  websocket (job events and status) at ws://ADDRESS:PORT/websocket/\n"
+    "                  websocket (job events and status) at ws://ADDRESS:PORT/websocket/, or wss://\n"
+    "                  with --tls (a self-signed certificate in the data directory) or your own\n"
     "  websocket-token [--rotate]  the token websocket clients show (Bearer, Basic or ?token=)\n"
     "  jobs [--count N] list recent jobs, newest first\n"
     "  stdout JOB      print a job's output\n"
@@ -55,7 +56,8 @@ const char *const kUsage =
     "  inventory hosts NAME [--json]  an inventory's hosts and their groups\n"
     "\n"
     "environment: PLAYDECK_DATA_DIR, PLAYDECK_DATABASE_URL, PLAYDECK_RUNNER (the ansible-runner program),\n"
-    "             PLAYDECK_WEBSOCKET=[ADDRESS:]PORT (the window serves the websocket)\n";
+    "             PLAYDECK_WEBSOCKET=[ADDRESS:]PORT (the window serves the websocket),\n"
+    "             PLAYDECK_WEBSOCKET_TLS=1 (as wss://, with the data directory's certificate)\n";
 
 // The window is its own program: the command line loads no GUI library (its memory is what a
 // command needs, as KeePassXC's CLI links only its core). Next to this one when built, in

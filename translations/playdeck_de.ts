@@ -959,14 +959,59 @@
         <translation>Hosts: %1 hinzugefügt, %2 aktualisiert, %3 entfernt. Gruppen: %4 hinzugefügt, %5 aktualisiert, %6 entfernt.</translation>
     </message>
     <message>
-        <location filename="../engine/store/EventStore.cpp" line="350"/>
+        <location filename="../engine/store/EventStore.cpp" line="369"/>
         <source>Writing the job&apos;s output failed.</source>
         <translation>Die Ausgabe des Jobs konnte nicht geschrieben werden.</translation>
     </message>
     <message>
-        <location filename="../engine/store/EventStore.cpp" line="353"/>
+        <location filename="../engine/store/EventStore.cpp" line="372"/>
         <source>The database sent the job&apos;s output in a form Playdeck does not read.</source>
         <translation>Die Datenbank hat die Ausgabe des Jobs in einer Form geschickt, die Playdeck nicht liest.</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="23"/>
+        <source>The folder %1 cannot be created.</source>
+        <translation>Der Ordner %1 kann nicht angelegt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="40"/>
+        <source>A certificate for the websocket cannot be made: openssl does not run (%1).</source>
+        <translation>Für den Websocket kann kein Zertifikat erstellt werden: openssl läuft nicht (%1).</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="45"/>
+        <source>openssl did not make the websocket&apos;s certificate in time.</source>
+        <translation>openssl hat das Zertifikat des Websockets nicht rechtzeitig erstellt.</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="50"/>
+        <source>openssl could not make the websocket&apos;s certificate: %1</source>
+        <translation>openssl konnte das Zertifikat des Websockets nicht erstellen: %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="55"/>
+        <source>The permissions of %1 cannot be set.</source>
+        <translation>Die Zugriffsrechte von %1 können nicht gesetzt werden.</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="63"/>
+        <source>%1 cannot be read: %2</source>
+        <translation>%1 kann nicht gelesen werden: %2</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="89"/>
+        <source>The websocket&apos;s TLS needs both a certificate file and a key file.</source>
+        <translation>TLS für den Websocket braucht eine Zertifikatsdatei und eine Schlüsseldatei.</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="102"/>
+        <source>%1 holds no PEM certificate.</source>
+        <translation>%1 enthält kein PEM-Zertifikat.</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/TlsIdentity.cpp" line="111"/>
+        <source>%1 holds no unencrypted PEM private key (RSA or EC).</source>
+        <translation>%1 enthält keinen unverschlüsselten privaten PEM-Schlüssel (RSA oder EC).</translation>
     </message>
 </context>
 <context>
@@ -1786,99 +1831,99 @@
         <translation>Zeile %1 der Ausgabe des Runners ist länger als die Grenze von %2 Bytes.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="151"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="156"/>
         <source>Line %1 of the runner&apos;s output goes on after the artifacts block with something that is not JSON (%2); is the block longer than the %3 bytes announced? %4</source>
         <translation>Zeile %1 der Ausgabe des Runners geht nach dem Artefaktblock mit etwas weiter, das kein JSON ist (%2); ist der Block länger als die angekündigten %3 Bytes? %4</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="157"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="162"/>
         <source>Line %1 of the runner&apos;s output is not JSON (%2): %3</source>
         <translation>Zeile %1 der Ausgabe des Runners ist kein JSON (%2): %3</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="162"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="167"/>
         <source>Line %1 of the runner&apos;s output is not a JSON object: %2</source>
         <translation>Zeile %1 der Ausgabe des Runners ist kein JSON-Objekt: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="186"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="191"/>
         <source>an event without a counter</source>
         <translation>ein Ereignis ohne Zähler</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="190"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="195"/>
         <source>counter %1 is not a positive whole number</source>
         <translation>Zähler %1 ist keine positive ganze Zahl</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="208"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="213"/>
         <source>duplicate counter %1</source>
         <translation>doppelter Zähler %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="224"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="229"/>
         <source>Line %1 of the runner&apos;s output: the event counters are scattered over more than %2 runs.</source>
         <translation>Zeile %1 der Ausgabe des Runners: Die Ereigniszähler verteilen sich auf mehr als %2 getrennte Bereiche.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="239"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="244"/>
         <source>Line %1 of the runner&apos;s output announces a second artifacts block.</source>
         <translation>Zeile %1 der Ausgabe des Runners kündigt einen zweiten Artefaktblock an.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="243"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="248"/>
         <source>Line %1 of the runner&apos;s output announces an artifacts size of %2, which is not a whole number of bytes.</source>
         <translation>Zeile %1 der Ausgabe des Runners kündigt eine Artefaktgröße von %2 an, die keine ganze Zahl von Bytes ist.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="248"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="253"/>
         <source>Line %1 of the runner&apos;s output announces %2 bytes of artifacts, more than the limit of %3 bytes.</source>
         <translation>Zeile %1 der Ausgabe des Runners kündigt %2 Bytes Artefakte an, mehr als die Grenze von %3 Bytes.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="263"/>
-        <location filename="../engine/runner/ResultStream.cpp" line="323"/>
-        <location filename="../engine/runner/ResultStream.cpp" line="336"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="268"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="328"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="341"/>
         <source>Cannot store the job&apos;s artifacts (line %1 of the runner&apos;s output): %2</source>
         <translation>Die Artefakte des Jobs können nicht gespeichert werden (Zeile %1 der Ausgabe des Runners): %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="286"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="291"/>
         <source>The artifacts block on line %1 of the runner&apos;s output is not valid base64: character %2 of %3 is %4%5.</source>
         <translation>Der Artefaktblock in Zeile %1 der Ausgabe des Runners ist kein gültiges Base64: Zeichen %2 von %3 ist %4%5.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="292"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="297"/>
         <source> where &apos;=&apos; padding belongs</source>
         <translation> an einer Stelle, an die das Füllzeichen &apos;=&apos; gehört</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="295"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="300"/>
         <source>The block is shorter than the %1 bytes announced.</source>
         <translation>Der Block ist kürzer als die angekündigten %1 Bytes.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="352"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="357"/>
         <source>The runner&apos;s output goes on after its end marker, on line %1.</source>
         <translation>Die Ausgabe des Runners geht nach ihrer Endmarkierung weiter, in Zeile %1.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="370"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="375"/>
         <source>line %1 (%2)</source>
         <translation>Zeile %1 (%2)</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="373"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="378"/>
         <source>1 line of the runner&apos;s output was refused: %1</source>
         <translation>1 Zeile der Ausgabe des Runners wurde abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="374"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="379"/>
         <source>%1 lines of the runner&apos;s output were refused: %2</source>
         <translation>%1 Zeilen der Ausgabe des Runners wurden abgelehnt: %2</translation>
     </message>
     <message>
-        <location filename="../engine/runner/ResultStream.cpp" line="378"/>
+        <location filename="../engine/runner/ResultStream.cpp" line="383"/>
         <source> and %1 more</source>
         <translation> und %1 weitere</translation>
     </message>
@@ -2153,22 +2198,22 @@
 <context>
     <name>playdeck::CallbackReceiver</name>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="97"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="100"/>
         <source>For %1 s Playdeck could not record that all events of a job are stored: %2. It keeps trying.</source>
         <translation>Seit %1 s kann Playdeck nicht festhalten, dass alle Ereignisse eines Jobs gespeichert sind: %2. Es versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="102"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="105"/>
         <source>1 event could not be stored for %1 s: %2. Playdeck keeps it and keeps trying.</source>
         <translation>1 Ereignis konnte seit %1 s nicht gespeichert werden: %2. Playdeck behält es und versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="105"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="108"/>
         <source>%1 events could not be stored for %2 s: %3. Playdeck keeps them and keeps trying.</source>
         <translation>%1 Ereignisse konnten seit %2 s nicht gespeichert werden: %3. Playdeck behält sie und versucht es weiter.</translation>
     </message>
     <message>
-        <location filename="../engine/events/CallbackReceiver.cpp" line="163"/>
+        <location filename="../engine/events/CallbackReceiver.cpp" line="168"/>
         <source>the database refused it: %1</source>
         <translation>die Datenbank hat es abgelehnt: %1</translation>
     </message>
@@ -2361,55 +2406,80 @@
         <translation>%1 kann nicht geschrieben werden: %2</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="142"/>
+        <location filename="../app/Commands.cpp" line="143"/>
         <source>The websocket wants [ADDRESS:]PORT, such as 8052 or 0.0.0.0:8052, not &quot;%1&quot;.</source>
         <translation>Der Websocket braucht [ADRESSE:]PORT, etwa 8052 oder 0.0.0.0:8052, nicht &quot;%1&quot;.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="159"/>
+        <location filename="../app/Commands.cpp" line="160"/>
+        <source>wss:// needs both --tls-certificate and --tls-key, or neither (a self-signed certificate in the data directory).</source>
+        <translation>wss:// braucht --tls-certificate und --tls-key gemeinsam oder keines von beiden (dann ein selbstsigniertes Zertifikat im Datenverzeichnis).</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="173"/>
         <source>Make a new token; clients with the old one are refused from the next start of Playdeck on.</source>
         <translation>Ein neues Token erzeugen; Clients mit dem alten werden ab dem nächsten Start von Playdeck abgewiesen.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="178"/>
+        <location filename="../app/Commands.cpp" line="192"/>
         <source>Serve AWX&apos;s websocket at ws://ADDRESS:PORT/websocket/ (ADDRESS 127.0.0.1 unless given); clients show the token of `playdeck websocket-token`.</source>
         <translation>Den Websocket von AWX unter ws://ADRESSE:PORT/websocket/ anbieten (ADRESSE 127.0.0.1, wenn nicht angegeben); Clients zeigen das Token von `playdeck websocket-token` vor.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="212"/>
+        <location filename="../app/Commands.cpp" line="198"/>
+        <source>Serve wss:// (TLS) with a self-signed certificate kept in the data directory; its SHA-256 fingerprint is printed.</source>
+        <translation>wss:// (TLS) mit einem selbstsignierten Zertifikat aus dem Datenverzeichnis anbieten; sein SHA-256-Fingerabdruck wird ausgegeben.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="201"/>
+        <source>Serve wss:// with this PEM certificate (chain).</source>
+        <translation>wss:// mit diesem PEM-Zertifikat (samt Kette) anbieten.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="204"/>
+        <source>The certificate&apos;s unencrypted PEM private key.</source>
+        <translation>Der unverschlüsselte private PEM-Schlüssel des Zertifikats.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="214"/>
+        <source>--tls, --tls-certificate and --tls-key go with --websocket.</source>
+        <translation>--tls, --tls-certificate und --tls-key gehören zu --websocket.</translation>
+    </message>
+    <message>
+        <location filename="../app/Commands.cpp" line="252"/>
         <source>How many jobs (default 50).</source>
         <translation>Wie viele Jobs (Standard 50).</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="236"/>
-        <location filename="../app/Commands.cpp" line="250"/>
-        <location filename="../app/Commands.cpp" line="266"/>
-        <location filename="../app/Commands.cpp" line="286"/>
+        <location filename="../app/Commands.cpp" line="276"/>
+        <location filename="../app/Commands.cpp" line="290"/>
+        <location filename="../app/Commands.cpp" line="306"/>
+        <location filename="../app/Commands.cpp" line="326"/>
         <source>Job id.</source>
         <translation>Job-ID.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="252"/>
+        <location filename="../app/Commands.cpp" line="292"/>
         <source>One JSON object per line (the default).</source>
         <translation>Ein JSON-Objekt pro Zeile (Standard).</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="288"/>
+        <location filename="../app/Commands.cpp" line="328"/>
         <source>Only on the hosts that failed or were unreachable.</source>
         <translation>Nur auf den Hosts, die fehlgeschlagen oder unerreichbar waren.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="290"/>
+        <location filename="../app/Commands.cpp" line="330"/>
         <source>Exactly as it ran: the same project revision, inventory snapshot and variables, whatever changed since.</source>
         <translation>Exakt wie gelaufen: dieselbe Projektrevision, derselbe Inventar-Snapshot und dieselben Variablen, egal was sich seitdem geändert hat.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="293"/>
+        <location filename="../app/Commands.cpp" line="333"/>
         <source>Print the job&apos;s output as it runs.</source>
         <translation>Die Ausgabe des Jobs während der Ausführung anzeigen.</translation>
     </message>
     <message>
-        <location filename="../app/Commands.cpp" line="301"/>
+        <location filename="../app/Commands.cpp" line="341"/>
         <source>Choose one of --failed-hosts and --exact.</source>
         <translation>Nur eines von --failed-hosts und --exact wählen.</translation>
     </message>
@@ -2825,12 +2895,17 @@
 <context>
     <name>playdeck::EventSocketServer</name>
     <message>
-        <location filename="../engine/api/EventSocketServer.cpp" line="51"/>
+        <location filename="../engine/api/EventSocketServer.cpp" line="58"/>
+        <source>The websocket cannot serve wss://: %1</source>
+        <translation>Der Websocket kann wss:// nicht anbieten: %1</translation>
+    </message>
+    <message>
+        <location filename="../engine/api/EventSocketServer.cpp" line="86"/>
         <source>The websocket server cannot listen on %1 port %2: %3</source>
         <translation>Der Websocket-Server kann nicht auf %1, Port %2 lauschen: %3</translation>
     </message>
     <message>
-        <location filename="../engine/api/EventSocketServer.cpp" line="105"/>
+        <location filename="../engine/api/EventSocketServer.cpp" line="140"/>
         <source>no such endpoint; use /websocket/</source>
         <translation>diesen Endpunkt gibt es nicht; bitte /websocket/ verwenden</translation>
     </message>
@@ -2838,67 +2913,67 @@
 <context>
     <name>playdeck::EventTreeModel</name>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="220"/>
+        <location filename="../ui/EventTreeModel.cpp" line="217"/>
         <source>Play: %1</source>
         <translation>Play: %1</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="223"/>
+        <location filename="../ui/EventTreeModel.cpp" line="220"/>
         <source>Handler: %1</source>
         <translation>Handler: %1</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="224"/>
+        <location filename="../ui/EventTreeModel.cpp" line="221"/>
         <source>Task: %1</source>
         <translation>Task: %1</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="230"/>
+        <location filename="../ui/EventTreeModel.cpp" line="227"/>
         <source>ok</source>
         <translation>ok</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="233"/>
+        <location filename="../ui/EventTreeModel.cpp" line="230"/>
         <source>changed</source>
         <translation>geändert</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="236"/>
+        <location filename="../ui/EventTreeModel.cpp" line="233"/>
         <source>failed</source>
         <translation>fehlgeschlagen</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="239"/>
+        <location filename="../ui/EventTreeModel.cpp" line="236"/>
         <source>unreachable</source>
         <translation>nicht erreichbar</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="242"/>
+        <location filename="../ui/EventTreeModel.cpp" line="239"/>
         <source>skipped</source>
         <translation>übersprungen</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="248"/>
+        <location filename="../ui/EventTreeModel.cpp" line="245"/>
         <source>%1 (item=%2)</source>
         <translation>%1 (item=%2)</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="249"/>
+        <location filename="../ui/EventTreeModel.cpp" line="246"/>
         <source>%1: %2</source>
         <translation>%1: %2</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="257"/>
+        <location filename="../ui/EventTreeModel.cpp" line="254"/>
         <source>%1 (the first %2 shown)</source>
         <translation>%1 (die ersten %2 gezeigt)</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="270"/>
+        <location filename="../ui/EventTreeModel.cpp" line="267"/>
         <source>The rest are in the output: filter it by host or outcome</source>
         <translation>Der Rest steht in der Ausgabe: filtern Sie sie nach Host oder Ergebnis</translation>
     </message>
     <message>
-        <location filename="../ui/EventTreeModel.cpp" line="271"/>
+        <location filename="../ui/EventTreeModel.cpp" line="268"/>
         <source>Event %1, line %2</source>
         <translation>Ereignis %1, Zeile %2</translation>
     </message>
@@ -3333,12 +3408,12 @@ ansible_host: 10.0.0.5</translation>
 <context>
     <name>playdeck::JobFollower</name>
     <message>
-        <location filename="../app/JobFollower.cpp" line="61"/>
+        <location filename="../app/JobFollower.cpp" line="60"/>
         <source>1 event of this job is not stored: %1</source>
         <translation>1 Ereignis dieses Jobs ist nicht gespeichert: %1</translation>
     </message>
     <message>
-        <location filename="../app/JobFollower.cpp" line="62"/>
+        <location filename="../app/JobFollower.cpp" line="61"/>
         <source>%1 events of this job are not stored: %2</source>
         <translation>%1 Ereignisse dieses Jobs sind nicht gespeichert: %2</translation>
     </message>
@@ -4638,7 +4713,7 @@ name: wert</translation>
         <translation>Das Job-Verzeichnis %1 kann nicht angelegt werden.</translation>
     </message>
     <message>
-        <location filename="../engine/runner/RunJob.cpp" line="430"/>
+        <location filename="../engine/runner/RunJob.cpp" line="431"/>
         <source>Cannot start the job&apos;s worker: %1. Is playdeck-helper installed next to playdeck, and ansible-runner (Debian package python3-ansible-runner)?</source>
         <translation>Der Worker des Jobs kann nicht gestartet werden: %1. Sind playdeck-helper (neben playdeck) und ansible-runner (Debian-Paket python3-ansible-runner) installiert?</translation>
     </message>
@@ -5009,92 +5084,109 @@ Zusätzliche Variable %2</translation>
 <context>
     <name>playdeck::WebSocketSettingsDialog</name>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="34"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="35"/>
         <source>Websocket Server</source>
         <translation>Websocket-Server</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="37"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="38"/>
         <source>Serves AWX&apos;s websocket (/websocket/), so that AWX&apos;s websocket clients can follow jobs and their events live.</source>
         <translation>Stellt den Websocket von AWX bereit (/websocket/), damit Websocket-Clients von AWX Jobs und ihre Ereignisse live verfolgen können.</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="41"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="42"/>
         <source>&amp;Serve the websocket</source>
         <translation>Websocket &amp;bereitstellen</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="47"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="48"/>
         <source>This computer only (127.0.0.1)</source>
         <translation>Nur dieser Computer (127.0.0.1)</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="48"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="49"/>
         <source>Every network (0.0.0.0)</source>
         <translation>Alle Netzwerke (0.0.0.0)</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="69"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="60"/>
+        <source>Use &amp;TLS (wss://) with a self-signed certificate kept in the data directory</source>
+        <translation>&amp;TLS (wss://) mit einem selbstsignierten Zertifikat aus dem Datenverzeichnis</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="63"/>
+        <source>Browsers on pages served over HTTPS only open wss://. Clients must trust the certificate: compare its fingerprint below with what they are shown.</source>
+        <translation>Browser öffnen auf HTTPS-Seiten nur wss://. Clients müssen dem Zertifikat vertrauen: Vergleichen Sie seinen Fingerabdruck unten mit dem, der ihnen gezeigt wird.</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="76"/>
         <source>Token</source>
         <translation>Token</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="72"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="79"/>
         <source>Show</source>
         <translation>Zeigen</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="78"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="85"/>
         <source>Copy</source>
         <translation>Kopieren</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="81"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="88"/>
         <source>&amp;New Token</source>
         <translation>&amp;Neues Token</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="83"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="90"/>
         <source>Make a new token: clients with the old one are disconnected and refused</source>
         <translation>Ein neues Token erzeugen: Clients mit dem alten werden getrennt und abgewiesen</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="90"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="97"/>
         <source>Clients show it as &quot;Authorization: Bearer TOKEN&quot;, as the password of Basic authentication, or as ?token=TOKEN in the address.</source>
         <translation>Clients zeigen es als „Authorization: Bearer TOKEN“, als Passwort der Basic-Authentifizierung oder als ?token=TOKEN in der Adresse.</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="96"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="103"/>
         <source>&amp;Listen on:</source>
         <translation>&amp;Lauschen auf:</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="97"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="104"/>
         <source>&amp;Port:</source>
         <translation>&amp;Port:</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="98"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="106"/>
         <source>Token:</source>
         <translation>Token:</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="199"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="216"/>
         <source>Not serving: %1</source>
         <translation>Nicht bereitgestellt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="201"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="218"/>
         <source>Not serving.</source>
         <translation>Nicht bereitgestellt.</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="203"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="220"/>
         <source>Starting…</source>
         <translation>Startet…</translation>
     </message>
     <message>
-        <location filename="../ui/WebSocketSettingsDialog.cpp" line="205"/>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="222"/>
+        <source>Serving at %1
+Certificate SHA-256: %2</source>
+        <translation>Bereitgestellt unter %1
+Zertifikat SHA-256: %2</translation>
+    </message>
+    <message>
+        <location filename="../ui/WebSocketSettingsDialog.cpp" line="224"/>
         <source>Serving at %1</source>
         <translation>Bereitgestellt unter %1</translation>
     </message>

@@ -24,6 +24,7 @@ namespace {
 const QString kEnabled = QStringLiteral("webSocket/enabled");
 const QString kAddress = QStringLiteral("webSocket/address");
 const QString kPort = QStringLiteral("webSocket/port");
+const QString kTls = QStringLiteral("webSocket/tls");
 
 } // namespace
 
@@ -55,6 +56,12 @@ WebSocketSettingsDialog::WebSocketSettingsDialog(WebSocketControl &control, QWid
     m_port->setObjectName(QStringLiteral("webSocketPort"));
     m_port->setRange(1, 65535);
     m_port->setValue(current.port == 0 ? 8052 : current.port);
+
+    m_tls = new QCheckBox(tr("Use &TLS (wss://) with a self-signed certificate kept in the data directory"));
+    m_tls->setObjectName(QStringLiteral("webSocketTls"));
+    m_tls->setChecked(current.tls);
+    m_tls->setToolTip(tr("Browsers on pages served over HTTPS only open wss://. Clients must trust the "
+                         "certificate: compare its fingerprint below with what they are shown."));
 
     m_status = new QLabel;
     m_status->setObjectName(QStringLiteral("webSocketStatus"));
@@ -95,6 +102,7 @@ WebSocketSettingsDialog::WebSocketSettingsDialog(WebSocketControl &control, QWid
     form->addRow(m_enabled);
     form->addRow(tr("&Listen on:"), m_address);
     form->addRow(tr("&Port:"), m_port);
+    form->addRow(QString(), m_tls);
     form->addRow(tr("Token:"), tokenRow);
     form->addRow(QString(), tokenHelp);
 
@@ -117,6 +125,7 @@ WebSocketSettingsDialog::WebSocketSettingsDialog(WebSocketControl &control, QWid
     const auto enable = [this] {
         m_address->setEnabled(m_enabled->isChecked());
         m_port->setEnabled(m_enabled->isChecked());
+        m_tls->setEnabled(m_enabled->isChecked());
     };
     connect(m_enabled, &QCheckBox::toggled, this, enable);
     enable();
@@ -143,6 +152,7 @@ std::optional<EventSocketSettings> WebSocketSettingsDialog::load(const QSettings
         s.address = address;
     const uint port = settings.value(kPort, 8052).toUInt();
     s.port = port > 0 && port <= 65535 ? quint16(port) : quint16(8052);
+    s.tls = settings.value(kTls, false).toBool();
     return s;
 }
 
@@ -150,6 +160,7 @@ void WebSocketSettingsDialog::save(QSettings &settings, const EventSocketSetting
     settings.setValue(kEnabled, webSocket.enabled);
     settings.setValue(kAddress, webSocket.address.toString());
     settings.setValue(kPort, webSocket.port);
+    settings.setValue(kTls, webSocket.tls);
 }
 
 EventSocketSettings WebSocketSettingsDialog::chosen() const {
@@ -157,6 +168,12 @@ EventSocketSettings WebSocketSettingsDialog::chosen() const {
     s.enabled = m_enabled->isChecked();
     s.address = QHostAddress(m_address->currentData().toString());
     s.port = quint16(m_port->value());
+    if (s.tls != m_tls->isChecked()) { // files chosen elsewhere stay with TLS as it was
+        s.tls = m_tls->isChecked();
+        s.certificateFile.clear();
+        s.keyFile.clear();
+        s.createCertificate = false;
+    }
     return s;
 }
 
@@ -201,6 +218,8 @@ void WebSocketSettingsDialog::updateStatus() {
         text = tr("Not serving.");
     else if (m_control.port() == 0)
         text = tr("Starting…");
+    else if (const QString fingerprint = m_control.tlsFingerprint(); !fingerprint.isEmpty())
+        text = tr("Serving at %1\nCertificate SHA-256: %2").arg(m_control.url(), fingerprint);
     else
         text = tr("Serving at %1").arg(m_control.url());
     m_status->setText(text);

@@ -43,6 +43,7 @@ private:
     QCheckBox *m_enabled = nullptr;
     QComboBox *m_address = nullptr;
     QSpinBox *m_port = nullptr;
+    QCheckBox *m_tls = nullptr;
     QLabel *m_status = nullptr;
     QLineEdit *m_token = nullptr;
     QString m_error;

@@ -1,16 +1,20 @@
 #include "EventSocketServer.h"
 
+#include "TlsIdentity.h"
+
 #include "core/Logging.h"
 #include "db/DbConnection.h"
 #include "store/EventStore.h"
 
 #include <QNetworkRequest>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUrlQuery>
 #include <QWebSocket>
 #include <QWebSocketServer>
 
 #include <limits>
+#include <optional>
 
 namespace playdeck {
 
@@ -46,7 +50,38 @@ EventSocketServer::~EventSocketServer() = default;
 
 void EventSocketServer::start() {
     m_connection = std::make_unique<DbConnection>(m_database, QStringLiteral("api"));
-    m_server = new QWebSocketServer(QStringLiteral("Playdeck"), QWebSocketServer::NonSecureMode, this);
+    std::optional<TlsIdentity> identity;
+    if (m_settings.tls) {
+        auto loaded =
+            loadTlsIdentity(m_settings.certificateFile, m_settings.keyFile, m_settings.createCertificate);
+        if (!loaded) {
+            const QString message = tr("The websocket cannot serve wss://: %1").arg(loaded.error());
+            qCWarning(lcApi).noquote() << message;
+            Q_EMIT failedToListen(message);
+            return;
+        }
+        identity = loaded.value();
+    }
+    m_server =
+        new QWebSocketServer(QStringLiteral("Playdeck"),
+                             identity ? QWebSocketServer::SecureMode : QWebSocketServer::NonSecureMode, this);
+    if (identity) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setLocalCertificate(identity->certificate);
+        tls.setPrivateKey(identity->key);
+        tls.setPeerVerifyMode(QSslSocket::VerifyNone); // clients show the token, not a certificate
+        m_server->setSslConfiguration(tls);
+        // A client that does not trust the certificate, or speaks plain ws:// to this port, ends
+        // its handshake; that is the client's business, not an error of the server's.
+        connect(m_server, &QWebSocketServer::peerVerifyError, this,
+                [](const QSslError &e) { qCDebug(lcApi) << "websocket TLS:" << e.errorString(); });
+        connect(m_server, &QWebSocketServer::sslErrors, this, [](const QList<QSslError> &errors) {
+            for (const QSslError &e : errors)
+                qCDebug(lcApi) << "websocket TLS:" << e.errorString();
+        });
+        qCInfo(lcApi).noquote() << "websocket TLS certificate SHA-256"
+                                << tlsFingerprint(identity->certificate);
+    }
     if (!m_server->listen(m_settings.address, m_settings.port)) {
         const QString message = tr("The websocket server cannot listen on %1 port %2: %3")
                                     .arg(m_settings.address.toString())

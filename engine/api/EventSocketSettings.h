@@ -14,6 +14,12 @@ struct EventSocketSettings {
     // A client whose unsent messages pass this stops getting live events (it is told, with the first
     // counter it did not get live) and catches up from the database once it is under kResumeBytes.
     qint64 clientQueueBytes = 4 << 20;
+    // wss://: served with this PEM certificate and key. With createCertificate, missing files are
+    // made first (a self-signed certificate: see TlsIdentity.h).
+    bool tls = false;
+    QString certificateFile;
+    QString keyFile;
+    bool createCertificate = false;
 };
 
 } // namespace playdeck

@@ -2,6 +2,7 @@
 
 #include "ApiToken.h"
 #include "Engine.h"
+#include "TlsIdentity.h"
 
 namespace playdeck {
 
@@ -31,7 +32,16 @@ QString WebSocketControl::url() const {
     QString host = address.toString();
     if (address.protocol() == QAbstractSocket::IPv6Protocol)
         host = QLatin1Char('[') + host + QLatin1Char(']');
-    return QStringLiteral("ws://%1:%2/websocket/").arg(host).arg(p);
+    const QString scheme = m_engine.options().webSocket.tls ? QStringLiteral("wss") : QStringLiteral("ws");
+    return QStringLiteral("%1://%2:%3/websocket/").arg(scheme, host).arg(p);
+}
+
+QString WebSocketControl::tlsFingerprint() const {
+    const EventSocketSettings &s = m_engine.options().webSocket;
+    if (!s.enabled || !s.tls)
+        return {};
+    const auto identity = loadTlsIdentity(s.certificateFile, s.keyFile, false);
+    return identity ? playdeck::tlsFingerprint(identity.value().certificate) : QString();
 }
 
 Result<QString> WebSocketControl::token() const {
@@ -45,6 +55,7 @@ Status WebSocketControl::apply(const EventSocketSettings &settings) {
         if (!t)
             return t.status();
         s.token = t.value();
+        useDefaultTlsFiles(s, m_dataDir);
     }
     m_engine.setWebSocket(s);
     if (!s.enabled)

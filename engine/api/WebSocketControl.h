@@ -24,6 +24,8 @@ public:
     // Where it listens, as a client's URL ("ws://127.0.0.1:8052/websocket/"); empty when off.
     QString url() const;
     [[nodiscard]] Result<QString> token() const;
+    // The served certificate's SHA-256 fingerprint ("AB:CD:..."); empty without TLS.
+    QString tlsFingerprint() const;
 
     // Serves (or stops serving) with `settings`' enabled, address and port, and the data
     // directory's token.

@@ -5,6 +5,7 @@
 #include "WebSocketSettingsDialog.h"
 
 #include "TestEngine.h"
+#include "api/TlsIdentity.h"
 #include "api/WebSocketControl.h"
 
 #include <QAction>
@@ -117,10 +118,32 @@ private Q_SLOTS:
         QCOMPARE(kept->address, QHostAddress(QHostAddress::LocalHost));
         QVERIFY(QSettings().value(QStringLiteral("webSocket/token")).isNull());
 
+        // TLS: wss:// with the data directory's self-signed certificate, its fingerprint shown so
+        // that a user can compare it with what a browser shows; kept for the next start.
+        auto *tls = dialog.findChild<QCheckBox *>(QStringLiteral("webSocketTls"));
+        QVERIFY(tls && !tls->isChecked());
+        tls->setChecked(true);
+        QVERIFY(dialog.apply());
+        QTRY_VERIFY(status->text().startsWith(
+            QStringLiteral("Serving at wss://127.0.0.1:%1/websocket/").arg(chosen)));
+        const auto identity = loadTlsIdentity(defaultTlsCertificateFile(m_engine->dataDir()),
+                                              defaultTlsKeyFile(m_engine->dataDir()), false);
+        QVERIFY2(identity, qPrintable(identity.error()));
+        QVERIFY(status->text().endsWith(tlsFingerprint(identity.value().certificate)));
+        QCOMPARE(control.url(), QStringLiteral("wss://127.0.0.1:%1/websocket/").arg(chosen));
+        QVERIFY(WebSocketSettingsDialog::load(QSettings())->tls);
+        tls->setChecked(false);
+        QVERIFY(dialog.apply());
+        QTRY_COMPARE(status->text(), QStringLiteral("Serving at ws://127.0.0.1:%1/websocket/").arg(chosen));
+        QVERIFY(!WebSocketSettingsDialog::load(QSettings())->tls);
+        Client plainAgain(chosen, "Bearer " + second.toUtf8());
+        QTRY_VERIFY(plainAgain.accepted);
+
         // Off: clients are closed and nobody listens any more.
         enabled->setChecked(false);
         QVERIFY(dialog.apply());
         QTRY_VERIFY(renewed.closed);
+        QTRY_VERIFY(plainAgain.closed);
         QTRY_COMPARE(status->text(), QStringLiteral("Not serving."));
         QCOMPARE(control.port(), quint16(0));
         Client nobody(chosen, "Bearer " + second.toUtf8());

@@ -4,13 +4,18 @@
 
 #include "ScriptedTransport.h"
 #include "TestEngine.h"
+#include "api/TlsIdentity.h"
 
+#include <QFileInfo>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QSignalSpy>
+#include <QSslCertificate>
+#include <QSslError>
 #include <QTcpSocket>
+#include <QTemporaryDir>
 #include <QTest>
 #include <QWebSocket>
 
@@ -25,7 +30,16 @@ const QString kToken = QStringLiteral("test-token-8f1e");
 // A websocket client that keeps every message it gets, parsed.
 class Client : public QObject {
 public:
-    explicit Client(const QUrl &url, const QByteArray &authorization = {}) {
+    // With `trusted`, a wss:// connection goes on if that certificate is the only doubt about it.
+    explicit Client(const QUrl &url, const QByteArray &authorization = {},
+                    const QSslCertificate &trusted = QSslCertificate()) {
+        if (!trusted.isNull())
+            connect(&socket, &QWebSocket::sslErrors, this, [this, trusted](const QList<QSslError> &errors) {
+                for (const QSslError &e : errors)
+                    if (e.certificate() != trusted)
+                        return;
+                socket.ignoreSslErrors();
+            });
         connect(&socket, &QWebSocket::textMessageReceived, this,
                 [this](const QString &text) { messages << QJsonDocument::fromJson(text.toUtf8()).object(); });
         connect(&socket, &QWebSocket::disconnected, this, [this] { closed = true; });
@@ -218,6 +232,84 @@ private Q_SLOTS:
                                  120000);
         QVERIFY(seen.contains("\"first_missed_counter\""));
         QVERIFY(seen.contains(QByteArray(QByteArray("\"counter\":") + QByteArray::number(events) + ',')));
+    }
+
+    // wss://: the data directory's self-signed certificate is made on first use (the key readable
+    // by its owner only), a client that trusts it gets a job's events, and one that does not, or
+    // that speaks plain ws:// to the port, gets nothing. Runs last: it leaves the server on TLS.
+    void wssWithTheDataDirectorysCertificate() {
+        constexpr int events = 200;
+        m_scripts.push(loopJob(events, 0));
+        const qint64 job = m_engine->launch(QStringLiteral("Scripted"));
+        QVERIFY(job);
+        QCOMPARE(m_engine->waitForFinished(job, 60000), JobStatus::Successful);
+
+        EventSocketSettings settings = m_engine->engine().options().webSocket;
+        settings.tls = true;
+        useDefaultTlsFiles(settings, m_engine->dataDir());
+        QSignalSpy listening(&m_engine->engine(), &Engine::webSocketListening);
+        m_engine->engine().setWebSocket(settings);
+        QTRY_COMPARE(listening.count(), 1);
+        const quint16 port = m_engine->engine().webSocketPort();
+        const QString certificateFile = defaultTlsCertificateFile(m_engine->dataDir());
+        const QString keyFile = defaultTlsKeyFile(m_engine->dataDir());
+        QCOMPARE(QFileInfo(keyFile).permissions() &
+                     (QFile::ReadGroup | QFile::ReadOther | QFile::WriteGroup | QFile::WriteOther),
+                 QFile::Permissions());
+        const auto identity = loadTlsIdentity(certificateFile, keyFile, false);
+        QVERIFY2(identity, qPrintable(identity.error()));
+        QVERIFY(identity.value()
+                    .certificate.subjectAlternativeNames()
+                    .values(QSsl::IpAddressEntry)
+                    .contains(QStringLiteral("127.0.0.1")));
+
+        const QUrl secure(QStringLiteral("wss://127.0.0.1:%1/websocket/").arg(port));
+        const QByteArray bearer = "Bearer " + kToken.toUtf8();
+        Client trusting(secure, bearer, identity.value().certificate);
+        QTRY_VERIFY(trusting.indexOf("accept") >= 0);
+        trusting.send(subscription(job));
+        QTRY_COMPARE(trusting.counters(job), oneTo(events));
+
+        Client doubting(secure, bearer);
+        QUrl plain = secure;
+        plain.setScheme(QStringLiteral("ws"));
+        Client unencrypted(plain, bearer);
+        QTRY_VERIFY(doubting.closed || doubting.socket.state() == QAbstractSocket::UnconnectedState);
+        QTRY_VERIFY(unencrypted.closed || unencrypted.socket.state() == QAbstractSocket::UnconnectedState);
+        QVERIFY(doubting.messages.isEmpty());
+        QVERIFY(unencrypted.messages.isEmpty());
+
+        // Started again, the server keeps the certificate it made.
+        const QString fingerprint = tlsFingerprint(identity.value().certificate);
+        m_engine->engine().setWebSocket(settings);
+        QTRY_COMPARE(listening.count(), 2);
+        const auto again = loadTlsIdentity(certificateFile, keyFile, false);
+        QVERIFY(again);
+        QCOMPARE(tlsFingerprint(again.value().certificate), fingerprint);
+    }
+
+    // A certificate that is not one is a clear message, not a server that quietly serves nothing.
+    void wssWithABadCertificateSaysWhy() {
+        QTemporaryDir dir;
+        QFile bad(dir.filePath(QStringLiteral("certificate.pem")));
+        QVERIFY(bad.open(QIODevice::WriteOnly));
+        bad.write("not a certificate\n");
+        bad.close();
+        QFile key(dir.filePath(QStringLiteral("key.pem")));
+        QVERIFY(key.open(QIODevice::WriteOnly));
+        key.write("not a key\n");
+        key.close();
+        EventSocketSettings settings = m_engine->engine().options().webSocket;
+        settings.tls = true;
+        settings.certificateFile = bad.fileName();
+        settings.keyFile = key.fileName();
+        settings.createCertificate = false;
+        QSignalSpy failed(&m_engine->engine(), &Engine::webSocketFailed);
+        m_engine->engine().setWebSocket(settings);
+        QTRY_COMPARE(failed.count(), 1);
+        QVERIFY2(failed.at(0).at(0).toString().contains(bad.fileName()),
+                 qPrintable(failed.at(0).at(0).toString()));
+        QCOMPARE(m_engine->engine().webSocketPort(), quint16(0));
     }
 
 private:
