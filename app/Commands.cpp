@@ -225,16 +225,16 @@ int runServe(const GlobalOptions &options, const QStringList &args) {
         }
     }
     Engine engine(engineOpts);
-    QObject::connect(&engine, &Engine::webSocketListening, &engine, [&engineOpts](quint16 port) {
-        const EventSocketSettings &ws = engineOpts.webSocket;
-        std::fprintf(stderr, "playdeck: websocket at %s://%s:%u/websocket/\n", ws.tls ? "wss" : "ws",
-                     qPrintable(ws.address.toString()), unsigned(port));
-        if (ws.tls)
-            if (auto identity = loadTlsIdentity(ws.certificateFile, ws.keyFile, false))
-                std::fprintf(stderr, "playdeck: its certificate %s, SHA-256 %s\n",
-                             qPrintable(ws.certificateFile),
-                             qPrintable(tlsFingerprint(identity.value().certificate)));
-    });
+    QObject::connect(&engine, &Engine::webSocketListening, &engine,
+                     [&engineOpts](quint16 port, const QString &fingerprint) {
+                         const EventSocketSettings &ws = engineOpts.webSocket;
+                         std::fprintf(stderr, "playdeck: websocket at %s://%s:%u/websocket/\n",
+                                      ws.tls ? "wss" : "ws", qPrintable(ws.address.toString()),
+                                      unsigned(port));
+                         if (!fingerprint.isEmpty())
+                             std::fprintf(stderr, "playdeck: its certificate %s, SHA-256 %s\n",
+                                          qPrintable(ws.certificateFile), qPrintable(fingerprint));
+                     });
     QObject::connect(&engine, &Engine::webSocketFailed, &engine,
                      [](const QString &message) { printError(message); });
     std::function<void(int)> finishCommand;

@@ -105,8 +105,9 @@ Q_SIGNALS:
     void activeJobsChanged(int count);
     void databaseProblem(const QString &message);
     void databaseBack();
-    // The websocket server listens (its port), or cannot (why).
-    void webSocketListening(quint16 port);
+    // The websocket server listens (its port, and with TLS its certificate's SHA-256 fingerprint),
+    // or cannot (why).
+    void webSocketListening(quint16 port, const QString &tlsFingerprint);
     void webSocketFailed(const QString &message);
 
 private:

@@ -51,6 +51,7 @@ EventSocketServer::~EventSocketServer() = default;
 void EventSocketServer::start() {
     m_connection = std::make_unique<DbConnection>(m_database, QStringLiteral("api"));
     std::optional<TlsIdentity> identity;
+    QString fingerprint;
     if (m_settings.tls) {
         auto loaded =
             loadTlsIdentity(m_settings.certificateFile, m_settings.keyFile, m_settings.createCertificate);
@@ -79,8 +80,8 @@ void EventSocketServer::start() {
             for (const QSslError &e : errors)
                 qCDebug(lcApi) << "websocket TLS:" << e.errorString();
         });
-        qCInfo(lcApi).noquote() << "websocket TLS certificate SHA-256"
-                                << tlsFingerprint(identity->certificate);
+        fingerprint = tlsFingerprint(identity->certificate);
+        qCInfo(lcApi).noquote() << "websocket TLS certificate SHA-256" << fingerprint;
     }
     if (!m_server->listen(m_settings.address, m_settings.port)) {
         const QString message = tr("The websocket server cannot listen on %1 port %2: %3")
@@ -94,7 +95,7 @@ void EventSocketServer::start() {
     connect(m_server, &QWebSocketServer::newConnection, this, &EventSocketServer::onNewConnection);
     m_port = m_server->serverPort();
     qCInfo(lcApi) << "websocket server listening on" << m_settings.address.toString() << m_port.load();
-    Q_EMIT listening(m_port);
+    Q_EMIT listening(m_port, fingerprint);
 }
 
 void EventSocketServer::stop() {

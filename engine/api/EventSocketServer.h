@@ -45,7 +45,7 @@ public Q_SLOTS:
     void onResynced();
 
 Q_SIGNALS:
-    void listening(quint16 port);
+    void listening(quint16 port, const QString &tlsFingerprint); // fingerprint empty without TLS
     void failedToListen(const QString &message);
 
 private:

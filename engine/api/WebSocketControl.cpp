@@ -10,8 +10,14 @@ WebSocketControl::WebSocketControl(Engine &engine, QString dataDir, QObject *par
     : QObject(parent)
     , m_engine(engine)
     , m_dataDir(std::move(dataDir)) {
-    connect(&m_engine, &Engine::webSocketListening, this, &WebSocketControl::listening);
-    connect(&m_engine, &Engine::webSocketFailed, this, &WebSocketControl::failed);
+    connect(&m_engine, &Engine::webSocketListening, this, [this](quint16 port, const QString &fingerprint) {
+        m_fingerprint = fingerprint;
+        Q_EMIT listening(port);
+    });
+    connect(&m_engine, &Engine::webSocketFailed, this, [this](const QString &message) {
+        m_fingerprint.clear();
+        Q_EMIT failed(message);
+    });
 }
 
 EventSocketSettings WebSocketControl::settings() const {
@@ -37,11 +43,7 @@ QString WebSocketControl::url() const {
 }
 
 QString WebSocketControl::tlsFingerprint() const {
-    const EventSocketSettings &s = m_engine.options().webSocket;
-    if (!s.enabled || !s.tls)
-        return {};
-    const auto identity = loadTlsIdentity(s.certificateFile, s.keyFile, false);
-    return identity ? playdeck::tlsFingerprint(identity.value().certificate) : QString();
+    return m_engine.options().webSocket.enabled ? m_fingerprint : QString();
 }
 
 Result<QString> WebSocketControl::token() const {

@@ -41,6 +41,7 @@ Q_SIGNALS:
 private:
     Engine &m_engine;
     const QString m_dataDir;
+    QString m_fingerprint; // as the server last reported it listening
 };
 
 } // namespace playdeck

@@ -6,35 +6,30 @@ namespace playdeck {
 
 namespace {
 
-void appendAscii(QByteArray &out, const char *ascii, qsizetype n) {
-    out.append(ascii, n);
+// Appends n characters: bytes to the UTF-8 outputs; ASCII or UTF-16 to a QString.
+void append(QByteArray &out, const char *p, qsizetype n) {
+    out.append(p, n);
 }
-void appendAscii(QString &out, const char *ascii, qsizetype n) {
+void append(std::string &out, const char *p, qsizetype n) {
+    out.append(p, size_t(n));
+}
+void append(QString &out, const char *ascii, qsizetype n) {
     out.append(QLatin1String(ascii, n));
 }
-void appendAscii(std::string &out, const char *ascii, qsizetype n) {
-    out.append(ascii, size_t(n));
-}
-void appendRun(QByteArray &out, const char *run, qsizetype n) {
-    out.append(run, n);
-}
-void appendRun(std::string &out, const char *run, qsizetype n) {
-    out.append(run, size_t(n));
-}
-void appendRun(QString &out, const char16_t *run, qsizetype n) {
-    out.append(reinterpret_cast<const QChar *>(run), n);
+void append(QString &out, const char16_t *p, qsizetype n) {
+    out.append(reinterpret_cast<const QChar *>(p), n);
 }
 
 // One loop for both encodings: runs of characters that need no escape are appended whole.
 template <typename Out, typename Char> void appendEscaped(Out &out, const Char *begin, const Char *end) {
-    const auto put = [&out](const char *ascii, qsizetype n) { appendAscii(out, ascii, n); };
+    const auto put = [&out](const char *ascii, qsizetype n) { append(out, ascii, n); };
     put("\"", 1);
     const Char *run = begin;
     for (const Char *p = begin; p < end; ++p) {
         const auto c = static_cast<unsigned>(static_cast<std::make_unsigned_t<Char>>(*p));
         if (c >= 0x20 && c != '"' && c != '\\')
             continue;
-        appendRun(out, run, p - run);
+        append(out, run, p - run);
         switch (c) {
         case '"':
             put("\\\"", 2);
@@ -59,7 +54,7 @@ template <typename Out, typename Char> void appendEscaped(Out &out, const Char *
         }
         run = p + 1;
     }
-    appendRun(out, run, end - run);
+    append(out, run, end - run);
     put("\"", 1);
 }
 
