@@ -68,6 +68,9 @@ public:
     // meet `filter`'s event conditions (its text is OutputMatcher's).
     [[nodiscard]] Result<QList<OutputEvent>> outputEvents(qint64 jobId, int afterLine, int limit,
                                                           const OutputFilter &filter = {});
+    // The plan PostgreSQL runs outputEvents' page query with and the rows each step read (EXPLAIN
+    // ANALYZE's lines), for the tests that hold it to the index whatever the statistics say.
+    [[nodiscard]] Result<QString> outputEventsPlan(qint64 jobId, int afterLine, int limit);
     [[nodiscard]] Result<OutputExtent> outputExtent(qint64 jobId);
     // The tree of plays, tasks and results (job_event_children): at most `limit` children of the
     // event `parentUuid` (empty: the playbook's, its plays) after `afterCounter`, in counter order.
@@ -76,6 +79,9 @@ public:
     [[nodiscard]] Result<QList<EventNode>> eventChildren(qint64 jobId, const QString &parentUuid,
                                                          int afterCounter, int limit,
                                                          const OutputFilter &filter = {});
+    // The plan of eventChildren's page query (EXPLAIN's lines), as outputEventsPlan.
+    [[nodiscard]] Result<QString> eventChildrenPlan(qint64 jobId, const QString &parentUuid, int afterCounter,
+                                                    int limit);
     // The host's first failed or unreachable result, else its first result (counter 0: none).
     [[nodiscard]] Result<EventPath> firstResultOf(qint64 jobId, const QString &host);
     // The job's recap, one row per host, by host name.
