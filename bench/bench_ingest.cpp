@@ -17,6 +17,7 @@
 #include "store/UnifiedJobStore.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -46,6 +47,24 @@ double cpuSeconds() {
     getrusage(RUSAGE_SELF, &u);
     return double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
            double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// CPU time of each kind of thread of this process, in ns (from the scheduler's own count, exact to
+// the nanosecond where getrusage counts ticks): job-worker-0 and job-worker-1 are one kind.
+QHash<QString, qint64> threadCpuNs() {
+    QHash<QString, qint64> byKind;
+    const QDir tasks(QStringLiteral("/proc/self/task"));
+    for (const QString &tid : tasks.entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+        QFile comm(tasks.filePath(tid + QStringLiteral("/comm")));
+        QFile stat(tasks.filePath(tid + QStringLiteral("/schedstat")));
+        if (!comm.open(QIODevice::ReadOnly) || !stat.open(QIODevice::ReadOnly))
+            continue;
+        QString kind = QString::fromUtf8(comm.readAll()).trimmed();
+        while (!kind.isEmpty() && (kind.back().isDigit() || kind.back() == QLatin1Char('-')))
+            kind.chop(1);
+        byKind[kind] += stat.readAll().split(' ').value(0).toLongLong();
+    }
+    return byKind;
 }
 
 double median(QList<double> v) {
@@ -175,6 +194,7 @@ int main(int argc, char **argv) {
 
     // One job at a time, alternating with a raw COPY of the same rows.
     QList<double> oneRate, streamRate, copyRate, cpuPerEvent;
+    QMap<QString, QList<double>> threadCpu; // thread kind -> µs per event, a run each
     int lost = 0;
     QByteArray rows;
     for (int run = 0; run < runs + 1; ++run) { // the first run warms up and is not counted
@@ -182,6 +202,7 @@ int main(int argc, char **argv) {
         QElapsedTimer t;
         t.start();
         const double cpu0 = cpuSeconds();
+        const QHash<QString, qint64> threads0 = threadCpuNs();
         const qint64 id = engine.launch(QStringLiteral("Replay"));
         if (!id || !waitStored(engine, {id})) {
             std::fprintf(stderr, "bench_ingest: the replayed job did not finish\n");
@@ -189,6 +210,7 @@ int main(int argc, char **argv) {
         }
         const double seconds = double(t.nsecsElapsed()) / 1e9;
         const double cpu = cpuSeconds() - cpu0;
+        const QHash<QString, qint64> threads1 = threadCpuNs();
         lost +=
             events -
             engine.scalar(QStringLiteral("SELECT count(*) FROM job_event WHERE job_id = ?"), {id}).toInt();
@@ -208,6 +230,9 @@ int main(int argc, char **argv) {
                                       {id})
                               .toDouble();
         cpuPerEvent << cpu * 1e6 / events;
+        for (auto it = threads1.begin(); it != threads1.end(); ++it)
+            if (const qint64 ns = it.value() - threads0.value(it.key()); ns > 0)
+                threadCpu[it.key()] << double(ns) / 1e3 / events;
         copyRate << events / copySeconds;
     }
 
@@ -314,6 +339,12 @@ int main(int argc, char **argv) {
                 {QStringLiteral("target_ratio"), 1.03}};
     }
 
+    // Where the CPU goes: the job's worker thread (reads the stream), the receiver (writes COPY),
+    // the rest; "bench_ingest" is this benchmark's own thread (waiting, polling).
+    QJsonObject byThread;
+    for (auto it = threadCpu.begin(); it != threadCpu.end(); ++it)
+        if (median(it.value()) >= 0.01)
+            byThread.insert(it.key(), median(it.value()));
     const QJsonObject out{
         {QStringLiteral("benchmark"), QStringLiteral("event_ingestion")},
         {QStringLiteral("events_per_job"), events},
@@ -336,6 +367,7 @@ int main(int argc, char **argv) {
                      {QStringLiteral("copy_runs"), toArray(tenCopyRate)}}},
         {QStringLiteral("cpu_per_event_us"), QJsonObject{{QStringLiteral("median"), median(cpuPerEvent)},
                                                          {QStringLiteral("runs"), toArray(cpuPerEvent)},
+                                                         {QStringLiteral("by_thread_median"), byThread},
                                                          {QStringLiteral("target"), 5}}},
         {QStringLiteral("lag"), lag},
         {QStringLiteral("real_loop"), real},
