@@ -188,8 +188,10 @@ size_t skipValue(const char *p, size_t n, size_t i) {
 
 // The text of the top-level member spelled `key` (its last one), and how many there are: the
 // runner's event_data as it came, so that it is not serialised again (PostgreSQL's jsonb reads it
-// the same either way).
-std::pair<std::string_view, int> rawMember(std::string_view json, std::string_view key) {
+// the same either way). With `isLast` (the parser saw `key` once, as the object's last member, as
+// ansible-runner writes event_data) the value runs to the object's closing brace and is not walked:
+// walking it was a quarter of reading an event.
+std::pair<std::string_view, int> rawMember(std::string_view json, std::string_view key, bool isLast) {
     const char *p = json.data();
     const size_t n = json.size();
     std::string_view found;
@@ -202,6 +204,12 @@ std::pair<std::string_view, int> rawMember(std::string_view json, std::string_vi
         const std::string_view name = json.substr(i + 1, keyEnd - i - 2);
         i = skipSpace(p, n, keyEnd);
         i = skipSpace(p, n, i + 1); // the colon
+        if (isLast && name == key) {
+            size_t end = json.find_last_of('}');
+            while (end > i && isSpace(p[end - 1]))
+                --end;
+            return {json.substr(i, end - i), 1};
+        }
         const size_t valueEnd = skipValue(p, n, i);
         if (name == key) {
             found = json.substr(i, valueEnd - i);
@@ -222,7 +230,7 @@ bool readEvent(simdjson::dom::parser &parser, SharedTexts &shared, const QByteAr
     object top;
     if (parser.parse(line.constData(), size_t(line.size()), !padded).get_object().get(top))
         return false;
-    std::string_view event, created;
+    std::string_view event, created, lastKey;
     bool hasEvent = false, hasCounter = false, hasData = false;
     int dataKeys = 0;
     int64_t counter = 0;
@@ -231,6 +239,7 @@ bool readEvent(simdjson::dom::parser &parser, SharedTexts &shared, const QByteAr
     for (const auto field : top) {
         const std::string_view key = field.key;
         const element &v = field.value;
+        lastKey = key;
         if (key == "event") {
             hasEvent = !v.get_string().get(event);
         } else if (key == "counter") {
@@ -266,7 +275,8 @@ bool readEvent(simdjson::dom::parser &parser, SharedTexts &shared, const QByteAr
     bool ignoreErrors = false;
     if (hasData) {
         // As it came; serialised again only if its key is spelled with escapes.
-        const auto [raw, rawKeys] = rawMember({line.constData(), size_t(line.size())}, "event_data");
+        const auto [raw, rawKeys] = rawMember({line.constData(), size_t(line.size())}, "event_data",
+                                              dataKeys == 1 && lastKey == "event_data");
         if (rawKeys == dataKeys && raw.starts_with('{')) {
             e.eventData = QByteArray(raw.data(), qsizetype(raw.size()));
         } else {

@@ -128,6 +128,11 @@ void RunnerEventReaderTest::keepsEventDataAsItCame() {
     RunnerEventReader reader;
     QVERIFY(reader.read(line(data), e));
     QCOMPARE(e.eventData, data);
+    // Last, as the runner writes it, with space before the line's closing brace; and not last.
+    QVERIFY(reader.read(line(data).chopped(1) + " \r\n\t}", e));
+    QCOMPARE(e.eventData, data);
+    QVERIFY(reader.read(line(data).chopped(1) + R"(, "pid": 1})", e));
+    QCOMPARE(e.eventData, data);
     QVERIFY(reader.read(line(data).replace(R"("event_data")", R"("event\u005fdata")"), e));
     QCOMPARE(e.eventData, QByteArray(R"({"host":"h","n":1.5,"s":"é/"})"));
 }
