@@ -32,7 +32,7 @@ void CallbackReceiver::storeEverythingNow() {
     if (!m_connection)
         return;
     const QDeadlineTimer deadline(kStopDeadlineMs);
-    while (!m_buffer.isEmpty() || !m_ended.isEmpty()) {
+    while (!m_buffer.isEmpty() || !m_arrived.isEmpty() || !m_ended.isEmpty()) {
         flush();
         if ((m_buffer.isEmpty() && m_ended.isEmpty()) || deadline.hasExpired())
             break;
@@ -42,6 +42,7 @@ void CallbackReceiver::storeEverythingNow() {
 
 void CallbackReceiver::stop() {
     storeEverythingNow();
+    takeArrived();
     if (!m_buffer.isEmpty())
         qCCritical(lcEvents) << m_buffer.size()
                              << "events could not be stored before shutdown:" << m_lastError;
@@ -51,16 +52,28 @@ void CallbackReceiver::stop() {
 }
 
 void CallbackReceiver::addEvents(const QList<JobEvent> &events) {
-    if (m_buffer.isEmpty())
-        m_buffer = events; // shared, not copied event by event
-    else
-        m_buffer.append(events);
+    // Kept as it came, shared with the signal's copy: the batches are made in flush(), once the
+    // signal is delivered and the list is this receiver's alone, by moving its events, not copying.
+    m_arrived.append(events);
     for (const JobEvent &e : events)
         m_bufferedBytes += e.weight();
-    if ((m_buffer.size() >= kMaxBatch || m_bufferedBytes >= kMaxBatchBytes) && m_retryDelayMs == 0)
-        flush();
+    m_arrivedCount += events.size();
+    const bool full = m_buffer.size() + m_arrivedCount >= kMaxBatch || m_bufferedBytes >= kMaxBatchBytes;
+    if (full && m_retryDelayMs == 0 && m_flushTimer)
+        m_flushTimer->start(0);
     else
         scheduleFlush();
+}
+
+void CallbackReceiver::takeArrived() {
+    for (QList<JobEvent> &events : m_arrived) {
+        if (m_buffer.isEmpty())
+            m_buffer = std::move(events);
+        else
+            m_buffer.append(std::move(events)); // moves the events of a list no one else holds
+    }
+    m_arrived.clear();
+    m_arrivedCount = 0;
 }
 
 void CallbackReceiver::streamEnded(qint64 jobId, int emitted) {
@@ -135,6 +148,7 @@ void CallbackReceiver::storedAgain() {
 }
 
 void CallbackReceiver::flush() {
+    takeArrived();
     while (!m_buffer.isEmpty()) {
         // At most kMaxBatch events and about kMaxBatchBytes (at least one event, however big).
         qsizetype count = 0;

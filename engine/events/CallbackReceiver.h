@@ -70,6 +70,8 @@ private:
     };
 
     void scheduleFlush();
+    // Moves what arrived into m_buffer.
+    void takeArrived();
     void flush();
     Write write(std::span<const JobEvent> batch);
     bool finishJobs();
@@ -84,7 +86,9 @@ private:
     QPointer<EventBacklog> m_backlog;
     std::unique_ptr<DbConnection> m_connection;
     quint64 m_preparedGeneration = 0;
-    QList<JobEvent> m_buffer;
+    QList<JobEvent> m_buffer;         // in order; batches are written from its front
+    QList<QList<JobEvent>> m_arrived; // as the runners sent them, not yet in m_buffer
+    qsizetype m_arrivedCount = 0;
     qint64 m_bufferedBytes = 0;
     QHash<qint64, int> m_ended;        // job -> events emitted, waiting for the last of them to be stored
     QHash<qint64, Refusals> m_refused; // job -> refused events
